@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { AppError } from "./errors.ts";
+
+const cron = z
+	.string()
+	.trim()
+	.regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression, e.g. '0 8 * * 1'");
+const flag = z
+	.enum(["true", "false", "1", "0", "yes", "no", ""])
+	.transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
+const timeZone = z.string().refine((tz) => {
+	try {
+		new Intl.DateTimeFormat("en", { timeZone: tz });
+		return true;
+	} catch {
+		return false;
+	}
+}, "must be an IANA time zone such as UTC or Europe/Berlin");
+
+/** Every setting, read from the environment. Names are the environment variables. */
+const envSchema = z.object({
+	PORT: int(1, 65535).default(3000),
+	BASE_URL: httpUrl.optional(),
+	DATABASE_PATH: z.string().min(1).default("./data/paperboy.db"),
+	SMTP_URL: z
+		.url({ protocol: /^smtps?$/ })
+		.optional()
+		.or(z.literal("").transform(() => undefined)),
+	SMTP_POOL_SIZE: int(1, 100).default(5),
+	SMTP_RATE_PER_SECOND: int(0, 100_000).default(0),
+	MAIL_FROM: z.string().min(3).optional(),
+	LIST_UNSUBSCRIBE_MAILTO: z.email().optional(),
+	DKIM_DOMAIN: z.string().optional(),
+	DKIM_SELECTOR: z.string().optional(),
+	DKIM_PRIVATE_KEY: z.string().optional(),
+	SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -hex 32`)"),
+	DIGEST_CRON: cron.default("0 8 * * 1"),
+	DAILY_DIGEST_CRON: cron.default("0 8 * * *"),
+	INGEST_CRON: cron.default("0 7 * * *"),
+	INGEST_SOURCES: z
+		.string()
+		.default("hf")
+		.transform((s) =>
+			s
+				.split(",")
+				.map((x) => x.trim())
+				.filter(Boolean),
+		)
+		.pipe(z.array(z.enum(["hf", "arxiv", "rss"]))),
+	ARXIV_QUERY: z.string().default("cat:cs.LG OR cat:cs.CL OR cat:cs.AI OR cat:cs.CV"),
+	RSS_CATEGORIES: z.string().default("cs.LG+cs.CL+cs.AI+cs.CV"),
+	TZ_DEFAULT: timeZone.default("UTC"),
+	ADMIN_TOKEN: z.string().min(16).optional(),
+	DIGEST_MAX_PAPERS: int(1, 100).default(20),
+	DIGEST_FIRST_WINDOW_DAYS: int(1, 60).default(7),
+	SEND_MAX_ATTEMPTS: int(1, 50).default(8),
+	SEND_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
+	SEND_RETRY_MAX_SECONDS: z.coerce.number().min(0).default(3600),
+	RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: int(1, 1_000_000).default(20),
+	RATE_LIMIT_MAIL_PER_ADDRESS_PER_DAY: int(1, 1000).default(3),
+	MAIL_COOLDOWN_MINUTES: z.coerce.number().min(0).default(10),
+	MIN_FILL_SECONDS: z.coerce.number().min(0).default(2),
+	TRUST_PROXY: flag.default(false),
+	LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export function parseConfig(env: Env) {
+	const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+	const result = envSchema.safeParse(input);
+	if (!result.success) {
+		const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
+		throw new AppError("config", `Invalid settings:\n${lines.join("\n")}`);
+	}
+	const e = result.data;
+	const baseUrl = e.BASE_URL ?? `http://localhost:${e.PORT}`;
+	const host = new URL(baseUrl).hostname;
+	const dkim =
+		e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
+			? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY }
+			: undefined;
+	return {
+		port: e.PORT,
+		baseUrl,
+		databasePath: e.DATABASE_PATH,
+		secret: e.SECRET,
+		timeZone: e.TZ_DEFAULT,
+		adminToken: e.ADMIN_TOKEN,
+		trustProxy: e.TRUST_PROXY,
+		logLevel: e.LOG_LEVEL,
+		mail: {
+			smtpUrl: e.SMTP_URL,
+			poolSize: e.SMTP_POOL_SIZE,
+			ratePerSecond: e.SMTP_RATE_PER_SECOND,
+			from: e.MAIL_FROM ?? `paperboy <paperboy@${host === "localhost" ? "localhost.localdomain" : host}>`,
+			listUnsubscribeMailto: e.LIST_UNSUBSCRIBE_MAILTO,
+			dkim,
+		},
+		schedule: { digestCron: e.DIGEST_CRON, dailyDigestCron: e.DAILY_DIGEST_CRON, ingestCron: e.INGEST_CRON },
+		ingest: { sources: e.INGEST_SOURCES, arxivQuery: e.ARXIV_QUERY, rssCategories: e.RSS_CATEGORIES },
+		digest: {
+			maxPapers: e.DIGEST_MAX_PAPERS,
+			firstWindowDays: e.DIGEST_FIRST_WINDOW_DAYS,
+			maxAttempts: e.SEND_MAX_ATTEMPTS,
+			retryBaseSeconds: e.SEND_RETRY_BASE_SECONDS,
+			retryMaxSeconds: e.SEND_RETRY_MAX_SECONDS,
+		},
+		limits: {
+			subscribePerIpPerHour: e.RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR,
+			mailPerAddressPerDay: e.RATE_LIMIT_MAIL_PER_ADDRESS_PER_DAY,
+			mailCooldownMinutes: e.MAIL_COOLDOWN_MINUTES,
+			minFillSeconds: e.MIN_FILL_SECONDS,
+		},
+	};
+}
+
+export type Config = ReturnType<typeof parseConfig>;

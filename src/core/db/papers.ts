@@ -1,0 +1,109 @@
+import { sql } from "kysely";
+import type { Db, NewPaper, PaperRow } from "./schema.ts";
+
+// SQLite allows 32,766 bound variables per statement; 20 columns x 1,000 rows stays well
+// under it. Callers that need all-or-nothing keep a batch within this size.
+export const maxPapersPerStatement = 1000;
+
+/**
+ * Inserts new papers and refreshes known ones in one statement per chunk. A paper seen
+ * again keeps its first-seen `added_at` and source; upvotes only grow (snapshots of the
+ * same day arrive in any order); other metadata is refreshed when the new value is known.
+ */
+export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise<void> {
+	for (let i = 0; i < papers.length; i += maxPapersPerStatement) {
+		const chunk = papers.slice(i, i + maxPapersPerStatement);
+		await db
+			.insertInto("papers")
+			.values(chunk)
+			.onConflict((oc) =>
+				oc.column("id").doUpdateSet((eb) => {
+					const keep = <C extends keyof NewPaper & string>(column: C) =>
+						sql<NewPaper[C]>`coalesce(${eb.ref(`excluded.${column}`)}, ${eb.ref(`papers.${column}`)})`;
+					return {
+						title: eb.ref("excluded.title"),
+						abstract: eb.ref("excluded.abstract"),
+						authors: sql<string>`case when ${eb.ref("excluded.authors")} = '[]' then ${eb.ref("papers.authors")} else ${eb.ref("excluded.authors")} end`,
+						updated_at: eb.ref("excluded.updated_at"),
+						upvotes: sql<number>`max(${eb.ref("excluded.upvotes")}, ${eb.ref("papers.upvotes")})`,
+						published_at: keep("published_at"),
+						comments: keep("comments"),
+						abs_url: keep("abs_url"),
+						pdf_url: keep("pdf_url"),
+						hf_url: keep("hf_url"),
+						code_url: keep("code_url"),
+						code_stars: keep("code_stars"),
+						project_url: keep("project_url"),
+						thumbnail_url: keep("thumbnail_url"),
+						ai_summary: keep("ai_summary"),
+						ai_keywords: keep("ai_keywords"),
+					};
+				}),
+			)
+			.execute();
+	}
+}
+
+/** Which of these ids are already stored. */
+export async function findExistingPaperIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+	const found = new Set<string>();
+	for (let i = 0; i < ids.length; i += maxPapersPerStatement) {
+		const chunk = ids.slice(i, i + maxPapersPerStatement);
+		if (!chunk.length) continue;
+		const rows = await db.selectFrom("papers").select("id").where("id", "in", chunk).execute();
+		for (const row of rows) found.add(row.id);
+	}
+	return found;
+}
+
+export async function countPapers(db: Db): Promise<number> {
+	const row = await db
+		.selectFrom("papers")
+		.select((eb) => eb.fn.countAll<number>().as("n"))
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/** The newest papers first, for the signup page's list. */
+export function listRecentPapers(db: Db, limit: number): Promise<PaperRow[]> {
+	return db
+		.selectFrom("papers")
+		.selectAll()
+		.orderBy("added_at", "desc")
+		.orderBy("upvotes", "desc")
+		// Within one batch, keep the source's own order (trending first).
+		.orderBy("num", "asc")
+		.limit(limit)
+		.execute();
+}
+
+export function getPapersByNums(db: Db, nums: readonly number[]): Promise<PaperRow[]> {
+	if (!nums.length) return Promise.resolve([]);
+	return db.selectFrom("papers").selectAll().where("num", "in", nums).execute();
+}
+
+export function getPapersByIds(db: Db, ids: readonly string[]): Promise<PaperRow[]> {
+	if (!ids.length) return Promise.resolve([]);
+	return db.selectFrom("papers").selectAll().where("id", "in", ids).execute();
+}
+
+/** Just what ranking needs, for every paper added in [from, to). */
+export function listPaperStatsAddedBetween(db: Db, from: string, to: string) {
+	return db
+		.selectFrom("papers")
+		.select(["num", "upvotes", "added_at", "published_at"])
+		.where("added_at", ">=", from)
+		.where("added_at", "<", to)
+		.execute();
+}
+
+/**
+ * Row numbers of papers added in [from, to) whose text matches an FTS5 expression.
+ * The expression must come from topics/fts.ts, which quotes every user word.
+ */
+export async function matchPaperNums(db: Db, match: string, from: string, to: string): Promise<number[]> {
+	const result = await sql<{ num: number }>`
+		select p.num as num from papers_fts f join papers p on p.num = f.rowid
+		where papers_fts match ${match} and p.added_at >= ${from} and p.added_at < ${to}`.execute(db);
+	return result.rows.map((r) => r.num);
+}

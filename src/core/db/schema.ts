@@ -1,0 +1,124 @@
+import type { ColumnType, Generated, Insertable, Kysely, Selectable } from "kysely";
+
+/** Kysely's view of migrations/*.sql. Times are ISO-8601 UTC strings. */
+export interface Database {
+	papers: PapersTable;
+	subscribers: SubscribersTable;
+	tokens: TokensTable;
+	deliveries: DeliveriesTable;
+	suppressions: SuppressionsTable;
+	rate_limits: RateLimitsTable;
+	job_runs: JobRunsTable;
+}
+
+export type Db = Kysely<Database>;
+
+export interface PapersTable {
+	num: Generated<number>;
+	id: string;
+	title: string;
+	abstract: string;
+	/** JSON array of author names. */
+	authors: string;
+	published_at: string | null;
+	added_at: string;
+	updated_at: string;
+	upvotes: number;
+	comments: number | null;
+	source: string;
+	abs_url: string | null;
+	pdf_url: string | null;
+	hf_url: string | null;
+	code_url: string | null;
+	code_stars: number | null;
+	project_url: string | null;
+	thumbnail_url: string | null;
+	ai_summary: string | null;
+	/** JSON array of strings. */
+	ai_keywords: string | null;
+}
+
+export const subscriberStatuses = ["pending", "active", "paused", "unsubscribed"] as const;
+export type SubscriberStatus = (typeof subscriberStatuses)[number];
+export const frequencies = ["weekly", "daily"] as const;
+export type Frequency = (typeof frequencies)[number];
+
+export interface SubscribersTable {
+	id: Generated<number>;
+	email: string;
+	status: SubscriberStatus;
+	/** JSON array of keyword strings as the reader typed them. */
+	keywords: string;
+	frequency: ColumnType<Frequency, Frequency | undefined, Frequency>;
+	timezone: string;
+	manage_salt: string;
+	consent_at: string;
+	consent_ip: string | null;
+	consent_user_agent: string | null;
+	consent_form_version: string;
+	consent_source: string;
+	confirmed_at: string | null;
+	unsubscribed_at: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export type TokenPurpose = "confirm" | "manage";
+
+export interface TokensTable {
+	hash: string;
+	subscriber_id: number;
+	purpose: TokenPurpose;
+	created_at: string;
+	expires_at: string | null;
+	used_at: string | null;
+}
+
+export const deliveryStatuses = ["pending", "sending", "sent", "failed", "unknown", "skipped"] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export interface DeliveriesTable {
+	id: Generated<number>;
+	subscriber_id: number;
+	period: string;
+	status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+	window_start: string;
+	window_end: string;
+	attempts: ColumnType<number, number | undefined, number>;
+	next_attempt_at: string;
+	claimed_at: string | null;
+	sent_at: string | null;
+	last_error: string | null;
+	message_id: string | null;
+	/** JSON array of the paper ids the digest carried. */
+	paper_ids: string | null;
+	created_at: string;
+}
+
+export type SuppressionReason = "bounce" | "complaint" | "manual";
+
+export interface SuppressionsTable {
+	email: string;
+	reason: SuppressionReason;
+	detail: string | null;
+	created_at: string;
+}
+
+export interface RateLimitsTable {
+	key: string;
+	window_start: string;
+	count: number;
+}
+
+export interface JobRunsTable {
+	job: string;
+	period: string;
+	started_at: string;
+	finished_at: string | null;
+	summary: string | null;
+}
+
+export type PaperRow = Selectable<PapersTable>;
+export type NewPaper = Omit<Insertable<PapersTable>, "num">;
+export type SubscriberRow = Selectable<SubscribersTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;

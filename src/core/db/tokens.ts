@@ -1,0 +1,56 @@
+import type { Db, SubscriberRow, TokenPurpose } from "./schema.ts";
+
+export async function insertToken(
+	db: Db,
+	token: { hash: string; subscriberId: number; purpose: TokenPurpose; createdAt: string; expiresAt: string | null },
+): Promise<void> {
+	await db
+		.insertInto("tokens")
+		.values({
+			hash: token.hash,
+			subscriber_id: token.subscriberId,
+			purpose: token.purpose,
+			created_at: token.createdAt,
+			expires_at: token.expiresAt,
+		})
+		.onConflict((oc) => oc.column("hash").doNothing())
+		.execute();
+}
+
+export interface TokenWithSubscriber {
+	expiresAt: string | null;
+	usedAt: string | null;
+	subscriber: SubscriberRow;
+}
+
+export async function findTokenWithSubscriber(
+	db: Db,
+	hash: string,
+	purpose: TokenPurpose,
+): Promise<TokenWithSubscriber | undefined> {
+	const row = await db
+		.selectFrom("tokens")
+		.innerJoin("subscribers", "subscribers.id", "tokens.subscriber_id")
+		.selectAll("subscribers")
+		.select(["tokens.expires_at as token_expires_at", "tokens.used_at as token_used_at"])
+		.where("tokens.hash", "=", hash)
+		.where("tokens.purpose", "=", purpose)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const { token_expires_at, token_used_at, ...subscriber } = row;
+	return { expiresAt: token_expires_at, usedAt: token_used_at, subscriber };
+}
+
+export async function markTokenUsed(db: Db, hash: string, at: string): Promise<void> {
+	await db.updateTable("tokens").set({ used_at: at }).where("hash", "=", hash).where("used_at", "is", null).execute();
+}
+
+/** Confirm tokens are worthless once expired; keeping them only grows the table. */
+export async function deleteExpiredTokens(db: Db, now: string): Promise<number> {
+	const result = await db
+		.deleteFrom("tokens")
+		.where("purpose", "=", "confirm")
+		.where("expires_at", "<", now)
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}

@@ -1,0 +1,44 @@
+import type { Config } from "../config.ts";
+import type { MailMessage } from "./mailer.ts";
+
+/** The domain of the From address: Message-IDs and List-Id live under it. */
+export function sendingDomain(from: string): string {
+	const match = /@([^>\s]+)>?\s*$/.exec(from);
+	return (match?.[1] ?? "localhost").toLowerCase();
+}
+
+export interface ComposeInput {
+	to: string;
+	subject: string;
+	html: string;
+	text: string;
+	date: Date;
+	/** Unique per message and stable across retries of the same message. */
+	messageKey: string;
+	/** Set for list mail (digests): adds RFC 2369 / RFC 8058 unsubscribe headers. */
+	unsubscribeUrl?: string;
+}
+
+export function composeMessage(mail: Config["mail"], input: ComposeInput): MailMessage {
+	const domain = sendingDomain(mail.from);
+	const headers: Record<string, string> = { "Auto-Submitted": "auto-generated" };
+	if (input.unsubscribeUrl) {
+		const targets = [`<${input.unsubscribeUrl}>`];
+		if (mail.listUnsubscribeMailto) targets.push(`<mailto:${mail.listUnsubscribeMailto}?subject=unsubscribe>`);
+		headers["List-Unsubscribe"] = targets.join(", ");
+		headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
+		headers["List-Id"] = `paperboy digest <digest.${domain}>`;
+		// Tells well-behaved autoresponders not to answer a bulk message.
+		headers.Precedence = "bulk";
+	}
+	return {
+		from: mail.from,
+		to: input.to,
+		subject: input.subject,
+		html: input.html,
+		text: input.text,
+		date: input.date,
+		messageId: `<${input.messageKey}@${domain}>`,
+		headers,
+	};
+}

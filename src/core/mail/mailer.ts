@@ -1,0 +1,28 @@
+/** A message ready for the wire. Adapters (SMTP, .eml files, HTTP APIs) only transport it. */
+export interface MailMessage {
+	from: string;
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	/** Full Message-ID including angle brackets, on the sending domain. */
+	messageId: string;
+	date: Date;
+	/** Extra headers, e.g. List-Unsubscribe, List-Id, Auto-Submitted. */
+	headers: Record<string, string>;
+}
+
+export interface SendResult {
+	messageId: string;
+	/** What the server said, e.g. "250 2.0.0 Ok: queued", or the file written. */
+	response: string;
+}
+
+/**
+ * Adapters throw AppError("rejected", serverResponse) for a permanent refusal (5xx) and
+ * AppError("unavailable", …) for anything worth retrying (4xx, connection errors).
+ */
+export interface Mailer {
+	send(message: MailMessage): Promise<SendResult>;
+	close?(): Promise<void>;
+}

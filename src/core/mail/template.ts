@@ -1,0 +1,63 @@
+/**
+ * Fills compiled templates. `{{name}}` is HTML-escaped; `{{{name}}}` is inserted as is
+ * and is only ever given HTML that this module's helpers built from escaped values.
+ * A template is split into literal parts once, so filling is one join per message.
+ */
+export interface PreparedTemplate {
+	literals: string[];
+	slots: { name: string; raw: boolean }[];
+}
+
+const slotPattern = /\{\{(\{?)(\w+)\}?\}\}/g;
+
+export function prepareTemplate(source: string): PreparedTemplate {
+	const literals: string[] = [];
+	const slots: PreparedTemplate["slots"] = [];
+	let last = 0;
+	for (const m of source.matchAll(slotPattern)) {
+		literals.push(source.slice(last, m.index));
+		slots.push({ name: m[2] ?? "", raw: m[1] === "{" });
+		last = (m.index ?? 0) + m[0].length;
+	}
+	literals.push(source.slice(last));
+	return { literals, slots };
+}
+
+export function fillTemplate(template: PreparedTemplate, values: Readonly<Record<string, string>>): string {
+	let out = template.literals[0] ?? "";
+	for (let i = 0; i < template.slots.length; i++) {
+		const slot = template.slots[i] as PreparedTemplate["slots"][number];
+		const value = values[slot.name];
+		if (value === undefined) throw new Error(`template value missing: ${slot.name}`);
+		out += (slot.raw ? value : escapeHtml(value)) + (template.literals[i + 1] ?? "");
+	}
+	return out;
+}
+
+const htmlEscapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => htmlEscapes[ch] ?? ch);
+
+/** Only http(s) URLs ever become links; anything else (javascript:, data:) is dropped. */
+export function safeHttpUrl(url: string | null | undefined): string | undefined {
+	if (!url) return undefined;
+	try {
+		const parsed = new URL(url);
+		return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** `<a href="…">label</a>` joined by separators, for links that may or may not exist. */
+export function linkList(
+	links: readonly { label: string; url: string | null | undefined }[],
+	separator = " &middot; ",
+): string {
+	return links
+		.flatMap(({ label, url }) => {
+			const safe = safeHttpUrl(url);
+			return safe ? [`<a href="${escapeHtml(safe)}">${escapeHtml(label)}</a>`] : [];
+		})
+		.join(separator);
+}

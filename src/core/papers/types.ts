@@ -1,0 +1,36 @@
+/** A paper as every source hands it over, after normalisation (see normalise.ts). */
+export interface NormalisedPaper {
+	/** arXiv id without version ("2104.12255", "astro-ph/0601001"), or a seed id. */
+	id: string;
+	title: string;
+	abstract: string;
+	authors: string[];
+	publishedAt: string | null;
+	upvotes: number;
+	comments: number | null;
+	absUrl: string | null;
+	pdfUrl: string | null;
+	hfUrl: string | null;
+	codeUrl: string | null;
+	codeStars: number | null;
+	projectUrl: string | null;
+	thumbnailUrl: string | null;
+	aiSummary: string | null;
+	aiKeywords: string[] | null;
+}
+
+export const emptyPaperFields = {
+	authors: [],
+	publishedAt: null,
+	upvotes: 0,
+	comments: null,
+	absUrl: null,
+	pdfUrl: null,
+	hfUrl: null,
+	codeUrl: null,
+	codeStars: null,
+	projectUrl: null,
+	thumbnailUrl: null,
+	aiSummary: null,
+	aiKeywords: null,
+} satisfies Omit<NormalisedPaper, "id" | "title" | "abstract">;

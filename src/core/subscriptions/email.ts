@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+/**
+ * Trims, lower-cases and punycodes the domain; the local part is kept as typed (it is
+ * case-sensitive by the RFC; the database compares it case-insensitively). Returns
+ * undefined for anything that is not a deliverable-looking address.
+ */
+export function normaliseEmail(input: string): string | undefined {
+	const trimmed = input.trim();
+	const at = trimmed.lastIndexOf("@");
+	if (at < 1 || at === trimmed.length - 1) return undefined;
+	const local = trimmed.slice(0, at);
+	let domain: string;
+	try {
+		// WHATWG URL applies IDNA (UTS #46): lower-cases and punycodes the domain.
+		domain = new URL(`http://${trimmed.slice(at + 1)}`).hostname;
+	} catch {
+		return undefined;
+	}
+	if (!domain.includes(".") || domain.endsWith(".")) return undefined;
+	const email = `${local}@${domain}`;
+	return email.length <= 254 && z.email().safeParse(email).success ? email : undefined;
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { frequencies } from "../db/schema.ts";
+import { keywordLimits, parseKeywords, splitKeywords } from "../topics/parse.ts";
+import { normaliseEmail } from "./email.ts";
+
+// C0/C1 controls, DEL, and bidi overrides (which can disguise text in a page or mail).
+const forbiddenChars = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+const forbiddenInTextarea = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+
+const field = (max: number) =>
+	z
+		.string()
+		.max(max, `Must be at most ${max} characters.`)
+		.refine((v) => !forbiddenChars.test(v), "Contains line breaks or control characters.");
+
+export const emailField = field(320).transform((value, ctx) => {
+	if (!value.trim()) {
+		ctx.addIssue({ code: "custom", message: "Enter your email address." });
+		return z.NEVER;
+	}
+	const email = normaliseEmail(value);
+	if (!email) {
+		ctx.addIssue({ code: "custom", message: "Enter a valid email address, like name@example.org." });
+		return z.NEVER;
+	}
+	return email;
+});
+
+/** The keywords textarea: topics separated by commas or lines, each one searchable. */
+export const keywordsField = z
+	.string()
+	.max(keywordLimits.maxTotalLength, `Keep your topics under ${keywordLimits.maxTotalLength} characters.`)
+	.refine((v) => !forbiddenInTextarea.test(v), "Contains control characters.")
+	.transform((value, ctx) => {
+		const keywords = splitKeywords(value);
+		if (!keywords.length) {
+			ctx.addIssue({ code: "custom", message: "Add at least one topic, e.g. diffusion models." });
+			return z.NEVER;
+		}
+		if (keywords.length > keywordLimits.maxKeywords) {
+			ctx.addIssue({ code: "custom", message: `Use at most ${keywordLimits.maxKeywords} topics.` });
+			return z.NEVER;
+		}
+		const tooLong = keywords.find((k) => k.length > keywordLimits.maxKeywordLength);
+		if (tooLong) {
+			ctx.addIssue({
+				code: "custom",
+				message: `Each topic must be at most ${keywordLimits.maxKeywordLength} characters.`,
+			});
+			return z.NEVER;
+		}
+		const parsed = parseKeywords(keywords);
+		if (parsed.problems.length) {
+			const list = parsed.problems.map((p) => `"${p.keyword}" ${p.reason}`).join("; ");
+			ctx.addIssue({ code: "custom", message: `This topic cannot match any paper: ${list}.` });
+			return z.NEVER;
+		}
+		if (!parsed.topics.length) {
+			ctx.addIssue({ code: "custom", message: "Add a topic to look for, not only exclusions." });
+			return z.NEVER;
+		}
+		return keywords;
+	});
+
+export const subscribeForm = z.object({
+	email: emailField,
+	keywords: keywordsField,
+	// Bot defences: a field people never see, and a signed render time.
+	website: z.string().max(1000).default(""),
+	stamp: z.string().max(200).default(""),
+});
+
+export const manageForm = z.object({
+	keywords: keywordsField,
+	frequency: z.enum(frequencies, { message: "Choose weekly or daily." }).default("weekly"),
+	paused: z
+		.enum(["on", "true", "1"])
+		.optional()
+		.transform((v) => v !== undefined),
+	csrf: z.string().max(200).default(""),
+});
+
+export type SubscribeForm = z.infer<typeof subscribeForm>;
+export type ManageForm = z.infer<typeof manageForm>;
+
+/** Turns zod issues into one message per form field, for re-rendering the form. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+	const fields: Record<string, string> = {};
+	for (const issue of error.issues) {
+		const key = String(issue.path[0] ?? "form");
+		fields[key] ??= issue.message;
+	}
+	return fields;
+}

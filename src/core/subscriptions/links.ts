@@ -1,0 +1,5 @@
+import type { Config } from "../config.ts";
+
+export const confirmUrl = (config: Config, token: string) => `${config.baseUrl}/confirm/${token}`;
+export const manageUrl = (config: Config, token: string) => `${config.baseUrl}/manage/${token}`;
+export const unsubscribeUrl = (config: Config, token: string) => `${config.baseUrl}/unsubscribe/${token}`;

@@ -1,0 +1,78 @@
+import { hmacBase64Url, sha256Hex, timingSafeEqual } from "../crypto.ts";
+import type { SubscriberRow } from "../db/schema.ts";
+import { insertToken } from "../db/tokens.ts";
+import type { Deps } from "../deps.ts";
+
+export const confirmTokenHours = 48;
+
+/** Tokens travel in URL paths: 43 base64url characters (32 bytes). */
+export const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
+export const hashToken = (token: string): Promise<string> => sha256Hex(token);
+
+/** A fresh single-use confirmation token; only its hash is stored. */
+export async function issueConfirmToken(deps: Deps, subscriberId: number): Promise<string> {
+	const token = deps.random.token();
+	const now = deps.clock.now();
+	await insertToken(deps.db, {
+		hash: await hashToken(token),
+		subscriberId,
+		purpose: "confirm",
+		createdAt: now.toISOString(),
+		expiresAt: new Date(now.getTime() + confirmTokenHours * 3600_000).toISOString(),
+	});
+	return token;
+}
+
+/**
+ * The reader's manage (and unsubscribe) token. It is derived, not stored: an HMAC of
+ * the reader's id and random salt under SECRET, so every email can carry it while the
+ * database keeps only its hash. Neither the database alone nor SECRET alone yields it.
+ */
+export function manageTokenFor(secret: string, subscriber: Pick<SubscriberRow, "id" | "manage_salt">): Promise<string> {
+	return hmacBase64Url(secret, `manage:${subscriber.id}:${subscriber.manage_salt}`);
+}
+
+/** Derives the manage token and makes sure its hash is on file. Idempotent. */
+export async function ensureManageToken(
+	deps: Deps,
+	subscriber: Pick<SubscriberRow, "id" | "manage_salt">,
+): Promise<string> {
+	const token = await manageTokenFor(deps.config.secret, subscriber);
+	await insertToken(deps.db, {
+		hash: await hashToken(token),
+		subscriberId: subscriber.id,
+		purpose: "manage",
+		createdAt: deps.clock.now().toISOString(),
+		expiresAt: null,
+	});
+	return token;
+}
+
+/** The hidden field that proves a manage form was rendered by us for this token. */
+export const csrfTokenFor = (secret: string, manageToken: string): Promise<string> =>
+	hmacBase64Url(secret, `csrf:${manageToken}`);
+
+export async function checkCsrfToken(secret: string, manageToken: string, given: string): Promise<boolean> {
+	return timingSafeEqual(await csrfTokenFor(secret, manageToken), given);
+}
+
+/** The signup form carries its signed render time, so instant (bot) submissions show. */
+export async function stampForm(secret: string, now: Date): Promise<string> {
+	const at = String(now.getTime());
+	return `${at}.${await hmacBase64Url(secret, `form:${at}`)}`;
+}
+
+export type StampCheck = "ok" | "too_fast" | "invalid";
+
+export async function checkFormStamp(
+	secret: string,
+	stamp: string,
+	now: Date,
+	minSeconds: number,
+): Promise<StampCheck> {
+	const [at, signature] = stamp.split(".");
+	if (!at || !signature || !/^\d{1,15}$/.test(at)) return "invalid";
+	if (!timingSafeEqual(await hmacBase64Url(secret, `form:${at}`), signature)) return "invalid";
+	return now.getTime() - Number(at) < minSeconds * 1000 ? "too_fast" : "ok";
+}

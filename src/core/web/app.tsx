@@ -1,0 +1,128 @@
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Deps } from "../deps.ts";
+import { type ErrorCode, isAppError } from "../errors.ts";
+import { type AssetName, assets } from "./assets.ts";
+import type { Env } from "./env.ts";
+import { confirmRoutes } from "./routes/confirm.tsx";
+import { manageRoutes } from "./routes/manage.tsx";
+import { signupRoutes } from "./routes/signup.tsx";
+import { unsubscribeRoutes } from "./routes/unsubscribe.tsx";
+import { MessagePage } from "./views/layout.tsx";
+
+export interface AppOptions {
+	/** The peer address as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */
+	clientIp?: (c: Context) => string | null | undefined;
+}
+
+const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
+	invalid_input: 422,
+	invalid_payload: 400,
+	not_found: 404,
+	expired: 410,
+	already_used: 410,
+	rate_limited: 429,
+	forbidden: 403,
+	rejected: 502,
+	unavailable: 503,
+	config: 500,
+};
+
+export function createApp(deps: Deps, options: AppOptions = {}) {
+	const app = new Hono<Env>();
+	const ownOrigin = new URL(deps.config.baseUrl).origin;
+
+	app.use(
+		secureHeaders({
+			contentSecurityPolicy: {
+				defaultSrc: ["'none'"],
+				scriptSrc: ["'self'"],
+				styleSrc: ["'self'"],
+				imgSrc: ["'self'"],
+				connectSrc: ["'self'"],
+				formAction: ["'self'"],
+				frameAncestors: ["'none'"],
+				baseUri: ["'none'"],
+			},
+			// Tokens live in URL paths: never leak them to the sites we link to.
+			referrerPolicy: "no-referrer",
+			crossOriginEmbedderPolicy: false,
+		}),
+	);
+	app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text("Request body too large", 413) }));
+	app.use(async (c, next) => {
+		const forwarded = deps.config.trustProxy ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
+		c.set("clientIp", forwarded || options.clientIp?.(c) || null);
+		await next();
+		// Pages behind a token are personal: keep them out of shared caches and history.
+		if (/^\/(manage|unsubscribe|confirm)\//.test(c.req.path)) c.header("Cache-Control", "no-store");
+	});
+	// Manage forms must come from our own pages (plus the hidden HMAC field each form
+	// carries). The one-click unsubscribe POST is deliberately not covered.
+	app.use("/manage/*", csrf({ origin: (origin, c) => origin === ownOrigin || origin === new URL(c.req.url).origin }));
+
+	app.get("/static/:name", (c) => {
+		const asset = assets[c.req.param("name") as AssetName];
+		if (!asset) return c.notFound();
+		c.header("Content-Type", asset.type);
+		c.header("Cache-Control", c.req.query("v") === asset.hash ? "public, max-age=31536000, immutable" : "no-cache");
+		return c.body(asset.body);
+	});
+	app.get("/healthz", (c) => c.json({ ok: true }));
+
+	app.route("/", signupRoutes(deps));
+	app.route("/", confirmRoutes(deps));
+	app.route("/", manageRoutes(deps));
+	app.route("/", unsubscribeRoutes(deps));
+
+	app.notFound((c) =>
+		c.html(
+			<MessagePage title="Page not found">
+				<p>
+					There is nothing at this address. <a href="/">Go to the signup form</a>.
+				</p>
+			</MessagePage>,
+			404,
+		),
+	);
+
+	app.onError((error, c) => {
+		if (isAppError(error)) {
+			const status = statusFor[error.code];
+			if (status >= 500) deps.log.error("request failed", { path: c.req.path, code: error.code, error });
+			return c.html(
+				<MessagePage title={status === 404 ? "Link not valid" : "Something is not right"}>
+					<p>{error.message}</p>
+					<p>
+						<a href="/">Go to the signup form</a>
+					</p>
+				</MessagePage>,
+				status,
+			);
+		}
+		// Hono's own errors (e.g. the CSRF check) carry a status of their own.
+		const status = (error as { status?: number }).status;
+		if (typeof status === "number" && status >= 400 && status < 500) {
+			return c.html(
+				<MessagePage title="Request refused">
+					<p>This request was refused. Reload the page and try again.</p>
+				</MessagePage>,
+				status as ContentfulStatusCode,
+			);
+		}
+		deps.log.error("unhandled error", { path: c.req.path, error });
+		return c.html(
+			<MessagePage title="Something went wrong">
+				<p>Sorry, something broke on our side. Please try again in a minute.</p>
+			</MessagePage>,
+			500,
+		);
+	});
+
+	return app;
+}
+
+export type App = ReturnType<typeof createApp>;

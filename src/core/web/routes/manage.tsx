@@ -1,0 +1,95 @@
+import { Hono } from "hono";
+import type { Deps } from "../../deps.ts";
+import { fieldErrors, manageForm } from "../../subscriptions/forms.ts";
+import {
+	deleteSubscriberData,
+	exportSubscriberData,
+	type ManageSession,
+	openManageSession,
+	resubscribe,
+	updatePreferences,
+} from "../../subscriptions/manage.ts";
+import type { Env } from "../env.ts";
+import { readForm } from "../form.ts";
+import { MessagePage } from "../views/layout.tsx";
+import { ManagePage, type ManageValues } from "../views/manage-page.tsx";
+
+const valuesOf = (session: ManageSession): ManageValues => ({
+	keywords: session.keywords.join(", "),
+	frequency: session.subscriber.frequency,
+	paused: session.subscriber.status === "paused",
+});
+
+export function manageRoutes(deps: Deps) {
+	const app = new Hono<Env>();
+
+	const page = (
+		session: ManageSession,
+		extra: { values?: ManageValues; errors?: Record<string, string>; notice?: string } = {},
+	) => (
+		<ManagePage
+			token={session.manageToken}
+			csrf={session.csrf}
+			email={session.subscriber.email}
+			status={session.subscriber.status}
+			values={extra.values ?? valuesOf(session)}
+			errors={extra.errors ?? {}}
+			notice={extra.notice}
+		/>
+	);
+
+	app.get("/manage/:token", async (c) => {
+		const session = await openManageSession(deps, c.req.param("token"));
+		const notice = c.req.query("confirmed")
+			? "Your subscription is confirmed. Your first digest arrives with the next weekly run."
+			: c.req.query("saved")
+				? "Saved."
+				: undefined;
+		return c.html(page(session, { notice }));
+	});
+
+	app.post("/manage/:token", async (c) => {
+		const token = c.req.param("token");
+		const fields = await readForm(c);
+		const parsed = manageForm.safeParse(fields);
+		if (!parsed.success) {
+			const session = await openManageSession(deps, token);
+			const values = {
+				keywords: fields.keywords ?? "",
+				frequency: fields.frequency ?? "weekly",
+				paused: fields.paused !== undefined,
+			};
+			return c.html(page(session, { values, errors: fieldErrors(parsed.error) }), 422);
+		}
+		await updatePreferences(deps, token, parsed.data);
+		// Post/redirect/get: a reload does not resubmit the form.
+		return c.redirect(`/manage/${token}?saved=1`, 303);
+	});
+
+	app.post("/manage/:token/resubscribe", async (c) => {
+		const token = c.req.param("token");
+		await resubscribe(deps, token, (await readForm(c)).csrf ?? "");
+		return c.redirect(`/manage/${token}?saved=1`, 303);
+	});
+
+	app.get("/manage/:token/data.json", async (c) => {
+		const data = await exportSubscriberData(deps, c.req.param("token"));
+		c.header("Content-Disposition", 'attachment; filename="paperboy-data.json"');
+		return c.json(data);
+	});
+
+	app.post("/manage/:token/delete", async (c) => {
+		const fields = await readForm(c);
+		await deleteSubscriberData(deps, c.req.param("token"), fields.csrf ?? "");
+		return c.html(
+			<MessagePage title="Your data is deleted">
+				<p>We deleted your subscription, your topics and your digest history. You will get no more email from us.</p>
+				<p>
+					<a href="/">Back to paperboy</a>
+				</p>
+			</MessagePage>,
+		);
+	});
+
+	return app;
+}

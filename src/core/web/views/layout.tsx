@@ -1,0 +1,55 @@
+import { raw } from "hono/html";
+import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import { assetPath } from "../assets.ts";
+
+export const Layout: FC<PropsWithChildren<{ title: string; script?: boolean; robots?: string }>> = ({
+	title,
+	script,
+	robots,
+	children,
+}) => (
+	<>
+		{raw("<!doctype html>")}
+		<html lang="en">
+			<head>
+				<meta charset="utf-8" />
+				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				{robots ? <meta name="robots" content={robots} /> : null}
+				<title>{title === "paperboy" ? title : `${title} · paperboy`}</title>
+				<link rel="stylesheet" href={assetPath("app.css")} />
+				{script ? <script src={assetPath("preview.js")} defer /> : null}
+			</head>
+			<body>
+				<header class="site">
+					<a href="/" class="brand">
+						paperboy
+					</a>
+					<span class="tagline">new research papers on your topics, once a week</span>
+				</header>
+				<main id="main">{children}</main>
+				<footer class="site">
+					<p>
+						Papers come from the Hugging Face Daily Papers and arXiv. One email a week, unsubscribe with one click, your
+						data on request.
+					</p>
+				</footer>
+			</body>
+		</html>
+	</>
+);
+
+/** A page that only says something: confirmations, errors, expired links. */
+export const MessagePage: FC<PropsWithChildren<{ title: string; heading?: string; actions?: Child }>> = ({
+	title,
+	heading,
+	actions,
+	children,
+}) => (
+	<Layout title={title} robots="noindex">
+		<section class="card message">
+			<h1>{heading ?? title}</h1>
+			{children}
+			{actions ? <p class="actions">{actions}</p> : null}
+		</section>
+	</Layout>
+);

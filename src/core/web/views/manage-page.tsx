@@ -1,0 +1,137 @@
+import type { Child, FC } from "hono/jsx";
+import type { SubscriberStatus } from "../../db/schema.ts";
+import { Layout } from "./layout.tsx";
+
+const statusText: Record<SubscriberStatus, string> = {
+	pending: "Waiting for you to confirm by email",
+	active: "Active",
+	paused: "Paused: no digests until you resume",
+	unsubscribed: "Unsubscribed: you get no email from us",
+};
+
+export interface ManageValues {
+	keywords: string;
+	frequency: string;
+	paused: boolean;
+}
+
+export const ManagePage: FC<{
+	token: string;
+	csrf: string;
+	email: string;
+	status: SubscriberStatus;
+	values: ManageValues;
+	errors: Record<string, string>;
+	notice?: string;
+	preview?: Child;
+}> = ({ token, csrf, email, status, values, errors, notice, preview }) => {
+	const base = `/manage/${token}`;
+	const confirmed = status === "active" || status === "paused";
+	return (
+		<Layout title="Manage your subscription" script robots="noindex">
+			<section class="card">
+				<h1>Your subscription</h1>
+				<dl class="facts">
+					<dt>Email</dt>
+					<dd>{email}</dd>
+					<dt>Status</dt>
+					<dd id="status">{statusText[status]}</dd>
+				</dl>
+				{notice ? (
+					<p class="notice" role="status">
+						{notice}
+					</p>
+				) : null}
+				{status === "unsubscribed" ? (
+					<form method="post" action={`${base}/resubscribe`} class="inline">
+						<input type="hidden" name="csrf" value={csrf} />
+						<button type="submit">Resubscribe</button>
+					</form>
+				) : null}
+			</section>
+			<section class="card">
+				<h2>Topics and schedule</h2>
+				<form method="post" action={base} class="manage" novalidate>
+					<input type="hidden" name="csrf" value={csrf} />
+					{errors.form ? (
+						<p class="form-error" role="alert">
+							{errors.form}
+						</p>
+					) : null}
+					<div class="field">
+						<label for="keywords">Topics</label>
+						<textarea
+							id="keywords"
+							name="keywords"
+							rows={4}
+							required
+							maxlength={1000}
+							aria-invalid={errors.keywords ? "true" : undefined}
+							aria-describedby={`keywords-help${errors.keywords ? " keywords-error" : ""}`}
+						>
+							{values.keywords}
+						</textarea>
+						<p class="help" id="keywords-help">
+							One topic per comma or line. Several words match as a phrase; <code>OR</code> for alternatives,{" "}
+							<code>-word</code> to leave papers out.
+						</p>
+						{errors.keywords ? (
+							<p class="error" id="keywords-error">
+								{errors.keywords}
+							</p>
+						) : null}
+					</div>
+					<fieldset class="field">
+						<legend>How often</legend>
+						<label class="choice">
+							<input type="radio" name="frequency" value="weekly" checked={values.frequency !== "daily"} /> Weekly
+							(Monday morning)
+						</label>
+						<label class="choice">
+							<input type="radio" name="frequency" value="daily" checked={values.frequency === "daily"} /> Daily
+						</label>
+						{errors.frequency ? <p class="error">{errors.frequency}</p> : null}
+					</fieldset>
+					{confirmed ? (
+						<div class="field">
+							<label class="choice">
+								<input type="checkbox" name="paused" value="on" checked={values.paused} /> Pause my digests
+							</label>
+						</div>
+					) : null}
+					<button type="submit">Save changes</button>
+				</form>
+				<section id="preview" class="preview" aria-live="polite" hidden>
+					<h3>Recent papers these topics match</h3>
+					<p class="preview-summary" />
+					<ol class="preview-list" />
+				</section>
+			</section>
+			{preview ? <section class="card">{preview}</section> : null}
+			<section class="card">
+				<h2>Your data</h2>
+				<p>
+					<a href={`${base}/data.json`} download="paperboy-data.json">
+						Download my data
+					</a>{" "}
+					(JSON: your address, topics, consent record and digest history).
+				</p>
+				<form method="post" action={`${base}/delete`} class="danger">
+					<input type="hidden" name="csrf" value={csrf} />
+					<label class="choice">
+						<input type="checkbox" name="confirm" value="yes" required /> I understand this deletes my subscription and
+						history for good
+					</label>
+					<button type="submit" class="danger">
+						Delete me
+					</button>
+				</form>
+			</section>
+			{status !== "unsubscribed" ? (
+				<p class="leave">
+					<a href={`/unsubscribe/${token}`}>Unsubscribe</a> from all paperboy email.
+				</p>
+			) : null}
+		</Layout>
+	);
+};

@@ -1,0 +1,101 @@
+import type { FC } from "hono/jsx";
+import type { PaperRow } from "../../db/schema.ts";
+import { Layout } from "./layout.tsx";
+import { PaperList } from "./paper-list.tsx";
+
+export interface SignupValues {
+	email: string;
+	keywords: string;
+}
+
+export const SignupPage: FC<{
+	values: SignupValues;
+	errors: Record<string, string>;
+	stamp: string;
+	papers: readonly PaperRow[];
+	notice?: string;
+}> = ({ values, errors, stamp, papers, notice }) => (
+	<Layout title="paperboy" script>
+		<section class="hero">
+			<h1>Get trending papers in your email inbox</h1>
+			<p class="lead">
+				Tell us your topics. Once a week you get one email with the new papers that match them, each with a line saying
+				why it is there. No account, no password: every email has a link to change your topics or leave.
+			</p>
+		</section>
+		<section class="card">
+			<form method="post" action="/subscribe" class="signup" novalidate>
+				{notice ? (
+					<p class="form-error" role="alert">
+						{notice}
+					</p>
+				) : null}
+				{Object.keys(errors).length ? (
+					<p class="form-error" role="alert" id="form-errors">
+						Please fix the {Object.keys(errors).length === 1 ? "field" : "fields"} marked below.
+					</p>
+				) : null}
+				<div class="field">
+					<label for="email">Email address</label>
+					<input
+						id="email"
+						name="email"
+						type="email"
+						autocomplete="email"
+						required
+						maxlength={320}
+						value={values.email}
+						aria-invalid={errors.email ? "true" : undefined}
+						aria-describedby={errors.email ? "email-error" : undefined}
+					/>
+					{errors.email ? (
+						<p class="error" id="email-error">
+							{errors.email}
+						</p>
+					) : null}
+				</div>
+				<div class="field">
+					<label for="keywords">Topics</label>
+					<textarea
+						id="keywords"
+						name="keywords"
+						rows={3}
+						required
+						maxlength={1000}
+						placeholder="state space models, diffusion, retrieval augmented generation"
+						aria-invalid={errors.keywords ? "true" : undefined}
+						aria-describedby={`keywords-help${errors.keywords ? " keywords-error" : ""}`}
+					>
+						{values.keywords}
+					</textarea>
+					<p class="help" id="keywords-help">
+						One topic per comma or line. Several words match as a phrase; <code>"quotes"</code> too. Use <code>OR</code>{" "}
+						for alternatives and <code>-word</code> to leave papers out.
+					</p>
+					{errors.keywords ? (
+						<p class="error" id="keywords-error">
+							{errors.keywords}
+						</p>
+					) : null}
+				</div>
+				{/* People never see this field; bots that fill every input do. */}
+				<div class="hp" aria-hidden="true">
+					<label for="website">Leave this empty</label>
+					<input id="website" name="website" type="text" tabindex={-1} autocomplete="off" value="" />
+				</div>
+				<input type="hidden" name="stamp" value={stamp} />
+				<button type="submit">Subscribe</button>
+				<p class="fineprint">We will email you once to confirm. Nothing else is sent until you do.</p>
+			</form>
+			<section id="preview" class="preview" aria-live="polite" hidden>
+				<h2>Recent papers your topics match</h2>
+				<p class="preview-summary" />
+				<ol class="preview-list" />
+			</section>
+		</section>
+		<section>
+			<h2>Recent papers</h2>
+			{papers.length ? <PaperList papers={papers} /> : <p>No papers yet. They arrive with the next ingest.</p>}
+		</section>
+	</Layout>
+);

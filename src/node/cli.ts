@@ -1,0 +1,65 @@
+/**
+ * `npx paperboy <command>`. Every command reads the same settings as the server and
+ * applies pending migrations first. Results go to stdout, progress and logs to stderr;
+ * errors exit non-zero (2 for bad usage or settings).
+ */
+import { parseArgs } from "node:util";
+import { AppError } from "../core/errors.ts";
+import { migrate, seed, stats } from "./commands/basic.ts";
+import type { Command, CommandContext } from "./commands/command.ts";
+import { exitWithError } from "./exit.ts";
+import { createNodeRuntime, type NodeRuntime } from "./runtime.ts";
+import { loadSettings } from "./settings.ts";
+
+const commands: Record<string, Command> = { migrate, seed, stats };
+
+function help(): string {
+	const width = Math.max(...Object.keys(commands).map((n) => n.length));
+	const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+	return `usage: paperboy <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nRun \`paperboy <command> --help\` for its options.`;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+	const [name, ...rest] = argv;
+	if (!name || name === "--help" || name === "-h" || name === "help") {
+		process.stdout.write(`${help()}\n`);
+		return;
+	}
+	const command = commands[name];
+	if (!command) throw new AppError("invalid_input", `unknown command "${name}"\n\n${help()}`);
+	let parsed: ReturnType<typeof parseArgs>;
+	try {
+		parsed = parseArgs({
+			args: rest,
+			options: { ...command.options, help: { type: "boolean", short: "h" } },
+			allowPositionals: false,
+			strict: true,
+		});
+	} catch (error) {
+		throw new AppError("invalid_input", `${(error as Error).message}\nusage: ${command.usage}`);
+	}
+	if (parsed.values.help) {
+		process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
+		return;
+	}
+	let runtime: NodeRuntime | undefined;
+	const tty = process.stderr.isTTY;
+	const ctx: CommandContext = {
+		runtime: () => {
+			runtime ??= createNodeRuntime(loadSettings());
+			return runtime;
+		},
+		out: (line) => process.stdout.write(`${line}\n`),
+		progress: (message) => {
+			if (tty) process.stderr.write(`\r\x1b[2K${message}`);
+		},
+	};
+	try {
+		await command.run(ctx, parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+	} finally {
+		if (tty) process.stderr.write("\r\x1b[2K");
+		await runtime?.close();
+	}
+}
+
+runCli(process.argv.slice(2)).catch(exitWithError);

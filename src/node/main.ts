@@ -1,0 +1,41 @@
+/**
+ * `npm start`: one process serving the web app on an embedded SQLite file, with the
+ * ingest and digest jobs on node-cron. SIGTERM/SIGINT stop taking requests, let
+ * in-flight work (mail, a digest run) finish, and exit 0.
+ */
+import { seedPapersIfEmpty } from "../core/papers/store.ts";
+import { exitWithError } from "./exit.ts";
+import { createNodeRuntime } from "./runtime.ts";
+import { startScheduler } from "./scheduler.ts";
+import { readSeedPapers } from "./seed.ts";
+import { startServer } from "./server.ts";
+import { loadSettings } from "./settings.ts";
+
+async function main() {
+	const config = loadSettings();
+	const runtime = createNodeRuntime(config);
+	const { deps } = runtime;
+	const seeded = await seedPapersIfEmpty(deps, readSeedPapers());
+	if (seeded) deps.log.info("seeded the empty database", { papers: seeded.new });
+	const server = await startServer(runtime, { port: config.port });
+	deps.log.info(`paperboy is listening on ${config.baseUrl}`, {
+		database: config.databasePath,
+		mail: config.mail.smtpUrl ? "smtp" : "eml files in the data folder",
+	});
+	const scheduler = startScheduler(runtime);
+
+	let stopping = false;
+	const stop = async (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		deps.log.info("shutting down", { signal });
+		await server.close();
+		await scheduler.stop();
+		await runtime.close();
+		process.exit(0);
+	};
+	process.on("SIGTERM", () => void stop("SIGTERM"));
+	process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch(exitWithError);
