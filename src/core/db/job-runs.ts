@@ -1,0 +1,42 @@
+import type { Db } from "./schema.ts";
+
+/**
+ * Marks a job's period as started. Returns false when that period was already started
+ * (by this or another process), which is how a period's run happens once.
+ */
+export async function startJobRun(db: Db, job: string, period: string, at: string): Promise<boolean> {
+	const result = await db
+		.insertInto("job_runs")
+		.values({ job, period, started_at: at })
+		.onConflict((oc) => oc.columns(["job", "period"]).doNothing())
+		.executeTakeFirst();
+	return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function finishJobRun(db: Db, job: string, period: string, at: string, summary: unknown): Promise<void> {
+	await db
+		.updateTable("job_runs")
+		.set({ finished_at: at, summary: JSON.stringify(summary) })
+		.where("job", "=", job)
+		.where("period", "=", period)
+		.execute();
+}
+
+export function findJobRun(db: Db, job: string, period: string) {
+	return db
+		.selectFrom("job_runs")
+		.selectAll()
+		.where("job", "=", job)
+		.where("period", "=", period)
+		.executeTakeFirst();
+}
+
+/** When a job last finished a run, whatever the period. */
+export async function lastJobFinishedAt(db: Db, job: string): Promise<string | undefined> {
+	const row = await db
+		.selectFrom("job_runs")
+		.select((eb) => eb.fn.max("finished_at").as("at"))
+		.where("job", "=", job)
+		.executeTakeFirst();
+	return row?.at ?? undefined;
+}
