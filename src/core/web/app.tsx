@@ -9,6 +9,7 @@ import { type AssetName, assets } from "./assets.ts";
 import type { Env } from "./env.ts";
 import { confirmRoutes } from "./routes/confirm.tsx";
 import { manageRoutes } from "./routes/manage.tsx";
+import { previewRoutes } from "./routes/preview.ts";
 import { signupRoutes } from "./routes/signup.tsx";
 import { unsubscribeRoutes } from "./routes/unsubscribe.tsx";
 import { MessagePage } from "./views/layout.tsx";
@@ -77,6 +78,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 	app.route("/", confirmRoutes(deps));
 	app.route("/", manageRoutes(deps));
 	app.route("/", unsubscribeRoutes(deps));
+	app.route("/", previewRoutes(deps));
 
 	app.notFound((c) =>
 		c.html(

@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Deps } from "../../deps.ts";
+import { keywordsField } from "../../subscriptions/forms.ts";
+import { previewKeywords } from "../../topics/preview.ts";
+import type { Env } from "../env.ts";
+
+const query = z.object({ keywords: keywordsField });
+
+export function previewRoutes(deps: Deps) {
+	const app = new Hono<Env>();
+
+	// The live preview behind the signup and manage forms (progressive: forms work without it).
+	app.get("/preview", async (c) => {
+		const parsed = query.safeParse({ keywords: c.req.query("keywords") ?? "" });
+		if (!parsed.success) {
+			return c.json({ error: parsed.error.issues[0]?.message ?? "Invalid keywords." }, 422);
+		}
+		c.header("Cache-Control", "no-store");
+		return c.json(await previewKeywords(deps, parsed.data.keywords));
+	});
+
+	return app;
+}
