@@ -21,5 +21,6 @@ export class FakeClock implements Clock {
 }
 
 export const seconds = (n: number) => n * 1000;
+export const minutes = (n: number) => n * 60_000;
 export const hours = (n: number) => n * 3600_000;
 export const days = (n: number) => n * 86_400_000;

@@ -1,9 +1,15 @@
-import type { Received } from "./smtp-sink.ts";
+import { createApp } from "../../src/core/web/app.tsx";
 import type { TestRuntime } from "./runtime.ts";
+import type { Received } from "./smtp-sink.ts";
 
 export const origin = "http://paperboy.test";
 
-export function postForm(rt: TestRuntime, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+export function postForm(
+	rt: TestRuntime,
+	path: string,
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+) {
 	return rt.app.request(`${origin}${path}`, {
 		method: "POST",
 		headers: { "content-type": "application/x-www-form-urlencoded", origin, ...headers },
@@ -11,14 +17,36 @@ export function postForm(rt: TestRuntime, path: string, fields: Record<string, s
 	});
 }
 
+/** A raw POST: any body and headers, nothing added (no Origin, no content type). */
+export const postRaw = (rt: TestRuntime, path: string, body: BodyInit, headers: Record<string, string> = {}) =>
+	rt.app.request(`${origin}${path}`, { method: "POST", headers, body });
+
 export const get = (rt: TestRuntime, path: string, headers: Record<string, string> = {}) =>
 	rt.app.request(`${origin}${path}`, { headers });
+
+/** The same runtime as seen by a client at another address (for per-IP limits). */
+export const asClient = (rt: TestRuntime, ip: string): TestRuntime => ({
+	...rt,
+	app: createApp(rt.deps, { clientIp: () => ip }),
+});
 
 /** The hidden value of a named input in a page. */
 export function inputValue(html: string, name: string): string {
 	const match = new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(html);
 	if (!match?.[1] && match?.[1] !== "") throw new Error(`no input named ${name}`);
 	return match[1].replaceAll("&amp;", "&");
+}
+
+/** The text of a page's textarea (escaped as served). */
+export function textareaText(html: string, name: string): string {
+	const match = new RegExp(`<textarea[^>]*name="${name}"[^>]*>([^<]*)</textarea>`).exec(html);
+	if (match?.[1] === undefined) throw new Error(`no textarea named ${name}`);
+	return match[1];
+}
+
+/** The message shown under a form field, if any. */
+export function fieldError(html: string, name: string): string | undefined {
+	return new RegExp(`id="${name}-error">([^<]*)<`).exec(html)?.[1];
 }
 
 /** Renders the signup form, lets a human amount of time pass, and submits it. */
@@ -29,10 +57,16 @@ export async function signup(rt: TestRuntime, email: string, keywords: string, e
 	return postForm(rt, "/subscribe", { email, keywords, website: "", stamp, ...extra });
 }
 
+/** What a mailbox provider sends for RFC 8058 one-click: no cookie, no Origin, no token. */
+export const oneClickUnsubscribe = (rt: TestRuntime, token: string) =>
+	postRaw(rt, `/unsubscribe/${token}`, "List-Unsubscribe=One-Click", {
+		"content-type": "application/x-www-form-urlencoded",
+	});
+
 /** The first link in a message's text part whose path starts with `prefix`. */
-export function linkIn(message: Received, prefix: string): string {
+export function linkIn(message: Received, prefix: string, base = origin): string {
 	const text = message.parsed.text ?? "";
-	const match = new RegExp(`${origin.replace(/[.]/g, "\\.")}${prefix}[A-Za-z0-9_-]+`).exec(text);
+	const match = new RegExp(`${base.replace(/[.]/g, "\\.")}${prefix}[A-Za-z0-9_-]+`).exec(text);
 	if (!match) throw new Error(`no ${prefix} link in: ${text}`);
-	return match[0].slice(origin.length);
+	return match[0].slice(base.length);
 }

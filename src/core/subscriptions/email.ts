@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+// Dots include the ideographic full stops that IDNA maps to ".".
+const domainCharacters = /^[\p{L}\p{M}\p{N}.\u3002\uFF0E\uFF61-]+$/u;
+
 /**
  * Trims, lower-cases and punycodes the domain; the local part is kept as typed (it is
  * case-sensitive by the RFC; the database compares it case-insensitively). Returns
@@ -10,10 +13,14 @@ export function normaliseEmail(input: string): string | undefined {
 	const at = trimmed.lastIndexOf("@");
 	if (at < 1 || at === trimmed.length - 1) return undefined;
 	const local = trimmed.slice(0, at);
+	const typedDomain = trimmed.slice(at + 1);
+	// The URL parser below would quietly drop a port, path, query or %-escape
+	// (`a@example.org/x` -> `a@example.org`): only letters, digits, hyphens and dots may pass.
+	if (!domainCharacters.test(typedDomain)) return undefined;
 	let domain: string;
 	try {
 		// WHATWG URL applies IDNA (UTS #46): lower-cases and punycodes the domain.
-		domain = new URL(`http://${trimmed.slice(at + 1)}`).hostname;
+		domain = new URL(`http://${typedDomain}`).hostname;
 	} catch {
 		return undefined;
 	}

@@ -3,9 +3,11 @@ import { frequencies } from "../db/schema.ts";
 import { keywordLimits, parseKeywords, splitKeywords } from "../topics/parse.ts";
 import { normaliseEmail } from "./email.ts";
 
-// C0/C1 controls, DEL, and bidi overrides (which can disguise text in a page or mail).
-const forbiddenChars = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
-const forbiddenInTextarea = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+// C0/C1 controls, DEL, Unicode line separators, and bidi controls (overrides, isolates and
+// marks, which can disguise text in a page or mail).
+const forbiddenChars = /[\p{Cc}\p{Bidi_Control}\u2028\u2029]/u;
+// The keywords textarea takes line breaks (one topic per line; they never reach storage).
+const forbiddenInTextarea = /(?![\t\n\r])[\p{Cc}\p{Bidi_Control}\u2028\u2029]/u;
 
 const field = (max: number) =>
 	z
@@ -62,16 +64,18 @@ export const keywordsField = z
 		return keywords;
 	});
 
+// A field missing from the body reads as empty, so it gets the field's own message
+// ("Enter your email address") rather than zod's "expected string, received undefined".
 export const subscribeForm = z.object({
-	email: emailField,
-	keywords: keywordsField,
+	email: emailField.prefault(""),
+	keywords: keywordsField.prefault(""),
 	// Bot defences: a field people never see, and a signed render time.
 	website: z.string().max(1000).default(""),
 	stamp: z.string().max(200).default(""),
 });
 
 export const manageForm = z.object({
-	keywords: keywordsField,
+	keywords: keywordsField.prefault(""),
 	frequency: z.enum(frequencies, { message: "Choose weekly or daily." }).default("weekly"),
 	paused: z
 		.enum(["on", "true", "1"])

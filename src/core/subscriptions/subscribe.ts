@@ -1,3 +1,4 @@
+import { sha256Hex } from "../crypto.ts";
 import { claimCooldown, hitRateLimit } from "../db/rate-limits.ts";
 import { upsertSignup } from "../db/subscribers.ts";
 import { isSuppressed } from "../db/suppressions.ts";
@@ -50,7 +51,8 @@ export async function subscribe(deps: Deps, form: SubscribeForm, request: Reques
 	if (await isSuppressed(db, email)) return "suppressed";
 
 	// At most one mail per address per cooldown, and a few a day, whoever asks from where.
-	const key = email.toLowerCase();
+	// Keyed by a hash: the counters outlive a reader who deletes their data.
+	const key = await sha256Hex(email.toLowerCase());
 	const cooldownStart = new Date(now.getTime() - config.limits.mailCooldownMinutes * 60_000);
 	const mayMail =
 		(await claimCooldown(db, `mail:${key}`, now.toISOString(), cooldownStart.toISOString())) &&

@@ -1,0 +1,104 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import type { SubscriberStatus } from "../../src/core/db/schema.ts";
+import { minutes } from "./clock.ts";
+import { createTestRuntime, type TestRuntime } from "./runtime.ts";
+import { type Received, type SmtpSink, startSmtpSink } from "./smtp-sink.ts";
+import { get, inputValue, linkIn, oneClickUnsubscribe, postForm, signup } from "./web.ts";
+
+export interface Journey {
+	readonly sink: SmtpSink;
+	readonly rt: TestRuntime;
+}
+
+/**
+ * One real SMTP sink per test file and a fresh runtime (new SQLite file, real mailer to
+ * the sink) per test. The runtime is disposed before the sink closes, so no send hangs.
+ */
+export function useJourney(env: Record<string, string> = {}): Journey {
+	let sink: SmtpSink | undefined;
+	let rt: TestRuntime | undefined;
+	beforeAll(async () => {
+		sink = await startSmtpSink();
+	});
+	beforeEach(async () => {
+		if (!sink) throw new Error("SMTP sink not started");
+		sink.clear();
+		rt = await createTestRuntime({ SMTP_URL: sink.url, ...env });
+	});
+	afterEach(async () => {
+		await rt?.dispose();
+		rt = undefined;
+	});
+	afterAll(async () => {
+		await sink?.close();
+	});
+	return {
+		get sink() {
+			if (!sink) throw new Error("SMTP sink not started");
+			return sink;
+		},
+		get rt() {
+			if (!rt) throw new Error("runtime not created");
+			return rt;
+		},
+	};
+}
+
+export function subscriberRow(rt: TestRuntime, email: string) {
+	return rt.deps.db.selectFrom("subscribers").selectAll().where("email", "=", email).executeTakeFirst();
+}
+
+export async function tokenCount(rt: TestRuntime): Promise<number> {
+	const row = await rt.deps.db
+		.selectFrom("tokens")
+		.select((eb) => eb.fn.countAll<number>().as("n"))
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/** Every message the sink holds once mail deferred after responses has gone out. */
+export async function settledMail(j: Journey): Promise<Received[]> {
+	await j.rt.idle();
+	return j.sink.messages;
+}
+
+/** The newest message to an address, after deferred mail has gone out. */
+export async function lastMailTo(j: Journey, email: string): Promise<Received> {
+	await j.rt.idle();
+	const message = j.sink.to(email).at(-1);
+	if (!message) throw new Error(`no mail to ${email}`);
+	return message;
+}
+
+export interface Reader {
+	email: string;
+	token: string;
+	managePath: string;
+	csrf: string;
+}
+
+/** Signs up and follows the confirmation link from the email: an active reader. */
+export async function confirmedReader(j: Journey, email: string, keywords = "diffusion"): Promise<Reader> {
+	await signup(j.rt, email, keywords);
+	const confirmPath = linkIn(await lastMailTo(j, email), "/confirm/");
+	const confirmed = await get(j.rt, confirmPath);
+	const managePath = new URL(confirmed.headers.get("location") ?? "", "http://x").pathname;
+	const token = managePath.split("/")[2] ?? "";
+	const csrf = inputValue(await (await get(j.rt, managePath)).text(), "csrf");
+	return { email, token, managePath, csrf };
+}
+
+/** Brings an address into a status through the real journey, then lets the mail cooldown pass. */
+export async function readerWithStatus(j: Journey, email: string, status: SubscriberStatus | "new"): Promise<void> {
+	if (status === "pending") await signup(j.rt, email, "diffusion");
+	if (status === "active" || status === "paused" || status === "unsubscribed") {
+		const reader = await confirmedReader(j, email);
+		if (status === "paused")
+			await postForm(j.rt, reader.managePath, { keywords: "diffusion", paused: "on", csrf: reader.csrf });
+		if (status === "unsubscribed") await oneClickUnsubscribe(j.rt, reader.token);
+	}
+	const row = await subscriberRow(j.rt, email);
+	if ((row?.status ?? "new") !== status) throw new Error(`${email} is ${row?.status}, wanted ${status}`);
+	await j.rt.idle();
+	j.rt.clock.advance(minutes(15));
+}
