@@ -46,11 +46,14 @@ const envSchema = z.object({
 	INGEST_SOURCES: z
 		.string()
 		.default("hf")
+		// "none" turns scheduled ingest off (an explicit empty value would mean the default).
 		.transform((s) =>
-			s
-				.split(",")
-				.map((x) => x.trim())
-				.filter(Boolean),
+			s.trim() === "none"
+				? []
+				: s
+						.split(",")
+						.map((x) => x.trim())
+						.filter(Boolean),
 		)
 		.pipe(z.array(z.enum(["hf", "arxiv", "rss"]))),
 	ARXIV_QUERY: z.string().default("cat:cs.LG OR cat:cs.CL OR cat:cs.AI OR cat:cs.CV"),
@@ -62,6 +65,7 @@ const envSchema = z.object({
 	SEND_MAX_ATTEMPTS: int(1, 50).default(8),
 	SEND_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
 	SEND_RETRY_MAX_SECONDS: z.coerce.number().min(0).default(3600),
+	SEND_LEASE_SECONDS: z.coerce.number().min(1).default(60),
 	RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: int(1, 1_000_000).default(20),
 	RATE_LIMIT_MAIL_PER_ADDRESS_PER_DAY: int(1, 1000).default(3),
 	MAIL_COOLDOWN_MINUTES: z.coerce.number().min(0).default(10),
@@ -114,6 +118,7 @@ export function parseConfig(env: Env) {
 			maxAttempts: e.SEND_MAX_ATTEMPTS,
 			retryBaseSeconds: e.SEND_RETRY_BASE_SECONDS,
 			retryMaxSeconds: e.SEND_RETRY_MAX_SECONDS,
+			leaseSeconds: e.SEND_LEASE_SECONDS,
 		},
 		limits: {
 			subscribePerIpPerHour: e.RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR,

@@ -1,4 +1,5 @@
-import type { Db, DeliveryRow } from "./schema.ts";
+import { sql } from "kysely";
+import type { Db, DeliveryRow, DeliveryStatus, Frequency } from "./schema.ts";
 
 export function listDeliveriesForSubscriber(db: Db, subscriberId: number): Promise<DeliveryRow[]> {
 	return db
@@ -7,4 +8,248 @@ export function listDeliveriesForSubscriber(db: Db, subscriberId: number): Promi
 		.where("subscriber_id", "=", subscriberId)
 		.orderBy("created_at", "desc")
 		.execute();
+}
+
+/**
+ * Plans one delivery per active, unsuppressed reader of a frequency for a period, in one
+ * statement. A reader's window starts where their last sent (or empty) digest ended, so
+ * no paper is offered twice; a first digest looks back `firstWindowStart`. Rerunning
+ * plans nothing new: UNIQUE(subscriber_id, period) and DO NOTHING.
+ */
+export async function planDeliveries(
+	db: Db,
+	p: { frequency: Frequency; period: string; now: string; firstWindowStart: string },
+): Promise<number> {
+	const result = await sql`
+		insert into deliveries (subscriber_id, period, status, window_start, window_end, next_attempt_at, created_at)
+		select s.id, ${p.period}, 'pending',
+			coalesce(
+				(select max(d.window_end) from deliveries d where d.subscriber_id = s.id and d.status in ('sent', 'skipped')),
+				${p.firstWindowStart}),
+			${p.now}, ${p.now}, ${p.now}
+		from subscribers s
+		where s.status = 'active' and s.frequency = ${p.frequency}
+			and not exists (select 1 from suppressions x where x.email = s.email)
+		on conflict (subscriber_id, period) do nothing`.execute(db);
+	return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Deliveries of earlier periods still waiting for a retry give way to the new period:
+ * its window starts at the last digest that did go out, so their papers are not lost.
+ */
+export async function supersedePendingDeliveries(db: Db, periodPrefix: string, period: string, at: string) {
+	const result = await db
+		.updateTable("deliveries")
+		.set({ status: "failed", last_error: `superseded by ${period}`, claimed_at: at })
+		.where("status", "=", "pending")
+		.where("period", "like", `${periodPrefix}%`)
+		.where("period", "!=", period)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+export interface ClaimedDelivery {
+	id: number;
+	subscriberId: number;
+	period: string;
+	windowStart: string;
+	windowEnd: string;
+	attempts: number;
+	email: string;
+	keywords: string;
+	frequency: Frequency;
+	subscriberStatus: string;
+	manageSalt: string;
+	suppressed: boolean;
+}
+
+/**
+ * Claims deliveries to send, in one UPDATE … RETURNING, so two senders never claim the
+ * same row: due pending rows, and rows whose sender stopped renewing its claim (a crash).
+ * With `ids`, claims only those (a queue message names its deliveries).
+ */
+export async function claimDeliveries(
+	db: Db,
+	c: { now: string; staleBefore: string; limit: number; ids?: readonly number[] },
+): Promise<ClaimedDelivery[]> {
+	if (c.ids && !c.ids.length) return [];
+	const claimable = db
+		.selectFrom("deliveries")
+		.select("id")
+		.where((eb) =>
+			eb.or([
+				eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", c.now)]),
+				eb.and([eb("status", "=", "sending"), eb("claimed_at", "<", c.staleBefore)]),
+			]),
+		)
+		.$if(c.ids !== undefined, (q) => q.where("id", "in", c.ids ?? []))
+		.orderBy("next_attempt_at")
+		.orderBy("id")
+		.limit(c.limit);
+	const claimed = await db
+		.updateTable("deliveries")
+		.set((eb) => ({ status: "sending", claimed_at: c.now, attempts: eb("attempts", "+", 1) }))
+		.where("id", "in", claimable)
+		.returning("id")
+		.execute();
+	if (!claimed.length) return [];
+	const rows = await db
+		.selectFrom("deliveries as d")
+		.innerJoin("subscribers as s", "s.id", "d.subscriber_id")
+		.select([
+			"d.id",
+			"d.subscriber_id",
+			"d.period",
+			"d.window_start",
+			"d.window_end",
+			"d.attempts",
+			"s.email",
+			"s.keywords",
+			"s.frequency",
+			"s.status",
+			"s.manage_salt",
+			(eb) =>
+				eb
+					.exists(eb.selectFrom("suppressions as x").select("x.email").whereRef("x.email", "=", "s.email"))
+					.as("suppressed"),
+		])
+		.where(
+			"d.id",
+			"in",
+			claimed.map((r) => r.id),
+		)
+		.orderBy("d.id")
+		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		subscriberId: r.subscriber_id,
+		period: r.period,
+		windowStart: r.window_start,
+		windowEnd: r.window_end,
+		attempts: r.attempts,
+		email: r.email,
+		keywords: r.keywords,
+		frequency: r.frequency,
+		subscriberStatus: r.status,
+		manageSalt: r.manage_salt,
+		suppressed: Boolean(r.suppressed),
+	}));
+}
+
+/** A sender still working on these rows says so, so nobody takes them over. */
+export async function renewClaims(db: Db, ids: readonly number[], now: string): Promise<void> {
+	if (!ids.length) return;
+	await db
+		.updateTable("deliveries")
+		.set({ claimed_at: now })
+		.where("id", "in", ids)
+		.where("status", "=", "sending")
+		.execute();
+}
+
+export type DeliveryOutcome =
+	| { status: "sent"; at: string; messageId: string; paperIds: readonly string[] }
+	| { status: "skipped"; at: string; reason: string }
+	| { status: "retry"; at: string; nextAttemptAt: string; error: string }
+	| { status: "failed"; at: string; error: string };
+
+/** Records how a claimed delivery ended. Only a row still in `sending` is changed. */
+export async function finishDelivery(db: Db, id: number, outcome: DeliveryOutcome): Promise<void> {
+	const base = db.updateTable("deliveries").where("id", "=", id).where("status", "=", "sending");
+	switch (outcome.status) {
+		case "sent":
+			await base
+				.set({
+					status: "sent",
+					sent_at: outcome.at,
+					message_id: outcome.messageId,
+					paper_ids: JSON.stringify(outcome.paperIds),
+					last_error: null,
+				})
+				.execute();
+			return;
+		case "skipped":
+			await base.set({ status: "skipped", sent_at: outcome.at, last_error: outcome.reason, paper_ids: "[]" }).execute();
+			return;
+		case "retry":
+			await base
+				.set({ status: "pending", next_attempt_at: outcome.nextAttemptAt, last_error: outcome.error })
+				.execute();
+			return;
+		case "failed":
+			await base.set({ status: "failed", last_error: outcome.error }).execute();
+			return;
+	}
+}
+
+/** Whether any claimed row is still being worked on (by anyone). */
+export async function countDeliveries(db: Db, where: { status: DeliveryStatus; period?: string }): Promise<number> {
+	let query = db
+		.selectFrom("deliveries")
+		.select((eb) => eb.fn.countAll<number>().as("n"))
+		.where("status", "=", where.status);
+	if (where.period) query = query.where("period", "=", where.period);
+	const row = await query.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+export async function countDeliveriesByStatus(db: Db, periods: readonly string[]) {
+	const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, unknown: 0, skipped: 0 };
+	if (!periods.length) return counts;
+	const rows = await db
+		.selectFrom("deliveries")
+		.select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+		.where("period", "in", periods)
+		.groupBy("status")
+		.execute();
+	for (const row of rows) counts[row.status] = Number(row.n);
+	return counts;
+}
+
+/** Ids of pending deliveries, in pages (the Worker enqueues them in batches). */
+export function listPendingDeliveryIds(db: Db, p: { afterId: number; limit: number; dueBy: string }) {
+	return db
+		.selectFrom("deliveries")
+		.select("id")
+		.where("status", "=", "pending")
+		.where("next_attempt_at", "<=", p.dueBy)
+		.where("id", ">", p.afterId)
+		.orderBy("id")
+		.limit(p.limit)
+		.execute()
+		.then((rows) => rows.map((r) => r.id));
+}
+
+/** Where a reader's next digest window would start (end of their last one). */
+export async function lastWindowEnd(db: Db, subscriberId: number): Promise<string | undefined> {
+	const row = await db
+		.selectFrom("deliveries")
+		.select((eb) => eb.fn.max("window_end").as("end"))
+		.where("subscriber_id", "=", subscriberId)
+		.where("status", "in", ["sent", "skipped"])
+		.executeTakeFirst();
+	return row?.end ?? undefined;
+}
+
+/** The readers `planDeliveries` would plan for now, with their windows (for dry runs). */
+export async function listReadersDue(db: Db, p: { frequency: Frequency; period: string; firstWindowStart: string }) {
+	const result = await sql<{
+		id: number;
+		email: string;
+		keywords: string;
+		frequency: Frequency;
+		manage_salt: string;
+		window_start: string;
+	}>`
+		select s.id, s.email, s.keywords, s.frequency, s.manage_salt,
+			coalesce(
+				(select max(d.window_end) from deliveries d where d.subscriber_id = s.id and d.status in ('sent', 'skipped')),
+				${p.firstWindowStart}) as window_start
+		from subscribers s
+		where s.status = 'active' and s.frequency = ${p.frequency}
+			and not exists (select 1 from suppressions x where x.email = s.email)
+			and not exists (select 1 from deliveries d where d.subscriber_id = s.id and d.period = ${p.period})
+		order by s.id`.execute(db);
+	return result.rows;
 }

@@ -55,28 +55,48 @@ export async function upsertSignup(db: Db, s: SignupRecord): Promise<SubscriberR
 	return db.selectFrom("subscribers").selectAll().where("email", "=", s.email).executeTakeFirstOrThrow();
 }
 
-/** Adds an already-consented reader (CSV import) as active; existing readers are kept. */
-export async function insertImportedSubscriber(db: Db, s: SignupRecord): Promise<boolean> {
-	const result = await db
-		.insertInto("subscribers")
-		.values({
-			email: s.email,
-			status: "active",
-			keywords: s.keywords,
-			timezone: s.timezone,
-			manage_salt: s.manageSalt,
-			consent_at: s.consentAt,
-			consent_ip: s.consentIp,
-			consent_user_agent: s.consentUserAgent,
-			consent_form_version: s.consentFormVersion,
-			consent_source: s.consentSource,
-			confirmed_at: s.consentAt,
-			created_at: s.consentAt,
-			updated_at: s.consentAt,
-		})
-		.onConflict((oc) => oc.column("email").doNothing())
-		.executeTakeFirst();
-	return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+/**
+ * Adds already-consented readers (CSV import) as active, 500 per statement; addresses
+ * already on file are left as they are. Returns how many were added.
+ */
+export async function insertImportedSubscribers(db: Db, records: readonly SignupRecord[]): Promise<number> {
+	let added = 0;
+	for (let i = 0; i < records.length; i += 500) {
+		const result = await db
+			.insertInto("subscribers")
+			.values(
+				records.slice(i, i + 500).map((s) => ({
+					email: s.email,
+					status: "active" as const,
+					keywords: s.keywords,
+					timezone: s.timezone,
+					manage_salt: s.manageSalt,
+					consent_at: s.consentAt,
+					consent_ip: s.consentIp,
+					consent_user_agent: s.consentUserAgent,
+					consent_form_version: s.consentFormVersion,
+					consent_source: s.consentSource,
+					confirmed_at: s.consentAt,
+					created_at: s.consentAt,
+					updated_at: s.consentAt,
+				})),
+			)
+			.onConflict((oc) => oc.column("email").doNothing())
+			.executeTakeFirst();
+		added += Number(result.numInsertedOrUpdatedRows ?? 0);
+	}
+	return added;
+}
+
+/** Rows for these addresses (compared case-insensitively, as stored). */
+export async function findSubscribersByEmails(db: Db, emails: readonly string[]): Promise<SubscriberRow[]> {
+	const rows: SubscriberRow[] = [];
+	for (let i = 0; i < emails.length; i += 500) {
+		const chunk = emails.slice(i, i + 500);
+		if (chunk.length)
+			rows.push(...(await db.selectFrom("subscribers").selectAll().where("email", "in", chunk).execute()));
+	}
+	return rows;
 }
 
 export function findSubscriberByEmail(db: Db, email: string): Promise<SubscriberRow | undefined> {

@@ -54,3 +54,27 @@ export async function deleteExpiredTokens(db: Db, now: string): Promise<number> 
 		.executeTakeFirst();
 	return Number(result.numDeletedRows);
 }
+
+/** Many manage tokens at once (a digest batch, an import); existing ones are kept. */
+export async function insertManageTokens(
+	db: Db,
+	tokens: readonly { hash: string; subscriberId: number }[],
+	createdAt: string,
+): Promise<void> {
+	for (let i = 0; i < tokens.length; i += 500) {
+		const chunk = tokens.slice(i, i + 500);
+		await db
+			.insertInto("tokens")
+			.values(
+				chunk.map((t) => ({
+					hash: t.hash,
+					subscriber_id: t.subscriberId,
+					purpose: "manage" as const,
+					created_at: createdAt,
+					expires_at: null,
+				})),
+			)
+			.onConflict((oc) => oc.column("hash").doNothing())
+			.execute();
+	}
+}

@@ -1,6 +1,6 @@
 import { hmacBase64Url, sha256Hex, timingSafeEqual } from "../crypto.ts";
 import type { SubscriberRow } from "../db/schema.ts";
-import { insertToken } from "../db/tokens.ts";
+import { insertManageTokens, insertToken } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 
 export const confirmTokenHours = 48;
@@ -47,6 +47,23 @@ export async function ensureManageToken(
 		expiresAt: null,
 	});
 	return token;
+}
+
+/**
+ * Makes sure every reader's manage token is on file before mail carrying it goes out, so
+ * the unsubscribe link in an email always resolves. One statement per 500 readers.
+ */
+export async function ensureManageTokens(
+	deps: Pick<Deps, "db" | "config" | "clock">,
+	readers: readonly Pick<SubscriberRow, "id" | "manage_salt">[],
+): Promise<void> {
+	const tokens = await Promise.all(
+		readers.map(async (r) => ({
+			hash: await hashToken(await manageTokenFor(deps.config.secret, r)),
+			subscriberId: r.id,
+		})),
+	);
+	await insertManageTokens(deps.db, tokens, deps.clock.now().toISOString());
 }
 
 /** The hidden field that proves a manage form was rendered by us for this token. */

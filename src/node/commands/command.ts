@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
+import type { Deps } from "../../core/deps.ts";
 import type { NodeRuntime } from "../runtime.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -6,7 +7,7 @@ export type Values = Record<string, string | boolean | undefined>;
 
 export interface CommandContext {
 	/** Opens the database (applying pending migrations) and the mailer, once. */
-	runtime(): NodeRuntime;
+	runtime(overrides?: Partial<Pick<Deps, "clock">>): NodeRuntime;
 	/** Results go to stdout; progress and logs to stderr. */
 	out(line: string): void;
 	progress(message: string): void;
@@ -16,6 +17,8 @@ export interface Command {
 	summary: string;
 	usage: string;
 	options?: Options;
+	/** Takes positional arguments (`ingest hf`); the usage line says which. */
+	positionals?: boolean;
 	run(ctx: CommandContext, values: Values, positionals: string[]): Promise<void>;
 }
 

@@ -1,0 +1,29 @@
+import type { Frequency } from "../db/schema.ts";
+
+/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
+export function localDate(at: Date, timeZone: string): string {
+	// en-CA formats dates as YYYY-MM-DD.
+	return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+/** ISO 8601 week of a calendar date, e.g. "2026-W48" (weeks start on Monday). */
+export function isoWeek(date: string): string {
+	const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+	const day = new Date(Date.UTC(y, m - 1, d));
+	const weekday = day.getUTCDay() || 7;
+	// The Thursday of this week decides the year the week belongs to.
+	day.setUTCDate(day.getUTCDate() + 4 - weekday);
+	const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+	const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+	return `${day.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}
+
+/**
+ * The period a digest belongs to, in the schedule's time zone: the local ISO week for
+ * weekly readers, the local date for daily ones. One delivery per reader and period is
+ * what makes a digest go out at most once, whatever DST, restarts or reruns do.
+ */
+export function periodFor(frequency: Frequency, at: Date, timeZone: string): string {
+	const date = localDate(at, timeZone);
+	return frequency === "weekly" ? `weekly:${isoWeek(date)}` : `daily:${date}`;
+}

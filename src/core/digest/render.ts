@@ -1,0 +1,132 @@
+import type { Config } from "../config.ts";
+import type { Frequency, PaperRow } from "../db/schema.ts";
+import { compiledTemplates } from "../mail/compiled-templates.ts";
+import {
+	escapeHtml,
+	fillTemplate,
+	linkList,
+	type PreparedTemplate,
+	prepareTemplate,
+	safeHttpUrl,
+} from "../mail/template.ts";
+import { authorLine, snippet } from "../papers/format.ts";
+
+export interface DigestPaper {
+	paper: PaperRow;
+	/** The reader's keywords that matched this paper. */
+	matched: readonly string[];
+}
+
+export interface DigestInput {
+	email: string;
+	frequency: Frequency;
+	keywords: readonly string[];
+	papers: readonly DigestPaper[];
+	manageUrl: string;
+	unsubscribeUrl: string;
+}
+
+export interface RenderedDigest {
+	subject: string;
+	html: string;
+	text: string;
+}
+
+// The compiled digest is split once at its paper markers into a head, one paper block
+// (repeated per paper) and a tail.
+function splitDigestTemplate(html: string): {
+	head: PreparedTemplate;
+	paper: PreparedTemplate;
+	tail: PreparedTemplate;
+} {
+	const start = "<!--paper:start-->";
+	const end = "<!--paper:end-->";
+	const a = html.indexOf(start);
+	const b = html.indexOf(end);
+	if (a < 0 || b < a) throw new Error("digest template lacks its paper markers");
+	return {
+		head: prepareTemplate(html.slice(0, a)),
+		paper: prepareTemplate(html.slice(a + start.length, b)),
+		tail: prepareTemplate(html.slice(b + end.length)),
+	};
+}
+
+const template = splitDigestTemplate(compiledTemplates.digest);
+
+const periodWord = (frequency: Frequency) => (frequency === "daily" ? "today" : "this week");
+
+function paperLinks(p: PaperRow) {
+	const code = p.code_stars ? `Code (★ ${p.code_stars})` : "Code";
+	return [
+		{ label: "arXiv", url: p.abs_url },
+		{ label: "PDF", url: p.pdf_url },
+		{ label: "Hugging Face", url: p.hf_url },
+		{ label: code, url: p.code_url },
+		{ label: "Project page", url: p.project_url },
+	];
+}
+
+/** "state space models and diffusion", "a, b and 2 more". */
+function topicPhrase(labels: readonly string[]): string {
+	if (labels.length <= 2) return labels.join(" and ");
+	return `${labels.slice(0, 2).join(", ")} and ${labels.length - 2} more`;
+}
+
+export function digestSubject(papers: readonly DigestPaper[]): string {
+	const labels = [...new Set(papers.flatMap((p) => p.matched))];
+	const count = `${papers.length} new paper${papers.length === 1 ? "" : "s"}`;
+	const subject = `${count} on ${topicPhrase(labels)}`;
+	return subject.length <= 110 ? subject : `${subject.slice(0, 107).trimEnd()}…`;
+}
+
+/** Fills the compiled MJML for one reader: HTML and a plain-text part with the same papers. */
+export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
+	const subject = digestSubject(d.papers);
+	const heading = `${d.papers.length} new paper${d.papers.length === 1 ? "" : "s"} ${periodWord(d.frequency)}`;
+	const intro = `Matched against your topics: ${d.keywords.join(", ")}.`;
+	const common = {
+		subject,
+		baseUrl: config.baseUrl,
+		email: d.email,
+		frequency: d.frequency,
+		keywords: d.keywords.join(", "),
+		manageUrl: d.manageUrl,
+		unsubscribeUrl: d.unsubscribeUrl,
+	};
+	let html = fillTemplate(template.head, { ...common, heading, intro });
+	const text: string[] = [`paperboy: ${heading}`, intro, ""];
+	d.papers.forEach(({ paper, matched }, i) => {
+		const url = safeHttpUrl(paper.abs_url) ?? safeHttpUrl(paper.hf_url) ?? config.baseUrl;
+		const authors = authorLine(paper.authors);
+		const summary = snippet(paper.abstract);
+		html += fillTemplate(template.paper, {
+			matched: matched.join(", "),
+			upvotes: paper.upvotes > 0 ? ` &middot; &#9650; ${escapeHtml(String(paper.upvotes))}` : "",
+			url,
+			title: paper.title,
+			authors,
+			snippet: summary,
+			links: linkList(paperLinks(paper)),
+		});
+		const links = paperLinks(paper).flatMap(({ label, url }) => {
+			const safe = safeHttpUrl(url);
+			return safe ? [`   ${label}: ${safe}`] : [];
+		});
+		text.push(
+			`${i + 1}. ${paper.title}`,
+			...(authors ? [`   ${authors}`] : []),
+			`   Matched: ${matched.join(", ")}${paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : ""}`,
+			`   ${summary}`,
+			...links,
+			"",
+		);
+	});
+	html += fillTemplate(template.tail, common);
+	text.push(
+		"--",
+		`You get this ${d.frequency} email because ${d.email} subscribed to paperboy with the topics: ${d.keywords.join(", ")}.`,
+		`Change topics or frequency, or pause: ${d.manageUrl}`,
+		`Unsubscribe: ${d.unsubscribeUrl}`,
+	);
+	return { subject, html, text: text.join("\n") };
+}

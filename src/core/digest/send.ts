@@ -1,0 +1,63 @@
+import type { ClaimedDelivery, DeliveryOutcome } from "../db/deliveries.ts";
+import { addSuppression } from "../db/suppressions.ts";
+import type { Deps } from "../deps.ts";
+import { isAppError } from "../errors.ts";
+import { composeMessage } from "../mail/compose.ts";
+import type { DigestComposer } from "./compose.ts";
+
+/** Mailbox-level permanent failures (RFC 3463 5.1.x: no such user, bad address). */
+const badMailbox = /\b5\.1\.\d{1,3}\b/;
+
+/** Capped exponential backoff with "equal jitter": half fixed, half random. */
+export function retryDelayMs(attempt: number, config: Deps["config"]["digest"], unit: number): number {
+	const capped = Math.min(config.retryMaxSeconds, config.retryBaseSeconds * 2 ** Math.max(0, attempt - 1));
+	return Math.round(capped * 1000 * (0.5 + unit / 2));
+}
+
+/**
+ * Composes and sends one claimed delivery and says how it ended. The Message-ID is
+ * derived from the delivery, so a resend after a crash carries the same one and mail
+ * systems that de-duplicate by Message-ID drop the copy.
+ */
+export async function sendDelivery(deps: Deps, composer: DigestComposer, d: ClaimedDelivery): Promise<DeliveryOutcome> {
+	const at = () => deps.clock.now().toISOString();
+	if (d.subscriberStatus !== "active")
+		return { status: "skipped", at: at(), reason: `reader is ${d.subscriberStatus}` };
+	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
+	const digest = await composer.compose(
+		{ id: d.subscriberId, email: d.email, keywords: d.keywords, frequency: d.frequency, manageSalt: d.manageSalt },
+		{ from: d.windowStart, to: d.windowEnd },
+	);
+	if (!digest) return { status: "skipped", at: at(), reason: "no new papers matched" };
+	const message = composeMessage(deps.config.mail, {
+		to: d.email,
+		subject: digest.rendered.subject,
+		html: digest.rendered.html,
+		text: digest.rendered.text,
+		date: deps.clock.now(),
+		messageKey: `digest.${d.id}.${d.period.replace(/[^\w-]/g, ".")}`,
+		unsubscribeUrl: digest.unsubscribeUrl,
+	});
+	try {
+		const result = await deps.mailer.send(message);
+		return { status: "sent", at: at(), messageId: result.messageId, paperIds: digest.papers.map((p) => p.paper.id) };
+	} catch (error) {
+		const text = error instanceof Error ? error.message : String(error);
+		if (isAppError(error) && error.code === "rejected") {
+			if (badMailbox.test(text)) {
+				await addSuppression(deps.db, { email: d.email, reason: "bounce", detail: text.slice(0, 500), at: at() });
+			}
+			return { status: "failed", at: at(), error: text.slice(0, 1000) };
+		}
+		if (d.attempts >= deps.config.digest.maxAttempts) {
+			return { status: "failed", at: at(), error: `gave up after ${d.attempts} attempts: ${text}`.slice(0, 1000) };
+		}
+		const delay = retryDelayMs(d.attempts, deps.config.digest, deps.random.unit());
+		return {
+			status: "retry",
+			at: at(),
+			nextAttemptAt: new Date(deps.clock.now().getTime() + delay).toISOString(),
+			error: text.slice(0, 1000),
+		};
+	}
+}

@@ -1,0 +1,67 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Frequency } from "../../core/db/schema.ts";
+import { findSubscriberByEmail } from "../../core/db/subscribers.ts";
+import { dryRunDigest, runDigest } from "../../core/digest/job.ts";
+import { previewDigestFor } from "../../core/digest/reader-preview.ts";
+import { AppError } from "../../core/errors.ts";
+import { normaliseEmail } from "../../core/subscriptions/email.ts";
+import { clockFrom } from "./clock-option.ts";
+import { defineCommand } from "./command.ts";
+
+function frequenciesOf(value: string | boolean | undefined): Frequency[] {
+	if (value === undefined || value === "all") return ["weekly", "daily"];
+	if (value === "weekly" || value === "daily") return [value];
+	throw new AppError("invalid_input", `--frequency must be weekly, daily or all, not "${String(value)}"`);
+}
+
+export const digest = defineCommand({
+	summary: "plan this period's digests and send everything due",
+	usage: "paperboy digest [--now ISO] [--dry-run] [--frequency weekly|daily|all]",
+	options: { now: { type: "string" }, "dry-run": { type: "boolean" }, frequency: { type: "string" } },
+	async run(ctx, values) {
+		const clock = clockFrom(values.now);
+		const frequencies = frequenciesOf(values.frequency);
+		const { deps } = ctx.runtime({ clock });
+		if (values["dry-run"]) {
+			const s = await dryRunDigest(deps, frequencies);
+			ctx.out(
+				`digest dry run (${s.periods.join(", ")}): ${s.readers} readers due, ${s.wouldSend} would get a digest, ${s.wouldSkip} have no new matching papers, ${s.papers} papers in all; nothing sent or written`,
+			);
+			return;
+		}
+		const s = await runDigest(deps, frequencies, {
+			onProgress: (p) =>
+				ctx.progress(`digest: ${p.sent} sent, ${p.skipped} skipped, ${p.failed} failed, ${p.retrying} retrying`),
+		});
+		ctx.out(
+			`digest (${s.periods.join(", ")}): ${s.planned} planned, ${s.sent} sent, ${s.skipped} skipped (no new papers or not active), ${s.failed} failed, ${s.retrying} waiting to retry`,
+		);
+	},
+});
+
+export const preview = defineCommand({
+	summary: "write the digest a reader would get now as HTML and text files",
+	usage: "paperboy preview --email ADDRESS [--out DIR] [--now ISO]",
+	options: { email: { type: "string" }, out: { type: "string" }, now: { type: "string" } },
+	async run(ctx, values) {
+		const email = normaliseEmail(String(values.email ?? ""));
+		if (!email) throw new AppError("invalid_input", "--email ADDRESS is required and must be an email address");
+		const { deps } = ctx.runtime({ clock: clockFrom(values.now) });
+		const subscriber = await findSubscriberByEmail(deps.db, email);
+		if (!subscriber) throw new AppError("not_found", `no reader with the address ${email}`);
+		const { window, digest } = await previewDigestFor(deps, subscriber);
+		if (!digest) {
+			ctx.out(
+				`preview: no papers added between ${window.from} and now match ${email}'s topics; no digest would be sent`,
+			);
+			return;
+		}
+		const dir = resolve(String(values.out ?? "."));
+		mkdirSync(dir, { recursive: true });
+		const base = join(dir, `digest-${email.replace(/[^\w.@+-]/g, "_")}`);
+		writeFileSync(`${base}.html`, digest.rendered.html);
+		writeFileSync(`${base}.txt`, digest.rendered.text);
+		ctx.out(`preview: "${digest.rendered.subject}" written to ${base}.html and ${base}.txt`);
+	},
+});

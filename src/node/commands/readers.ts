@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { deleteSubscriberByEmail, listSubscribers } from "../../core/db/subscribers.ts";
+import { addSuppression, removeSuppression } from "../../core/db/suppressions.ts";
+import { AppError } from "../../core/errors.ts";
+import { normaliseEmail } from "../../core/subscriptions/email.ts";
+import { type ImportRow, importReaders } from "../../core/subscriptions/import.ts";
+import { defineCommand } from "./command.ts";
+
+function requireEmail(value: string | boolean | undefined): string {
+	const email = normaliseEmail(typeof value === "string" ? value : "");
+	if (!email) throw new AppError("invalid_input", "--email ADDRESS is required and must be an email address");
+	return email;
+}
+
+function readCsv(file: string): ImportRow[] {
+	let text: string;
+	try {
+		text = readFileSync(file, "utf8");
+	} catch (error) {
+		throw new AppError("invalid_input", `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+	}
+	let records: Record<string, string>[];
+	try {
+		records = parse(text, {
+			columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+			bom: true,
+			skip_empty_lines: true,
+		});
+	} catch (error) {
+		throw new AppError("invalid_input", `${file}: not valid CSV: ${(error as Error).message}`);
+	}
+	const first = records[0];
+	if (first && !("email" in first && "keywords" in first)) {
+		throw new AppError("invalid_input", `${file}: the header must have the columns email,keywords`);
+	}
+	// Line numbers count the header as line 1.
+	return records.map((r, i) => ({ line: i + 2, email: r.email ?? "", keywords: r.keywords ?? "" }));
+}
+
+export const importCommand = defineCommand({
+	summary: "add readers who consented elsewhere from a CSV file (columns email,keywords)",
+	usage: "paperboy import --file readers.csv",
+	options: { file: { type: "string" } },
+	async run(ctx, values) {
+		if (typeof values.file !== "string") throw new AppError("invalid_input", "--file PATH is required");
+		const rows = readCsv(values.file);
+		const { deps } = ctx.runtime();
+		const result = await importReaders(deps, rows);
+		ctx.out(
+			`import: ${rows.length} rows, ${result.added} readers added, ${result.existing} already subscribed (unchanged)`,
+		);
+	},
+});
+
+export const exportCommand = defineCommand({
+	summary: "write readers as CSV (email,keywords,status,frequency,…) to stdout",
+	usage: "paperboy export [--email ADDRESS]",
+	options: { email: { type: "string" } },
+	async run(ctx, values) {
+		const { deps } = ctx.runtime();
+		const email = values.email === undefined ? undefined : requireEmail(values.email);
+		const readers = await listSubscribers(deps.db, { email });
+		if (email && !readers.length) throw new AppError("not_found", `no reader with the address ${email}`);
+		const rows = readers.map((s) => ({
+			email: s.email,
+			// Keywords as typed on the form: comma-separated (quotes keep their commas).
+			keywords: (JSON.parse(s.keywords) as string[]).join(", "),
+			status: s.status,
+			frequency: s.frequency,
+			consent_at: s.consent_at,
+			consent_source: s.consent_source,
+			confirmed_at: s.confirmed_at ?? "",
+			unsubscribed_at: s.unsubscribed_at ?? "",
+		}));
+		const columns = [
+			"email",
+			"keywords",
+			"status",
+			"frequency",
+			"consent_at",
+			"consent_source",
+			"confirmed_at",
+			"unsubscribed_at",
+		];
+		process.stdout.write(stringify(rows, { header: true, columns }));
+	},
+});
+
+export const forget = defineCommand({
+	summary: "delete a reader and everything we hold about them",
+	usage: "paperboy forget --email ADDRESS",
+	options: { email: { type: "string" } },
+	async run(ctx, values) {
+		const email = requireEmail(values.email);
+		const { deps } = ctx.runtime();
+		if (!(await deleteSubscriberByEmail(deps.db, email)))
+			throw new AppError("not_found", `no reader with the address ${email}`);
+		ctx.out(`forget: deleted ${email}, their tokens and their digest history`);
+	},
+});
+
+export const suppress = defineCommand({
+	summary: "never send to an address again (bounce or complaint reports), or --remove",
+	usage: "paperboy suppress --email ADDRESS [--reason bounce|complaint|manual] [--remove]",
+	options: { email: { type: "string" }, reason: { type: "string" }, remove: { type: "boolean" } },
+	async run(ctx, values) {
+		const email = requireEmail(values.email);
+		const reason = values.reason ?? "manual";
+		if (reason !== "bounce" && reason !== "complaint" && reason !== "manual") {
+			throw new AppError("invalid_input", "--reason must be bounce, complaint or manual");
+		}
+		const { deps } = ctx.runtime();
+		if (values.remove) {
+			ctx.out(
+				(await removeSuppression(deps.db, email))
+					? `suppress: ${email} may receive mail again`
+					: `suppress: ${email} was not suppressed`,
+			);
+			return;
+		}
+		await addSuppression(deps.db, {
+			email,
+			reason,
+			detail: "added by paperboy suppress",
+			at: deps.clock.now().toISOString(),
+		});
+		ctx.out(`suppress: ${email} will get no more mail (${reason})`);
+	},
+});

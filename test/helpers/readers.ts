@@ -1,0 +1,24 @@
+import { storePapers } from "../../src/core/papers/store.ts";
+import { emptyPaperFields, type NormalisedPaper } from "../../src/core/papers/types.ts";
+import { importReaders } from "../../src/core/subscriptions/import.ts";
+import type { TestRuntime } from "./runtime.ts";
+
+/** Adds active readers the way `paperboy import` does. */
+export async function addReaders(rt: TestRuntime, readers: Record<string, string>) {
+	return importReaders(
+		rt.deps,
+		Object.entries(readers).map(([email, keywords], i) => ({ line: i + 2, email, keywords })),
+	);
+}
+
+export function paper(
+	id: string,
+	title: string,
+	abstract: string,
+	extra: Partial<NormalisedPaper> = {},
+): NormalisedPaper {
+	return { ...emptyPaperFields, id, title, abstract, absUrl: `https://arxiv.org/abs/${id}`, ...extra };
+}
+
+/** Stores papers as first seen at the runtime's current (fake) time. */
+export const addPapers = (rt: TestRuntime, papers: NormalisedPaper[]) => storePapers(rt.deps, papers, "test");
