@@ -7,11 +7,12 @@ import { parseArgs } from "node:util";
 import { AppError } from "../core/errors.ts";
 import { migrate, seed, stats } from "./commands/basic.ts";
 import type { Command, CommandContext } from "./commands/command.ts";
+import { ingestCommand } from "./commands/ingest.ts";
 import { exitWithError } from "./exit.ts";
 import { createNodeRuntime, type NodeRuntime } from "./runtime.ts";
 import { loadSettings } from "./settings.ts";
 
-const commands: Record<string, Command> = { migrate, seed, stats };
+const commands: Record<string, Command> = { migrate, seed, ingest: ingestCommand, stats };
 
 function help(): string {
 	const width = Math.max(...Object.keys(commands).map((n) => n.length));
@@ -32,7 +33,7 @@ export async function runCli(argv: string[]): Promise<void> {
 		parsed = parseArgs({
 			args: rest,
 			options: { ...command.options, help: { type: "boolean", short: "h" } },
-			allowPositionals: false,
+			allowPositionals: command.positionals === true,
 			strict: true,
 		});
 	} catch (error) {

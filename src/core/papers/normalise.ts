@@ -1,0 +1,80 @@
+/**
+ * The rules every source shares, so a paper looks the same whichever feed brought it:
+ * ids without versions, titles on one line, abstracts as plain paragraphs, and only
+ * http(s) links. Text is kept as text: LaTeX and stray `<tags>` stay literally (every
+ * view escapes them), because rewriting them would change what the authors wrote.
+ */
+
+// Post-2007 ids (`2104.12255`) and the older `archive(.SC)/YYMMNNN` form (`astro-ph/0601001`).
+const newStyleId = /^\d{4}\.\d{4,5}$/;
+const oldStyleId = /^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?\/\d{7}$/;
+const arxivUrl = /^https?:\/\/(?:[a-z]+\.)?arxiv\.org\/(?:abs|pdf|html)\/(.+?)(?:\.pdf)?\/?(?:[?#].*)?$/i;
+// C0 controls other than tab and newlines, and DEL: invisible in a title, trouble in an email.
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/**
+ * The arXiv id of `raw` without its version, or null when it is not one. Accepts bare ids,
+ * `arXiv:` and `oai:arXiv.org:` prefixes and abs/pdf/html URLs.
+ */
+export function arxivIdFrom(raw: string): string | null {
+	let id = raw.trim();
+	id = arxivUrl.exec(id)?.[1] ?? id;
+	id = id
+		.replace(/^oai:arxiv\.org:/i, "")
+		.replace(/^arxiv:/i, "")
+		.replace(/v\d+$/, "");
+	return newStyleId.test(id) || oldStyleId.test(id) ? id : null;
+}
+
+export const arxivLinks = (id: string) => ({
+	absUrl: `https://arxiv.org/abs/${id}`,
+	pdfUrl: `https://arxiv.org/pdf/${id}`,
+});
+
+/** One line: hard wraps (`"Large\n  Multimodal"`) and runs of spaces become one space. */
+export function foldLine(text: string): string {
+	return text.replace(controlCharacters, "").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Hard-wrapped lines joined; paragraphs kept. In arXiv abstracts a blank line or a line
+ * that starts indented begins a paragraph, while a plain newline is only a wrap.
+ */
+export function foldParagraphs(text: string): string {
+	return text
+		.replace(/\r\n?/g, "\n")
+		.replace(controlCharacters, "")
+		.trim()
+		.split(/\n(?:[ \t]*\n)+|\n[ \t]+/)
+		.map(foldLine)
+		.filter(Boolean)
+		.join("\n\n");
+}
+
+/** Each item (an author name, a keyword) folded to one line; empty items dropped. */
+export function foldList(names: readonly string[]): string[] {
+	return names.map(foldLine).filter(Boolean);
+}
+
+/** `"A, B and C"` (arXiv RSS `dc:creator`) as a list of names. */
+export function splitAuthorList(list: string): string[] {
+	return foldList(list.split(/,|\s+and\s+/).map((name) => name.replace(/^\s*and\s+/, "")));
+}
+
+/** The URL when it is an absolute http(s) URL; anything else (javascript:, data:, junk) is null. */
+export function safeUrl(raw: unknown): string | null {
+	if (typeof raw !== "string" || !raw.trim()) return null;
+	try {
+		const url = new URL(raw.trim());
+		return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+	} catch {
+		return null;
+	}
+}
+
+/** A date or time in any form `Date` reads (ISO 8601, RFC 822) as ISO 8601 UTC, or null. */
+export function isoTime(raw: string | null | undefined): string | null {
+	if (!raw) return null;
+	const time = Date.parse(raw);
+	return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
