@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
+import { previewDigestFor } from "../../digest/reader-preview.ts";
 import { fieldErrors, manageForm } from "../../subscriptions/forms.ts";
 import {
 	deleteSubscriberData,
@@ -9,8 +10,10 @@ import {
 	resubscribe,
 	updatePreferences,
 } from "../../subscriptions/manage.ts";
+import { previewKeywords } from "../../topics/preview.ts";
 import type { Env } from "../env.ts";
 import { readForm } from "../form.ts";
+import { DigestPreview } from "../views/digest-preview.tsx";
 import { MessagePage } from "../views/layout.tsx";
 import { ManagePage, type ManageValues } from "../views/manage-page.tsx";
 
@@ -23,11 +26,17 @@ const valuesOf = (session: ManageSession): ManageValues => ({
 export function manageRoutes(deps: Deps) {
 	const app = new Hono<Env>();
 
-	const page = (
+	const page = async (
 		session: ManageSession,
 		extra: { values?: ManageValues; errors?: Record<string, string>; notice?: string } = {},
 	) => (
 		<ManagePage
+			preview={
+				<DigestPreview
+					next={await previewDigestFor(deps, session.subscriber)}
+					topics={await previewKeywords(deps, session.keywords)}
+				/>
+			}
 			token={session.manageToken}
 			csrf={session.csrf}
 			email={session.subscriber.email}
@@ -45,7 +54,7 @@ export function manageRoutes(deps: Deps) {
 			: c.req.query("saved")
 				? "Saved."
 				: undefined;
-		return c.html(page(session, { notice }));
+		return c.html(await page(session, { notice }));
 	});
 
 	app.post("/manage/:token", async (c) => {
@@ -59,7 +68,7 @@ export function manageRoutes(deps: Deps) {
 				frequency: fields.frequency ?? "weekly",
 				paused: fields.paused !== undefined,
 			};
-			return c.html(page(session, { values, errors: fieldErrors(parsed.error) }), 422);
+			return c.html(await page(session, { values, errors: fieldErrors(parsed.error) }), 422);
 		}
 		await updatePreferences(deps, token, parsed.data);
 		// Post/redirect/get: a reload does not resubmit the form.
