@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { openManageSession, unsubscribe } from "../../subscriptions/manage.ts";
