@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
@@ -6,7 +6,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
-import { type AssetName, assets } from "./assets.ts";
+import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./env.ts";
 import { confirmRoutes } from "./routes/confirm.tsx";
 import { manageRoutes } from "./routes/manage.tsx";
@@ -73,6 +73,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 		c.header("Cache-Control", c.req.query("v") === asset.hash ? "public, max-age=31536000, immutable" : "no-cache");
 		return c.body(asset.body);
 	});
+	app.get("/favicon.ico", (c) => c.redirect(assetPath("favicon.svg"), 301));
 	app.get("/healthz", (c) => c.json({ ok: true }));
 
 	app.route("/", signupRoutes(deps));

@@ -83,6 +83,9 @@ const previewJs = `
 })();
 `;
 
+// A folded newspaper; browsers ask for /favicon.ico on every site, so answer it.
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="3" y="6" width="26" height="20" rx="3" fill="#1a56db"/><path d="M8 12h16M8 16h16M8 20h10" stroke="#fff" stroke-width="2" stroke-linecap="round"/></svg>`;
+
 /** FNV-1a, enough to bust caches when an asset changes. */
 function contentHash(text: string): string {
 	let h = 0x811c9dc5;
@@ -93,6 +96,7 @@ function contentHash(text: string): string {
 export const assets = {
 	"app.css": { body: css, type: "text/css; charset=utf-8", hash: contentHash(css) },
 	"preview.js": { body: previewJs, type: "text/javascript; charset=utf-8", hash: contentHash(previewJs) },
+	"favicon.svg": { body: favicon, type: "image/svg+xml", hash: contentHash(favicon) },
 } as const;
 
 export type AssetName = keyof typeof assets;

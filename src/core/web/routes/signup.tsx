@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { listRecentPapers } from "../../db/papers.ts";
 import type { Deps } from "../../deps.ts";

@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { openManageSession, unsubscribe } from "../../subscriptions/manage.ts";

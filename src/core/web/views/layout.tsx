@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import { assetPath } from "../assets.ts";
@@ -18,6 +18,7 @@ export const Layout: FC<PropsWithChildren<{ title: string; script?: boolean; rob
 				{robots ? <meta name="robots" content={robots} /> : null}
 				<title>{title === "paperboy" ? title : `${title} · paperboy`}</title>
 				<link rel="stylesheet" href={assetPath("app.css")} />
+				<link rel="icon" href={assetPath("favicon.svg")} type="image/svg+xml" />
 				{script ? <script src={assetPath("preview.js")} defer /> : null}
 			</head>
 			<body>

@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, FC } from "hono/jsx";
 import type { SubscriberStatus } from "../../db/schema.ts";
 import { Layout } from "./layout.tsx";

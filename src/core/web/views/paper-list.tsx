@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { PaperRow } from "../../db/schema.ts";
 import { safeHttpUrl } from "../../mail/template.ts";
