@@ -3,6 +3,12 @@ import { z } from "zod";
 // Dots include the ideographic full stops that IDNA maps to ".".
 const domainCharacters = /^[\p{L}\p{M}\p{N}.\u3002\uFF0E\uFF61-]+$/u;
 
+// zod's default email pattern, except that the top-level domain may be an internationalised
+// one in punycode (`.xn--p1ai` is `.рф`), which the default refuses.
+const emailPattern =
+	/^(?!\.)(?!.*\.\.)[A-Za-z0-9_'+\-.]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+const emailSchema = z.email({ pattern: emailPattern });
+
 /**
  * Trims, lower-cases and punycodes the domain; the local part is kept as typed (it is
  * case-sensitive by the RFC; the database compares it case-insensitively). Returns
@@ -26,5 +32,5 @@ export function normaliseEmail(input: string): string | undefined {
 	}
 	if (!domain.includes(".") || domain.endsWith(".")) return undefined;
 	const email = `${local}@${domain}`;
-	return email.length <= 254 && z.email().safeParse(email).success ? email : undefined;
+	return email.length <= 254 && emailSchema.safeParse(email).success ? email : undefined;
 }
