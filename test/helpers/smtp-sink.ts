@@ -15,6 +15,8 @@ export interface SmtpSink {
 	url: string;
 	messages: Received[];
 	respond: RcptResponder;
+	/** Milliseconds to hold each message before answering 250 (a slow server). */
+	delayMs: number;
 	/** Resolves once `count` messages (in total) have arrived. */
 	waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
 	to(address: string): Received[];
@@ -27,7 +29,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 	const messages: Received[] = [];
 	const attempts = new Map<string, number>();
 	const waiters: (() => void)[] = [];
-	const sink = { respond: (() => undefined) as RcptResponder };
+	const sink = { respond: (() => undefined) as RcptResponder, delayMs: 0 };
 	const server = new SMTPServer({
 		authOptional: true,
 		disabledCommands: ["AUTH", "STARTTLS"],
@@ -50,7 +52,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 				const parsed = await simpleParser(raw);
 				messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
 				for (const wake of waiters.splice(0)) wake();
-				callback();
+				if (sink.delayMs) setTimeout(callback, sink.delayMs);
+				else callback();
 			});
 		},
 	});
@@ -65,6 +68,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 		},
 		set respond(fn: RcptResponder) {
 			sink.respond = fn;
+		},
+		get delayMs() {
+			return sink.delayMs;
+		},
+		set delayMs(ms: number) {
+			sink.delayMs = ms;
 		},
 		async waitFor(count, timeoutMs = 10_000) {
 			const deadline = Date.now() + timeoutMs;
