@@ -1,0 +1,77 @@
+import { AppError } from "../../core/errors.ts";
+import type { Mailer, MailMessage } from "../../core/mail/mailer.ts";
+import { buildMime, envelopeAddress } from "./mime.ts";
+import { type SmtpOptions, SmtpReplyError, SmtpSession } from "./smtp-session.ts";
+
+/** SMTP_URL as on Node: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, ?tls=off. */
+export function smtpOptionsFromUrl(url: string, clientName: string): SmtpOptions {
+	const u = new URL(url);
+	const tls = u.protocol === "smtps:";
+	return {
+		host: u.hostname,
+		port: u.port ? Number(u.port) : tls ? 465 : 587,
+		security: tls ? "tls" : u.searchParams.get("tls") === "off" ? "off" : "starttls",
+		...(u.username
+			? { credentials: { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } }
+			: {}),
+		clientName,
+		timeoutMs: 20_000,
+	};
+}
+
+/**
+ * One SMTP connection per invocation, opened on the first message and reused for the
+ * rest (Workers allow only a few open sockets, and each handshake costs round trips).
+ * A connection that failed is dropped, and the next message opens a new one.
+ */
+export function createSmtpMailer(options: SmtpOptions, newBoundary: () => string): Mailer {
+	let session: Promise<SmtpSession> | undefined;
+	const drop = (broken: Promise<SmtpSession>) => {
+		if (session === broken) session = undefined;
+		broken.then((s) => s.close()).catch(() => {});
+	};
+	return {
+		async send(message: MailMessage) {
+			session ??= SmtpSession.open(options);
+			const current = session;
+			try {
+				const smtp = await current;
+				const from = envelopeAddress(message.from);
+				const to = envelopeAddress(message.to);
+				if (/[^\x00-\x7f]/.test(from + to) && !smtp.smtpUtf8) {
+					throw new AppError("rejected", `${options.host} does not accept internationalised addresses (no SMTPUTF8)`);
+				}
+				const reply = await smtp.send(from, to, buildMime(message, newBoundary()));
+				return { messageId: message.messageId, response: reply.text };
+			} catch (error) {
+				if (error instanceof SmtpReplyError && error.stage === "message") {
+					// The server refused this message but the connection is fine: keep it.
+					await current.then((s) => s.reset()).catch(() => drop(current));
+				} else if (!(error instanceof AppError)) {
+					drop(current);
+				}
+				throw classifySmtpFailure(error);
+			}
+		},
+		async close() {
+			const current = session;
+			session = undefined;
+			await current?.then((s) => s.quit()).catch(() => {});
+		},
+	};
+}
+
+/**
+ * A 5xx about this message (recipient or content) is final; everything else, including
+ * a 5xx at login or to the sender, is the relay or our settings, and worth retrying
+ * once that is fixed rather than failing every reader's delivery for good.
+ */
+export function classifySmtpFailure(error: unknown): AppError {
+	if (error instanceof AppError) return error;
+	if (error instanceof SmtpReplyError) {
+		const code = error.stage === "message" && error.reply.code >= 500 ? "rejected" : "unavailable";
+		return new AppError(code, error.message, {}, { cause: error });
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new AppError("unavailable", `SMTP: ${message}`, {}, { cause: error });
+}

@@ -1,0 +1,92 @@
+/**
+ * Runs in Node before the workerd tests: a real SMTP sink, a stand-in for the HTTP mail
+ * API (Resend's POST /emails), and a small control API through which tests inside
+ * workerd (which cannot reach Node objects) read what arrived and choose answers.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { TestProject } from "vitest/node";
+import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+import type { ApiRequest, SinkMessage } from "./sink-types.ts";
+
+export default async function setup(project: TestProject) {
+	const sink = await startSmtpSink();
+	/** Per recipient: the SMTP reply to RCPT TO, or the HTTP status the API answers. */
+	const smtpAnswers = new Map<string, { code: number; message: string }>();
+	const apiAnswers = new Map<string, number>();
+	const apiRequests: ApiRequest[] = [];
+	sink.respond = (address) => smtpAnswers.get(address.toLowerCase());
+
+	const server = createServer((req, res) => {
+		handle(req, res).catch((error: unknown) => send(res, 500, { error: String(error) }));
+	});
+	async function handle(req: IncomingMessage, res: ServerResponse) {
+		const url = new URL(req.url ?? "/", "http://control");
+		const body = req.method === "POST" ? await readBody(req) : "";
+		if (req.method === "POST" && url.pathname === "/emails") {
+			const json = JSON.parse(body) as { to?: string[] };
+			const to = json.to?.[0]?.toLowerCase() ?? "";
+			apiRequests.push({ headers: lowerCaseHeaders(req), body: json });
+			const status = apiAnswers.get(to) ?? 200;
+			if (status === 200) return send(res, 200, { id: `api-${apiRequests.length}` });
+			return send(res, status, { statusCode: status, name: "test_error", message: `answer ${status} for ${to}` });
+		}
+		if (req.method === "GET" && url.pathname === "/smtp/messages") return send(res, 200, sinkMessages(sink));
+		if (req.method === "GET" && url.pathname === "/api/requests") return send(res, 200, apiRequests);
+		if (req.method === "POST" && url.pathname === "/smtp/answer") {
+			const { address, code, message } = JSON.parse(body) as { address: string; code: number; message: string };
+			smtpAnswers.set(address.toLowerCase(), { code, message });
+			return send(res, 204);
+		}
+		if (req.method === "POST" && url.pathname === "/api/answer") {
+			const { address, status } = JSON.parse(body) as { address: string; status: number };
+			apiAnswers.set(address.toLowerCase(), status);
+			return send(res, 204);
+		}
+		return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+	}
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	const { port } = server.address() as { port: number };
+
+	project.provide("smtpPort", sink.port);
+	project.provide("controlUrl", `http://127.0.0.1:${port}`);
+	return async () => {
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		await sink.close();
+	};
+}
+
+function sinkMessages(sink: SmtpSink): SinkMessage[] {
+	return sink.messages.map((m) => ({
+		envelopeTo: m.envelopeTo,
+		subject: m.parsed.subject ?? "",
+		text: m.parsed.text ?? "",
+		html: typeof m.parsed.html === "string" ? m.parsed.html : "",
+		// Unfolded raw header lines, so tests see exactly what went over the wire.
+		headers: Object.fromEntries(
+			m.parsed.headerLines.map((h) => [
+				h.key,
+				h.line
+					.slice(h.line.indexOf(":") + 1)
+					.replace(/\r?\n[ \t]+/g, " ")
+					.trim(),
+			]),
+		),
+	}));
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers[name] = value;
+	return headers;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(res: ServerResponse, status: number, body?: unknown) {
+	res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
+	res.end(body === undefined ? undefined : JSON.stringify(body));
+}

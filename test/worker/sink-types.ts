@@ -1,0 +1,29 @@
+declare module "vitest" {
+	export interface ProvidedContext {
+		smtpPort: number;
+		/** Base URL of the control API; `${controlUrl}/emails` is the mail API stand-in. */
+		controlUrl: string;
+	}
+}
+
+/** What the control API in global-setup.ts returns, shared with the tests in workerd. */
+export interface SinkMessage {
+	envelopeTo: string[];
+	subject: string;
+	text: string;
+	html: string;
+	/** Lower-cased header name to unfolded value. */
+	headers: Record<string, string>;
+}
+
+export interface ApiRequest {
+	headers: Record<string, string>;
+	body: {
+		from?: string;
+		to?: string[];
+		subject?: string;
+		text?: string;
+		html?: string;
+		headers?: Record<string, string>;
+	};
+}

@@ -1,0 +1,91 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+	apiRequestsTo,
+	inputValue,
+	linkIn,
+	mailApiUrl,
+	migrate,
+	postForm,
+	request,
+	signup,
+	smtpMessagesTo,
+	subscriber,
+} from "./helpers.ts";
+
+beforeAll(migrate);
+
+describe("the web journey on workerd with D1", () => {
+	it("signs up, confirms from the emailed link, edits topics and unsubscribes in one click", async () => {
+		const email = "journey@example.org";
+		const form = await request("/");
+		expect(form.status).toBe(200);
+		expect(await form.text()).toContain('name="keywords"');
+
+		const subscribed = await signup(email, "state space models, diffusion");
+		expect(subscribed.status).toBe(200);
+		expect(await subscribed.text()).toContain("Check your inbox");
+		expect((await subscriber(email))?.status).toBe("pending");
+
+		const [confirmation] = await smtpMessagesTo(email);
+		expect(confirmation?.subject).toBe("Confirm your paperboy subscription");
+		expect(confirmation?.headers["message-id"]).toMatch(/^<confirm\.\d+\.\d+@paperboy\.test>$/);
+		expect(confirmation?.headers.date).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+		expect(confirmation?.headers["auto-submitted"]).toBe("auto-generated");
+		expect(confirmation?.html).toContain("state space models");
+
+		const confirmed = await request(linkIn(confirmation?.text ?? "", "/confirm/"));
+		expect(confirmed.status).toBe(303);
+		const managePath = new URL(confirmed.headers.get("location") ?? "", "http://x").pathname;
+		expect(managePath).toMatch(/^\/manage\/[\w-]{43}$/);
+		expect((await subscriber(email))?.status).toBe("active");
+
+		const manage = await (await request(managePath)).text();
+		expect(manage).toContain(email);
+		const saved = await postForm(managePath, {
+			keywords: "mixture of experts",
+			frequency: "daily",
+			csrf: inputValue(manage, "csrf"),
+		});
+		expect(saved.status).toBe(303);
+		const edited = await subscriber(email);
+		expect(JSON.parse(edited?.keywords ?? "[]")).toEqual(["mixture of experts"]);
+		expect(edited?.frequency).toBe("daily");
+
+		const token = managePath.split("/")[2];
+		const page = await request(`/unsubscribe/${token}`);
+		expect(page.status).toBe(200);
+		expect((await subscriber(email))?.status).toBe("active");
+		// RFC 8058: what a mailbox provider sends. No Origin, no cookie, no CSRF token.
+		const oneClick = await request(`/unsubscribe/${token}`, {
+			method: "POST",
+			headers: { "content-type": "application/x-www-form-urlencoded" },
+			body: "List-Unsubscribe=One-Click",
+		});
+		expect(oneClick.status).toBe(200);
+		expect((await subscriber(email))?.status).toBe("unsubscribed");
+	});
+
+	it("sends the confirmation through the HTTP mail API when MAIL_TRANSPORT=http", async () => {
+		const email = "api-journey@example.org";
+		const httpEnv = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: mailApiUrl(), MAIL_API_TOKEN: "test-token" };
+		expect((await signup(email, "retrieval", httpEnv)).status).toBe(200);
+		const [sent] = await apiRequestsTo(email);
+		expect(sent?.headers.authorization).toBe("Bearer test-token");
+		expect(sent?.headers["idempotency-key"]).toMatch(/^confirm\.\d+\.\d+@paperboy\.test$/);
+		expect(sent?.body.subject).toBe("Confirm your paperboy subscription");
+		expect(sent?.body.from).toBe(env.MAIL_FROM);
+		expect(sent?.body.text).toContain(`/confirm/`);
+		expect(sent?.body.html).toContain("retrieval");
+		expect(sent?.body.headers?.["Auto-Submitted"]).toBe("auto-generated");
+		expect(sent?.body.headers?.["Message-ID"]).toBe(`<${sent?.headers["idempotency-key"]}>`);
+		expect(sent?.body.headers?.Date).toMatch(/\+0000$/);
+	});
+
+	it("answers every request with a plain 500 when the settings are invalid", async () => {
+		const broken = { ...env, SECRET: "short" };
+		const res = await request("/", {}, broken);
+		expect(res.status).toBe(500);
+		expect(await res.text()).toContain("not configured correctly");
+	});
+});

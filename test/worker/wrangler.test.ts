@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
+import { buildWorker } from "../../scripts/build-worker.ts";
+import { parseConfig } from "../../src/core/config.ts";
+import { cronJobs } from "../../src/worker/schedule.ts";
+
+const wrangler = unstable_readConfig({ config: "wrangler.toml" }, { hideWarnings: true });
+const settings = parseConfig({
+	...Object.fromEntries(Object.entries(wrangler.vars).filter((e): e is [string, string] => typeof e[1] === "string")),
+	SECRET: "x".repeat(32),
+});
+
+describe("wrangler.toml", () => {
+	it("has one Cron Trigger per scheduled job, and each names a job", () => {
+		const jobs = cronJobs(settings.schedule);
+		const triggered = wrangler.triggers.crons?.map((cron: string) => jobs.get(cron)) ?? [];
+		expect(triggered).not.toContain(undefined);
+		expect(new Set(triggered)).toEqual(new Set(jobs.values()));
+		expect(triggered).toHaveLength(jobs.size);
+	});
+
+	it("migrates D1 from the same migrations/ the Node migrator applies", () => {
+		expect(wrangler.d1_databases).toEqual([expect.objectContaining({ binding: "DB", migrations_dir: "migrations" })]);
+	});
+
+	it("produces to and consumes from the same send queue", () => {
+		const [producer] = wrangler.queues.producers ?? [];
+		const [consumer] = wrangler.queues.consumers ?? [];
+		expect(producer).toMatchObject({ binding: "SEND_QUEUE", queue: "paperboy-send" });
+		expect(consumer?.queue).toBe(producer?.queue);
+		expect(consumer?.max_retries ?? 3).toBeGreaterThanOrEqual(settings.digest.maxAttempts);
+	});
+
+	it("keeps secrets out of [vars]", () => {
+		for (const name of ["SECRET", "SMTP_URL", "MAIL_API_TOKEN", "ADMIN_TOKEN", "DKIM_PRIVATE_KEY"]) {
+			expect(wrangler.vars).not.toHaveProperty(name);
+		}
+	});
+});
+
+describe("the worker bundle", () => {
+	it("builds with wrangler offline, small and without MJML or Node built-ins", { timeout: 60_000 }, () => {
+		const size = buildWorker("dist/worker-test");
+		console.log(`worker bundle: ${(size.bytes / 1024).toFixed(1)} KiB, gzip ${(size.gzipBytes / 1024).toFixed(1)} KiB`);
+		expect(size.gzipBytes).toBeLessThan(300 * 1024);
+		const code = readFileSync(size.file, "utf8");
+		expect(code).not.toMatch(/mjml-core|<mj-/);
+		expect(code).not.toMatch(/from\s*"node:/);
+	});
+});
