@@ -221,6 +221,16 @@ export function listPendingDeliveryIds(db: Db, p: { afterId: number; limit: numb
 		.then((rows) => rows.map((r) => r.id));
 }
 
+/** Where these deliveries stand now: the Workers queue consumer acks or retries each message by it. */
+export function listDeliveryStates(db: Db, ids: readonly number[]) {
+	if (!ids.length) return Promise.resolve([]);
+	return db
+		.selectFrom("deliveries")
+		.select(["id", "status", "next_attempt_at"])
+		.where("id", "in", ids)
+		.execute();
+}
+
 /** Where a reader's next digest window would start (end of their last one). */
 export async function lastWindowEnd(db: Db, subscriberId: number): Promise<string | undefined> {
 	const row = await db
