@@ -1,0 +1,40 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { expectNoInjectedMarkup, hostileEmail, hostileKeywords, hostileText } from "../helpers/hostile.ts";
+import { useJourney } from "../helpers/journey.ts";
+import { get, inputValue, postForm } from "../helpers/web.ts";
+
+// Mostly left out, as by people; sometimes filled, as by bots.
+const honeypot = fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: hostileText });
+
+const j = useJourney({ RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: "1000000", MAIL_COOLDOWN_MINUTES: "0" });
+
+describe("POST /subscribe with arbitrary strings", () => {
+	it("never fails, never echoes markup, and mails only escaped text to one recipient", async () => {
+		const stamp = inputValue(await (await get(j.rt, "/")).text(), "stamp");
+		j.rt.clock.advance(5_000);
+		let mailed = 0;
+		await fc.assert(
+			fc.asyncProperty(hostileEmail, hostileKeywords, honeypot, async (email, keywords, website) => {
+				const before = j.sink.messages.length;
+				const fields = { email, keywords, stamp, ...(website === undefined ? {} : { website }) };
+				const res = await postForm(j.rt, "/subscribe", fields);
+				expect([200, 422]).toContain(res.status);
+				expectNoInjectedMarkup(await res.text(), `page for ${JSON.stringify(fields)}`);
+				await j.rt.idle();
+				for (const mail of j.sink.messages.slice(before)) {
+					mailed++;
+					expect(mail.envelopeTo).toHaveLength(1);
+					expect(mail.parsed.headers.has("bcc")).toBe(false);
+					expectNoInjectedMarkup(mail.parsed.html || "", `email for ${JSON.stringify(fields)}`);
+					expect(mail.raw.split("\r\n\r\n")[0]).not.toContain("x-probe");
+				}
+				// Keep the per-address daily limit from hiding later emails.
+				j.rt.clock.advance(86_400_000);
+			}),
+			{ numRuns: 150 },
+		);
+		// The generators must reach the mail path, or the email half proves nothing.
+		expect(mailed).toBeGreaterThan(10);
+	});
+});
