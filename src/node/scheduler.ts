@@ -2,6 +2,8 @@ import cron, { type ScheduledTask } from "node-cron";
 import { findJobRun } from "../core/db/job-runs.ts";
 import { drainOutbox, runDigest } from "../core/digest/job.ts";
 import { periodFor } from "../core/digest/period.ts";
+import type { Fetch } from "../core/papers/fetch-source.ts";
+import { ingestScheduled } from "../core/papers/ingest.ts";
 import { type ScheduledJob, scheduledJobs } from "../core/schedule.ts";
 import type { NodeRuntime } from "./runtime.ts";
 
@@ -17,7 +19,7 @@ export interface Scheduler {
  * start it catches up a digest period whose scheduled run was missed (downtime): one
  * run for the current period, not one per missed week.
  */
-export function startScheduler(runtime: NodeRuntime): Scheduler {
+export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.fetch): Scheduler {
 	const { deps } = runtime;
 	const { log, config } = deps;
 	const stopping = new AbortController();
@@ -46,8 +48,8 @@ export function startScheduler(runtime: NodeRuntime): Scheduler {
 
 	const run = (job: ScheduledJob) =>
 		exclusive(job.name, async () => {
-			if (job.name === "ingest") return { skipped: "ingest is not wired yet" };
-			return runDigest(deps, job.frequencies, { signal: stopping.signal });
+			if (job.name === "ingest") return ingestScheduled(deps, fetch);
+			return runDigest(deps, job.frequencies, { signal: stopping.signal, fetch });
 		});
 
 	const jobs = scheduledJobs(config);

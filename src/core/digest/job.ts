@@ -12,6 +12,8 @@ import {
 import { finishJobRun, startJobRun } from "../db/job-runs.ts";
 import type { Frequency } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import type { Fetch } from "../papers/fetch-source.ts";
+import { ingestIfStale } from "../papers/ingest.ts";
 import { ensureManageTokens } from "../subscriptions/tokens.ts";
 import { DigestComposer } from "./compose.ts";
 import { periodFor } from "./period.ts";
@@ -148,12 +150,23 @@ async function sendBatch(
 
 export interface DigestRunSummary extends PlanSummary, SendSummary {}
 
+export interface DigestRunOptions extends Omit<DrainOptions, "ids"> {
+	/** When given, papers are ingested first if the last ingest is more than a day old. */
+	fetch?: Fetch;
+}
+
 /** The weekly (or daily) job: plan this period, then send everything due. */
 export async function runDigest(
 	deps: Deps,
 	frequencies: readonly Frequency[],
-	options: Omit<DrainOptions, "ids"> = {},
+	options: DigestRunOptions = {},
 ): Promise<DigestRunSummary> {
+	if (options.fetch) {
+		// Stale papers make a poor digest, but no papers at all is no reason to skip it.
+		await ingestIfStale(deps, options.fetch).catch((error: unknown) =>
+			deps.log.error("ingest before the digest failed; sending with the papers we have", { error }),
+		);
+	}
 	const plan = await planDigests(deps, frequencies);
 	const sent = await drainOutbox(deps, options);
 	const at = deps.clock.now().toISOString();

@@ -31,6 +31,7 @@ export const digest = defineCommand({
 			return;
 		}
 		const s = await runDigest(deps, frequencies, {
+			fetch: globalThis.fetch,
 			onProgress: (p) =>
 				ctx.progress(`digest: ${p.sent} sent, ${p.skipped} skipped, ${p.failed} failed, ${p.retrying} retrying`),
 		});
