@@ -1,0 +1,96 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.ts";
+import { testSecret } from "../helpers/runtime.ts";
+
+let dir: string;
+let env: Record<string, string>;
+const file = (name: string, text: string) => {
+	const path = join(dir, name);
+	writeFileSync(path, text);
+	return path;
+};
+
+beforeAll(async () => {
+	dir = mkdtempSync(join(tmpdir(), "paperboy-cli-"));
+	env = { DATABASE_PATH: join(dir, "paperboy.db"), SECRET: testSecret, BASE_URL: "https://paperboy.example" };
+	expect((await runCli(["seed"], env)).stdout).toBe("seed: 110 new, 0 updated\n");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("paperboy import, export, digest, preview, forget", () => {
+	it("rejects a file with any bad row, lists every problem, and imports nothing", async () => {
+		const bad = file(
+			"bad.csv",
+			'email,keywords\nok@example.org,diffusion\nnot-an-address,rag\n"evil@example.org\r\nBcc: x@y.z",rag\nfine@example.org,!!!\nok@example.org,again\n',
+		);
+		const result = await runCli(["import", "--file", bad], env);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain("nothing imported");
+		expect(result.stderr).toContain("line 3: email:");
+		expect(result.stderr).toContain("line 4: email:");
+		expect(result.stderr).toContain('line 5: keywords: This topic cannot match any paper: "!!!"');
+		expect(result.stderr).toContain("line 6: ok@example.org already appears on line 2");
+		expect((await runCli(["stats"], env)).stdout).toContain("readers: 0 active");
+	});
+
+	it("names a missing file, wrong columns and missing flags", async () => {
+		expect(await runCli(["import", "--file", join(dir, "nope.csv")], env)).toMatchObject({ code: 2 });
+		const wrong = await runCli(["import", "--file", file("cols.csv", "mail,topics\na@b.org,x\n")], env);
+		expect(wrong.stderr).toContain("the header must have the columns email,keywords");
+		expect((await runCli(["import"], env)).stderr).toContain("--file PATH is required");
+		expect((await runCli(["digest", "--now", "yesterday"], env)).stderr).toContain('--now: "yesterday" is not a date');
+	});
+
+	it("imports readers, runs a dry run, sends, previews and exports them", async () => {
+		const readers = file(
+			"readers.csv",
+			'email,keywords\nAnn@Example.ORG,"state space models, HiPPO"\nbob@example.org,quantum gravity\n',
+		);
+		expect((await runCli(["import", "--file", readers], env)).stdout).toBe(
+			"import: 2 rows, 2 readers added, 0 already subscribed (unchanged)\n",
+		);
+		expect((await runCli(["import", "--file", readers], env)).stdout).toContain(
+			"0 readers added, 2 already subscribed",
+		);
+
+		const dry = await runCli(["digest", "--dry-run"], env);
+		expect(dry.stdout).toMatch(/2 readers due, 1 would get a digest, 1 have no new matching papers/);
+		expect((await runCli(["stats"], env)).stdout).toContain("readers: 2 active");
+
+		const sent = await runCli(["digest"], env);
+		expect(sent.stdout).toMatch(/2 planned, 1 sent, 1 skipped/);
+		const outbox = join(dir, "outbox");
+		expect(existsSync(outbox)).toBe(true);
+
+		const preview = await runCli(["preview", "--email", "ann@example.org", "--out", dir], env);
+		expect(preview.stdout).toContain("no papers added between");
+
+		const exported = await runCli(["export"], env);
+		expect(exported.stdout.split("\n")[0]).toBe(
+			"email,keywords,status,frequency,consent_at,consent_source,confirmed_at,unsubscribed_at",
+		);
+		expect(exported.stdout).toContain('Ann@example.org,"state space models, HiPPO",active,weekly,');
+		// What export writes, import reads back.
+		const again = file("again.csv", exported.stdout);
+		expect((await runCli(["import", "--file", again], env)).stdout).toContain("0 readers added, 2 already subscribed");
+
+		expect((await runCli(["forget", "--email", "bob@example.org"], env)).stdout).toContain("deleted bob@example.org");
+		expect((await runCli(["forget", "--email", "bob@example.org"], env)).code).toBe(1);
+		expect((await runCli(["export"], env)).stdout).not.toContain("bob@example.org");
+	});
+
+	it("writes a reader's digest preview as HTML and text", async () => {
+		const fresh = { ...env, DATABASE_PATH: join(dir, "second.db") };
+		await runCli(["seed"], fresh);
+		await runCli(["import", "--file", file("one.csv", "email,keywords\ncat@example.org,state space models\n")], fresh);
+		const result = await runCli(["preview", "--email", "cat@example.org", "--out", dir], fresh);
+		expect(result.stdout).toContain('"5 new papers on state space models" written to');
+		const html = readFileSync(join(dir, "digest-cat@example.org.html"), "utf8");
+		const text = readFileSync(join(dir, "digest-cat@example.org.txt"), "utf8");
+		expect(html).toContain("How to Train Your HiPPO");
+		expect(text).toContain("How to Train Your HiPPO");
+	});
+});
