@@ -8,6 +8,7 @@ import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./env.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { confirmRoutes } from "./routes/confirm.tsx";
 import { manageRoutes } from "./routes/manage.tsx";
 import { previewRoutes } from "./routes/preview.ts";
@@ -56,7 +57,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 	);
 	app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text("Request body too large", 413) }));
 	app.use(async (c, next) => {
-		const forwarded = deps.config.trustProxy ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
+		// The trusted proxy appends the peer it saw; entries left of it are whatever the client sent.
+		const forwarded = deps.config.trustProxy ? c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined;
 		c.set("clientIp", forwarded || options.clientIp?.(c) || null);
 		await next();
 		// Pages behind a token are personal: keep them out of shared caches and history.
@@ -81,6 +83,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 	app.route("/", manageRoutes(deps));
 	app.route("/", unsubscribeRoutes(deps));
 	app.route("/", previewRoutes(deps));
+	app.route("/", adminRoutes(deps));
 
 	app.notFound((c) =>
 		c.html(

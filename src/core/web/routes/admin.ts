@@ -1,0 +1,25 @@
+import { Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import type { Deps } from "../../deps.ts";
+import { fieldErrors } from "../../subscriptions/forms.ts";
+import { suppressAddress, suppressionReport } from "../../subscriptions/suppress.ts";
+import type { Env } from "../env.ts";
+
+/** Machine endpoints behind ADMIN_TOKEN; absent (404) when no token is configured. */
+export function adminRoutes(deps: Deps) {
+	const app = new Hono<Env>();
+	const token = deps.config.adminToken;
+	if (!token) return app;
+	app.use("/admin/*", bearerAuth({ token }));
+
+	// Bounce and complaint reports: `{"email": "...", "reason": "bounce"|"complaint"}`.
+	app.post("/admin/suppressions", async (c) => {
+		const body: unknown = await c.req.json().catch(() => undefined);
+		const parsed = suppressionReport.safeParse(body);
+		if (!parsed.success) return c.json({ error: "invalid report", fields: fieldErrors(parsed.error) }, 422);
+		await suppressAddress(deps, parsed.data);
+		return c.json({ suppressed: parsed.data.email, reason: parsed.data.reason });
+	});
+
+	return app;
+}
