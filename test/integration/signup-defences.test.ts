@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hours, minutes, seconds } from "../helpers/clock.ts";
 import { settledMail, subscriberRow, useJourney } from "../helpers/journey.ts";
+import { createTestRuntime } from "../helpers/runtime.ts";
 import { asClient, fieldError, get, inputValue, postForm, signup, textareaText } from "../helpers/web.ts";
 
 const j = useJourney({ RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: "5" });
@@ -62,6 +63,24 @@ describe("the per-IP limit", () => {
 			statuses.push((await postForm(j.rt, "/subscribe", fields, { "x-forwarded-for": `10.0.0.${i}` })).status);
 		}
 		expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+	});
+});
+
+describe("behind a trusted proxy", () => {
+	it("limits and records the address the proxy saw, not what the client claims", async () => {
+		const env = { SMTP_URL: j.sink.url, TRUST_PROXY: "true", RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: "5" };
+		const proxied = await createTestRuntime(env);
+		try {
+			const statuses = [];
+			for (let i = 0; i < 6; i++) {
+				const headers = { "x-forwarded-for": `10.0.0.${i}, 198.51.100.7` };
+				statuses.push((await signup(proxied, `p${i}@example.org`, "diffusion", {}, headers)).status);
+			}
+			expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+			expect((await subscriberRow(proxied, "p0@example.org"))?.consent_ip).toBe("198.51.100.7");
+		} finally {
+			await proxied.dispose();
+		}
 	});
 });
 
