@@ -7,12 +7,25 @@ import { parseArgs } from "node:util";
 import { AppError } from "../core/errors.ts";
 import { migrate, seed, stats } from "./commands/basic.ts";
 import type { Command, CommandContext } from "./commands/command.ts";
+import { digest, preview } from "./commands/digest.ts";
 import { ingestCommand } from "./commands/ingest.ts";
+import { exportCommand, forget, importCommand, suppress } from "./commands/readers.ts";
 import { exitWithError } from "./exit.ts";
 import { createNodeRuntime, type NodeRuntime } from "./runtime.ts";
 import { loadSettings } from "./settings.ts";
 
-const commands: Record<string, Command> = { migrate, seed, ingest: ingestCommand, stats };
+const commands: Record<string, Command> = {
+	migrate,
+	seed,
+	ingest: ingestCommand,
+	digest,
+	preview,
+	import: importCommand,
+	export: exportCommand,
+	forget,
+	suppress,
+	stats,
+};
 
 function help(): string {
 	const width = Math.max(...Object.keys(commands).map((n) => n.length));
@@ -46,8 +59,8 @@ export async function runCli(argv: string[]): Promise<void> {
 	let runtime: NodeRuntime | undefined;
 	const tty = process.stderr.isTTY;
 	const ctx: CommandContext = {
-		runtime: () => {
-			runtime ??= createNodeRuntime(loadSettings());
+		runtime: (overrides) => {
+			runtime ??= createNodeRuntime(loadSettings(), overrides);
 			return runtime;
 		},
 		out: (line) => process.stdout.write(`${line}\n`),
