@@ -19,8 +19,6 @@ export interface Command {
 	options?: Options;
 	/** Takes positional arguments (`ingest hf`); the usage line says which. */
 	positionals?: boolean;
-	/** Takes positional arguments (`ingest hf`); the usage line says which. */
-	positionals?: boolean;
 	run(ctx: CommandContext, values: Values, positionals: string[]): Promise<void>;
 }
 
