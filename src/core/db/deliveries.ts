@@ -148,6 +148,17 @@ export async function renewClaims(db: Db, ids: readonly number[], now: string): 
 		.execute();
 }
 
+/** Gives claimed rows that were never started back to the outbox (a sender stopping). */
+export async function releaseClaims(db: Db, ids: readonly number[]): Promise<void> {
+	if (!ids.length) return;
+	await db
+		.updateTable("deliveries")
+		.set((eb) => ({ status: "pending", claimed_at: null, attempts: eb("attempts", "-", 1) }))
+		.where("id", "in", ids)
+		.where("status", "=", "sending")
+		.execute();
+}
+
 export type DeliveryOutcome =
 	| { status: "sent"; at: string; messageId: string; paperIds: readonly string[] }
 	| { status: "skipped"; at: string; reason: string }
@@ -224,11 +235,7 @@ export function listPendingDeliveryIds(db: Db, p: { afterId: number; limit: numb
 /** Where these deliveries stand now: the Workers queue consumer acks or retries each message by it. */
 export function listDeliveryStates(db: Db, ids: readonly number[]) {
 	if (!ids.length) return Promise.resolve([]);
-	return db
-		.selectFrom("deliveries")
-		.select(["id", "status", "next_attempt_at"])
-		.where("id", "in", ids)
-		.execute();
+	return db.selectFrom("deliveries").select(["id", "status", "next_attempt_at"]).where("id", "in", ids).execute();
 }
 
 /** Where a reader's next digest window would start (end of their last one). */

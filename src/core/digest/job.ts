@@ -6,6 +6,7 @@ import {
 	finishDelivery,
 	listReadersDue,
 	planDeliveries,
+	releaseClaims,
 	renewClaims,
 	supersedePendingDeliveries,
 } from "../db/deliveries.ts";
@@ -92,7 +93,7 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 				deps,
 				claimed.map((d) => ({ id: d.subscriberId, manage_salt: d.manageSalt })),
 			);
-			await sendBatch(deps, composer, claimed, concurrency, summary, leaseMs);
+			await sendBatch(deps, composer, claimed, { concurrency, leaseMs, signal: options.signal }, summary);
 			options.onProgress?.(summary);
 			if (options.ids) break;
 			continue;
@@ -110,19 +111,19 @@ async function sendBatch(
 	deps: Deps,
 	composer: DigestComposer,
 	claimed: readonly ClaimedDelivery[],
-	concurrency: number,
+	{ concurrency, leaseMs, signal }: { concurrency: number; leaseMs: number; signal: AbortSignal | undefined },
 	summary: SendSummary,
-	leaseMs: number,
 ): Promise<void> {
 	const inFlight = new Set(claimed.map((d) => d.id));
 	const heartbeat = setInterval(
 		() => void renewClaims(deps.db, [...inFlight], deps.clock.now().toISOString()).catch(() => {}),
 		Math.max(250, leaseMs / 3),
 	);
+	let next = 0;
 	try {
-		let next = 0;
 		const worker = async () => {
-			while (next < claimed.length) {
+			// On stop (SIGTERM) each worker finishes the message it is sending and takes no other.
+			while (next < claimed.length && !signal?.aborted) {
 				const delivery = claimed[next++] as ClaimedDelivery;
 				const outcome = await sendDelivery(deps, composer, delivery).catch(
 					(error: unknown): Awaited<ReturnType<typeof sendDelivery>> => {
@@ -145,6 +146,11 @@ async function sendBatch(
 		await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
 	} finally {
 		clearInterval(heartbeat);
+		// Claimed but never started (stopped early): back to the outbox for the next run.
+		await releaseClaims(
+			deps.db,
+			claimed.slice(next).map((d) => d.id),
+		);
 	}
 }
 
