@@ -1,0 +1,142 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { parseConfig } from "../../src/core/config.ts";
+import { seedPapersIfEmpty } from "../../src/core/papers/store.ts";
+import { importReaders } from "../../src/core/subscriptions/import.ts";
+import { createNodeRuntime } from "../../src/node/runtime.ts";
+import { readSeedPapers } from "../../src/node/seed.ts";
+import { runCli } from "../helpers/cli.ts";
+import { testSecret } from "../helpers/runtime.ts";
+import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+
+const mainPath = fileURLToPath(new URL("../../src/node/main.ts", import.meta.url));
+let sink: SmtpSink;
+let dir: string;
+
+beforeAll(async () => {
+	sink = await startSmtpSink();
+	dir = mkdtempSync(join(tmpdir(), "paperboy-server-"));
+});
+afterAll(async () => {
+	await sink.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const freePort = () =>
+	new Promise<number>((resolve) => {
+		const probe = createServer().listen(0, "127.0.0.1", () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => resolve(port));
+		});
+	});
+
+function startServer(env: Record<string, string>) {
+	const child = spawn(process.execPath, ["--import", "tsx", mainPath], {
+		env: { PATH: process.env.PATH ?? "", ...env },
+		stdio: ["ignore", "pipe", "pipe"],
+	});
+	let log = "";
+	child.stderr.on("data", (d: Buffer) => {
+		log += d.toString();
+	});
+	const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+	const listening = new Promise<void>((resolve, reject) => {
+		const timer = setInterval(() => {
+			if (log.includes("paperboy is listening")) {
+				clearInterval(timer);
+				resolve();
+			}
+		}, 50);
+		void exited.then(() => {
+			clearInterval(timer);
+			reject(new Error(`server exited early:\n${log}`));
+		});
+	});
+	return { child, exited, listening, log: () => log };
+}
+
+it("npm start on a fresh data folder seeds, serves, writes .eml files without SMTP, and stops on SIGTERM", async () => {
+	const port = await freePort();
+	const server = startServer({
+		PORT: String(port),
+		DATABASE_PATH: join(dir, "fresh", "paperboy.db"),
+		INGEST_SOURCES: "none",
+	});
+	await server.listening;
+	const page = await fetch(`http://127.0.0.1:${port}/`);
+	expect(page.status).toBe(200);
+	expect(await page.text()).toContain("Large Language Models as Foundations for Next-Gen Dense Retrieval");
+	const form = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+	const stamp = /name="stamp" value="([^"]+)"/.exec(form)?.[1] ?? "";
+	await new Promise((r) => setTimeout(r, 2100));
+	const res = await fetch(`http://127.0.0.1:${port}/subscribe`, {
+		method: "POST",
+		headers: { "content-type": "application/x-www-form-urlencoded" },
+		body: new URLSearchParams({ email: "first@example.org", keywords: "diffusion", stamp, website: "" }),
+	});
+	expect(res.status).toBe(200);
+	server.child.kill("SIGTERM");
+	expect(await server.exited).toBe(0);
+	expect(server.log()).toContain("mail written");
+	const outbox = readdirSync(join(dir, "fresh", "outbox"));
+	expect(outbox).toHaveLength(1);
+	expect(outbox[0]).toMatch(/first@example\.org\.eml$/);
+	expect(readdirSync(join(dir, "fresh"))).toContain("secret");
+}, 60_000);
+
+it("on SIGTERM finishes the digests in flight, exits 0, and leaves the rest for the next run", async () => {
+	const env = {
+		DATABASE_PATH: join(dir, "digest", "paperboy.db"),
+		SECRET: testSecret,
+		SMTP_URL: sink.url,
+		SMTP_POOL_SIZE: "1",
+		INGEST_SOURCES: "none",
+		// Every minute, so the catch-up at start always has a run to make up for.
+		DIGEST_CRON: "* * * * *",
+	};
+	const setup = createNodeRuntime(parseConfig({ ...env, LOG_LEVEL: "silent" }));
+	await seedPapersIfEmpty(setup.deps, readSeedPapers());
+	const readers = 30;
+	await importReaders(
+		setup.deps,
+		Array.from({ length: readers }, (_, i) => ({
+			line: i + 2,
+			email: `r${i}@example.org`,
+			keywords: "language models",
+		})),
+	);
+	await setup.close();
+
+	sink.delayMs = 150;
+	const server = startServer({ ...env, PORT: String(await freePort()) });
+	await server.listening;
+	await sink.waitFor(3, 30_000);
+	server.child.kill("SIGTERM");
+	expect(await server.exited).toBe(0);
+	expect(server.log()).toContain("shutting down");
+	const delivered = sink.messages.length;
+	expect(delivered).toBeLessThan(readers);
+
+	const check = createNodeRuntime(parseConfig({ ...env, LOG_LEVEL: "silent" }));
+	const statuses = await check.deps.db
+		.selectFrom("deliveries")
+		.select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+		.groupBy("status")
+		.execute();
+	await check.close();
+	expect(Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)]))).toEqual({
+		sent: delivered,
+		pending: readers - delivered,
+	});
+
+	sink.delayMs = 0;
+	const rerun = await runCli(["digest"], env);
+	expect(rerun.stdout).toContain(`0 planned, ${readers - delivered} sent`);
+	expect(new Set(sink.messages.map((m) => m.envelopeTo[0])).size).toBe(readers);
+	expect(sink.messages).toHaveLength(readers);
+}, 90_000);
