@@ -163,7 +163,7 @@ async function ingestArxivPages(
 	const until = deps.clock.now();
 	const maxResults = request.maxResults ?? arxivMaxResults;
 	let total = maxResults;
-	for (let start = 0; start < Math.min(total, maxResults); start += arxivPageSize) {
+	for (let start = 0; start < Math.min(total, maxResults); ) {
 		if (start > 0) await deps.clock.sleep(arxivIntervalMs);
 		const size = Math.min(arxivPageSize, maxResults - start);
 		const url = arxivQueryUrl({ query: request.query, from: request.from, until, start, maxResults: size });
@@ -180,9 +180,11 @@ async function ingestArxivPages(
 			summary.problem = `stopped after ${start} results: ${error.message}`;
 			return;
 		}
-		progress(`ingest arxiv: ${Math.min(start + entries, total)} of ${total} results`);
 		// arXiv sometimes answers a page with no entries before the end; asking again would loop.
 		if (entries === 0) break;
+		// Counting what came, not what was asked for, skips nothing when a page comes up short.
+		start += entries;
+		progress(`ingest arxiv: ${Math.min(start, total)} of ${total} results`);
 	}
 	if (total > maxResults) {
 		deps.log.warn("ingest arxiv: more results than one run takes", { total, taken: maxResults, query: request.query });

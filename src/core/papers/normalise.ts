@@ -5,8 +5,9 @@
  * view escapes them), because rewriting them would change what the authors wrote.
  */
 
-// Post-2007 ids (`2104.12255`) and the older `archive(.SC)/YYMMNNN` form (`astro-ph/0601001`).
-const newStyleId = /^\d{4}\.\d{4,5}$/;
+// Since April 2007 ids are YYMM.NNNN, with five digits from 2015 (`2104.12255`); before,
+// `archive(.SC)/YYMMNNN` (`astro-ph/0601001`).
+const newStyleId = /^(\d{2})(0[1-9]|1[0-2])\.(\d{4,5})$/;
 const oldStyleId = /^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?\/\d{7}$/;
 const arxivUrl = /^https?:\/\/(?:[a-z]+\.)?arxiv\.org\/(?:abs|pdf|html)\/(.+?)(?:\.pdf)?\/?(?:[?#].*)?$/i;
 // C0 controls other than tab and newlines, and DEL: invisible in a title, trouble in an email.
@@ -23,7 +24,9 @@ export function arxivIdFrom(raw: string): string | null {
 		.replace(/^oai:arxiv\.org:/i, "")
 		.replace(/^arxiv:/i, "")
 		.replace(/v\d+$/, "");
-	return newStyleId.test(id) || oldStyleId.test(id) ? id : null;
+	const newStyle = newStyleId.exec(id);
+	if (newStyle) return (newStyle[3]?.length === 5) === Number(newStyle[1]) >= 15 ? id : null;
+	return oldStyleId.test(id) ? id : null;
 }
 
 export const arxivLinks = (id: string) => ({
