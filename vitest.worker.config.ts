@@ -17,6 +17,10 @@ export default defineConfig(async () => {
 							main: "./src/worker/index.ts",
 							wrangler: { configPath: "./wrangler.toml" },
 							miniflare: {
+								// As in wrangler.toml, but a batch leaves after 1 s instead of 5.
+								queueConsumers: {
+									"paperboy-send": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 10 },
+								},
 								bindings: {
 									TEST_MIGRATIONS: migrations,
 									BASE_URL: "http://paperboy.test",

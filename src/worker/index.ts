@@ -6,6 +6,8 @@ import { isAppError } from "../core/errors.ts";
 import { createApp } from "../core/web/app.tsx";
 import type { SendMessage, WorkerEnv } from "./env.ts";
 import { openInvocation } from "./invocation.ts";
+import { runScheduled } from "./scheduled.ts";
+import { consumeSendBatch } from "./send-queue.ts";
 
 export default {
 	async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext) {
@@ -19,6 +21,30 @@ export default {
 		const response = await app.fetch(request);
 		ctx.waitUntil(invocation.finish());
 		return response;
+	},
+
+	async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext) {
+		const { deps, finish } = openInvocation(env, ctx);
+		const started = Date.now();
+		try {
+			const summary = await runScheduled(deps, controller.cron, env.SEND_QUEUE);
+			if (summary) deps.log.info("job finished", { cron: controller.cron, ms: Date.now() - started, summary });
+		} catch (error) {
+			deps.log.error("job failed", { cron: controller.cron, error });
+			throw error;
+		} finally {
+			await finish();
+		}
+	},
+
+	async queue(batch: MessageBatch<SendMessage>, env: WorkerEnv, ctx: ExecutionContext) {
+		const { deps, finish } = openInvocation(env, ctx);
+		try {
+			const summary = await consumeSendBatch(deps, batch);
+			deps.log.info("send batch settled", { messages: batch.messages.length, ...summary });
+		} finally {
+			await finish();
+		}
 	},
 } satisfies ExportedHandler<WorkerEnv, SendMessage>;
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { buildWorker } from "../../scripts/build-worker.ts";
 import { parseConfig } from "../../src/core/config.ts";
-import { cronJobs } from "../../src/worker/schedule.ts";
+import { scheduledJobs } from "../../src/core/schedule.ts";
+import { jobForCron } from "../../src/worker/cron.ts";
 
 const wrangler = unstable_readConfig({ config: "wrangler.toml" }, { hideWarnings: true });
 const settings = parseConfig({
@@ -12,12 +13,15 @@ const settings = parseConfig({
 });
 
 describe("wrangler.toml", () => {
-	it("has one Cron Trigger per scheduled job, and each names a job", () => {
-		const jobs = cronJobs(settings.schedule);
-		const triggered = wrangler.triggers.crons?.map((cron: string) => jobs.get(cron)) ?? [];
-		expect(triggered).not.toContain(undefined);
-		expect(new Set(triggered)).toEqual(new Set(jobs.values()));
-		expect(triggered).toHaveLength(jobs.size);
+	it("has one Cron Trigger for each job the Node scheduler runs, and no other", () => {
+		// src/node/scheduler.ts schedules exactly scheduledJobs(config) on node-cron.
+		const nodeJobs = scheduledJobs(settings).map((job) => job.name);
+		const triggered = (wrangler.triggers.crons ?? []).map((cron: string) => jobForCron(settings, cron)?.name);
+		expect(triggered.toSorted()).toEqual(nodeJobs.toSorted());
+	});
+
+	it("runs the schedule in UTC, the only time zone Cron Triggers know", () => {
+		expect(settings.timeZone).toBe("UTC");
 	});
 
 	it("migrates D1 from the same migrations/ the Node migrator applies", () => {

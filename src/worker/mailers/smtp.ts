@@ -30,35 +30,44 @@ export function createSmtpMailer(options: SmtpOptions, newBoundary: () => string
 		if (session === broken) session = undefined;
 		broken.then((s) => s.close()).catch(() => {});
 	};
+	// One SMTP transaction at a time on the connection, whoever calls.
+	let turn: Promise<unknown> = Promise.resolve();
 	return {
-		async send(message: MailMessage) {
-			session ??= SmtpSession.open(options);
-			const current = session;
-			try {
-				const smtp = await current;
-				const from = envelopeAddress(message.from);
-				const to = envelopeAddress(message.to);
-				if (/[^\x00-\x7f]/.test(from + to) && !smtp.smtpUtf8) {
-					throw new AppError("rejected", `${options.host} does not accept internationalised addresses (no SMTPUTF8)`);
-				}
-				const reply = await smtp.send(from, to, buildMime(message, newBoundary()));
-				return { messageId: message.messageId, response: reply.text };
-			} catch (error) {
-				if (error instanceof SmtpReplyError && error.stage === "message") {
-					// The server refused this message but the connection is fine: keep it.
-					await current.then((s) => s.reset()).catch(() => drop(current));
-				} else if (!(error instanceof AppError)) {
-					drop(current);
-				}
-				throw classifySmtpFailure(error);
-			}
+		send(message: MailMessage) {
+			const sent = turn.then(() => sendNow(message));
+			turn = sent.catch(() => {});
+			return sent;
 		},
 		async close() {
+			await turn;
 			const current = session;
 			session = undefined;
 			await current?.then((s) => s.quit()).catch(() => {});
 		},
 	};
+
+	async function sendNow(message: MailMessage) {
+		session ??= SmtpSession.open(options);
+		const current = session;
+		try {
+			const smtp = await current;
+			const from = envelopeAddress(message.from);
+			const to = envelopeAddress(message.to);
+			if (/[^\x00-\x7f]/.test(from + to) && !smtp.smtpUtf8) {
+				throw new AppError("rejected", `${options.host} does not accept internationalised addresses (no SMTPUTF8)`);
+			}
+			const reply = await smtp.send(from, to, buildMime(message, newBoundary()));
+			return { messageId: message.messageId, response: reply.text };
+		} catch (error) {
+			if (error instanceof SmtpReplyError && error.stage === "message") {
+				// The server refused this message but the connection is fine: keep it.
+				await current.then((s) => s.reset()).catch(() => drop(current));
+			} else if (!(error instanceof AppError)) {
+				drop(current);
+			}
+			throw classifySmtpFailure(error);
+		}
+	}
 }
 
 /**

@@ -1,8 +1,16 @@
-import { applyD1Migrations, createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import {
+	applyD1Migrations,
+	createExecutionContext,
+	createScheduledController,
+	waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
+import { systemClock } from "../../../src/core/deps.ts";
+import { storePapers } from "../../../src/core/papers/store.ts";
+import { emptyPaperFields } from "../../../src/core/papers/types.ts";
 import { createD1Kysely } from "../../../src/worker/d1.ts";
-import type { WorkerEnv } from "../../../src/worker/env.ts";
+import type { SendMessage, WorkerEnv } from "../../../src/worker/env.ts";
 import worker from "../../../src/worker/index.ts";
 import type { ApiRequest, SinkMessage } from "../sink-types.ts";
 
@@ -94,3 +102,93 @@ export function linkIn(text: string, prefix: string): string {
 
 export const subscriber = (email: string) =>
 	db.selectFrom("subscribers").selectAll().where("email", "=", email).executeTakeFirst();
+
+/** Signs up and follows the emailed confirmation link: an active reader. */
+export async function activeReader(email: string, keywords: string): Promise<void> {
+	await signup(email, keywords);
+	const [confirmation] = await smtpMessagesTo(email);
+	const confirmed = await request(linkIn(confirmation?.text ?? "", "/confirm/"));
+	if (confirmed.status !== 303) throw new Error(`confirming ${email}: ${confirmed.status}`);
+}
+
+/** Stores papers as an ingest would, added now. */
+export async function addPapers(papers: { id: string; title: string; abstract: string }[]): Promise<void> {
+	await storePapers(
+		{ db, clock: systemClock },
+		papers.map((p) => ({ ...emptyPaperFields, ...p, absUrl: `https://arxiv.org/abs/${p.id}` })),
+		"test",
+	);
+}
+
+/** Fires a Cron Trigger the way Workers do, and waits for the invocation to end. */
+export async function runCron(cron: string, workerEnv: WorkerEnv = env): Promise<void> {
+	const ctx = createExecutionContext();
+	await worker.scheduled(createScheduledController({ cron, scheduledTime: Date.now() }), workerEnv, ctx);
+	await waitOnExecutionContext(ctx);
+}
+
+/**
+ * A send queue that records the delivery ids put on it and passes them on to `target`
+ * (the real queue), or, without one, keeps them for the test to hand over itself.
+ */
+export function recordingQueue(target?: Queue<SendMessage>) {
+	const ids: number[] = [];
+	const none = { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
+	const queue: Queue<SendMessage> = {
+		metrics: async () => (target ? target.metrics() : none.metadata.metrics),
+		send: async (body, options) => {
+			ids.push(body.deliveryId);
+			return target ? target.send(body, options) : none;
+		},
+		sendBatch: async (messages, options) => {
+			const list = [...messages];
+			for (const m of list) ids.push(m.body.deliveryId);
+			return target ? target.sendBatch(list, options) : none;
+		},
+	};
+	return { queue, ids };
+}
+
+export const deliveriesOf = async (email: string) =>
+	db
+		.selectFrom("deliveries as d")
+		.innerJoin("subscribers as s", "s.id", "d.subscriber_id")
+		.selectAll("d")
+		.where("s.email", "=", email)
+		.execute();
+
+/** A queue batch as Workers hands it to queue(), recording how each message is settled. */
+export function recordingBatch(bodies: Record<string, SendMessage>) {
+	const acks: string[] = [];
+	const retries: { id: string; delaySeconds: number | undefined }[] = [];
+	const messages = Object.entries(bodies).map(
+		([id, body]): Message<SendMessage> => ({
+			id,
+			body,
+			timestamp: new Date(),
+			attempts: 1,
+			ack: () => acks.push(id),
+			retry: (options) => retries.push({ id, delaySeconds: options?.delaySeconds }),
+		}),
+	);
+	const batch: MessageBatch<SendMessage> = {
+		queue: "paperboy-send",
+		messages,
+		metadata: { metrics: { backlogCount: messages.length, backlogBytes: 0 } },
+		ackAll: () => {
+			for (const m of messages) m.ack();
+		},
+		retryAll: (options) => {
+			for (const m of messages) m.retry(options);
+		},
+	};
+	return { batch, acks, retries };
+}
+
+/** RFC 8058 one-click, as a mailbox provider sends it: no Origin, no cookie, no CSRF token. */
+export const oneClickUnsubscribe = (path: string) =>
+	request(path, {
+		method: "POST",
+		headers: { "content-type": "application/x-www-form-urlencoded" },
+		body: "List-Unsubscribe=One-Click",
+	});

@@ -1,0 +1,116 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import worker from "../../../src/worker/index.ts";
+import {
+	activeReader,
+	addPapers,
+	db,
+	deliveriesOf,
+	migrate,
+	oneClickUnsubscribe,
+	recordingBatch,
+	recordingQueue,
+	runCron,
+	smtpAnswers,
+	smtpMessagesTo,
+	subscriber,
+} from "./helpers.ts";
+
+const weekly = "0 8 * * 1";
+
+beforeAll(async () => {
+	await migrate();
+	await addPapers([
+		{
+			id: "2312.00752",
+			title: "Mamba: Linear-Time Sequence Modeling with Selective State Spaces",
+			abstract: "Selective state space models match Transformers on language modeling.",
+		},
+		{
+			id: "2405.21060",
+			title: "Transformers are SSMs: Generalized Models and Efficient Algorithms",
+			abstract: "Structured state space duality connects attention and state space models.",
+		},
+		{ id: "2401.00001", title: "Protein folding at scale", abstract: "Nothing about sequences of tokens." },
+	]);
+});
+
+describe("the digest on Cron Triggers and a Queue", () => {
+	it("plans on the weekly cron, sends through the queue, and sends nothing more for the same period", async () => {
+		const email = "digest-reader@example.org";
+		await activeReader(email, "state space models");
+
+		const first = recordingQueue(env.SEND_QUEUE);
+		await runCron(weekly, { ...env, SEND_QUEUE: first.queue });
+		const [delivery] = await deliveriesOf(email);
+		expect(first.ids).toContain(delivery?.id);
+
+		// The real queue hands the message to the worker's queue() consumer.
+		const [, digest] = await smtpMessagesTo(email, 2, 15_000);
+		expect(digest?.subject).toMatch(/state space|Mamba|SSMs/i);
+		expect(digest?.text).toContain("Mamba: Linear-Time Sequence Modeling with Selective State Spaces");
+		expect(digest?.text).not.toContain("Protein folding");
+		expect(digest?.headers["message-id"]).toMatch(/^<digest\.\d+\.[\w.-]+@paperboy\.test>$/);
+		expect(digest?.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+		expect(digest?.headers["list-id"]).toBe("paperboy digest <digest.paperboy.test>");
+		expect(digest?.headers["auto-submitted"]).toBe("auto-generated");
+		const unsubscribeUrl = /^<(http:\/\/paperboy\.test\/unsubscribe\/[\w-]{43})>/.exec(
+			digest?.headers["list-unsubscribe"] ?? "",
+		)?.[1];
+		expect(unsubscribeUrl).toBeDefined();
+		await expect.poll(async () => (await deliveriesOf(email))[0]?.status).toBe("sent");
+
+		const second = recordingQueue(env.SEND_QUEUE);
+		await runCron(weekly, { ...env, SEND_QUEUE: second.queue });
+		expect(second.ids).toEqual([]);
+		expect(await deliveriesOf(email)).toHaveLength(1);
+		expect(await smtpMessagesTo(email)).toHaveLength(2);
+
+		// What a mailbox provider does with List-Unsubscribe + List-Unsubscribe-Post.
+		expect((await oneClickUnsubscribe(new URL(unsubscribeUrl ?? "").pathname)).status).toBe(200);
+		expect((await subscriber(email))?.status).toBe("unsubscribed");
+	});
+
+	it("acks what the server accepted or refused for good, and retries a 4xx when the outbox wants it", async () => {
+		const readers = { ok: "queue-ok@example.org", later: "queue-451@example.org", gone: "queue-550@example.org" };
+		for (const email of Object.values(readers)) await activeReader(email, "state space models");
+		await smtpAnswers(readers.later, 451, "4.7.1 Greylisted, try again later");
+		await smtpAnswers(readers.gone, 550, "5.1.1 No such user");
+
+		// Plan without the real consumer seeing it: this test hands the batch over itself.
+		const planned = recordingQueue();
+		await runCron(weekly, { ...env, SEND_QUEUE: planned.queue });
+		const idOf = async (email: string) => (await deliveriesOf(email))[0]?.id ?? 0;
+		const ids = { ok: await idOf(readers.ok), later: await idOf(readers.later), gone: await idOf(readers.gone) };
+		expect(planned.ids).toEqual(expect.arrayContaining(Object.values(ids)));
+
+		const { batch, acks, retries } = recordingBatch({
+			ok: { deliveryId: ids.ok },
+			later: { deliveryId: ids.later },
+			gone: { deliveryId: ids.gone },
+		});
+		const ctx = createExecutionContext();
+		await worker.queue(batch, env, ctx);
+		await waitOnExecutionContext(ctx);
+
+		expect(acks.toSorted()).toEqual(["gone", "ok"]);
+		expect(retries).toEqual([{ id: "later", delaySeconds: expect.any(Number) }]);
+		// Not before the outbox's next attempt (SEND_RETRY_BASE_SECONDS = 60, jittered).
+		const later = (await deliveriesOf(readers.later))[0];
+		expect(later).toMatchObject({ status: "pending", attempts: 1 });
+		const due = (Date.parse(later?.next_attempt_at ?? "") - Date.now()) / 1000;
+		expect(retries[0]?.delaySeconds).toBeGreaterThanOrEqual(Math.floor(due) - 1);
+		expect(retries[0]?.delaySeconds).toBeGreaterThanOrEqual(30);
+		expect((await deliveriesOf(readers.ok))[0]?.status).toBe("sent");
+		expect((await deliveriesOf(readers.gone))[0]?.status).toBe("failed");
+		const suppressed = await db.selectFrom("suppressions").select("email").execute();
+		expect(suppressed.map((s) => s.email)).toContain(readers.gone);
+
+		// Queues deliver at least once: a message for a delivery already sent is acked, not resent.
+		const again = recordingBatch({ ok: { deliveryId: ids.ok } });
+		await worker.queue(again.batch, env, createExecutionContext());
+		expect(again.acks).toEqual(["ok"]);
+		expect(await smtpMessagesTo(readers.ok)).toHaveLength(2);
+	});
+});
