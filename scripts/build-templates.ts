@@ -25,6 +25,10 @@ export async function compileTemplates(): Promise<string> {
 		const { readFileSync } = await import("node:fs");
 		const result = await mjml2html(readFileSync(file, "utf8"), {
 			validationLevel: "strict",
+			// MJML 5 skips mj-include unless told otherwise.
+			ignoreIncludes: false,
+			// System fonts only: no web-font request when a reader opens the mail.
+			fonts: {},
 			filePath: file,
 			keepComments: true,
 		});
