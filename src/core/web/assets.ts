@@ -54,9 +54,10 @@ const previewJs = `
   var timer, seq = 0;
   function render(data) {
     list.textContent = "";
+    if (data && data.error) { box.hidden = false; summary.textContent = data.error; return; }
     if (!data || !data.topics) { box.hidden = true; return; }
     box.hidden = false;
-    var parts = data.topics.map(function (t) { return t.keyword + ": " + t.count; });
+    var parts = data.topics.map(function (t) { return t.keyword + ": " + (t.count ? t.count : "nothing recent, check the spelling"); });
     summary.textContent = data.total + " papers in the last " + data.weeks + " weeks (about " + data.perWeek + " a week). " + parts.join(" · ");
     data.papers.slice(0, 8).forEach(function (p) {
       var li = document.createElement("li");

@@ -12,11 +12,10 @@ export function previewRoutes(deps: Deps) {
 
 	// The live preview behind the signup and manage forms (progressive: forms work without it).
 	app.get("/preview", async (c) => {
-		const parsed = query.safeParse({ keywords: c.req.query("keywords") ?? "" });
-		if (!parsed.success) {
-			return c.json({ error: parsed.error.issues[0]?.message ?? "Invalid keywords." }, 422);
-		}
 		c.header("Cache-Control", "no-store");
+		const parsed = query.safeParse({ keywords: c.req.query("keywords") ?? "" });
+		// Half-typed topics are normal while typing: answer 200 with the problem to show.
+		if (!parsed.success) return c.json({ error: parsed.error.issues[0]?.message ?? "Invalid keywords." });
 		return c.json(await previewKeywords(deps, parsed.data.keywords));
 	});
 

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { confirmedReader, useJourney } from "../helpers/journey.ts";
+import { get, postForm } from "../helpers/web.ts";
+
+const j = useJourney();
+
+const preview = async (keywords: string) => {
+	const res = await get(j.rt, `/preview?keywords=${encodeURIComponent(keywords)}`);
+	expect(res.status).toBe(200);
+	expect(res.headers.get("content-type")).toContain("application/json");
+	return res.json();
+};
+
+describe("the live preview", () => {
+	it("says which recent papers the topics match, per topic and per week", async () => {
+		const data = await preview("state space models, HiPPO, quantum gravity");
+		expect(data).toMatchObject({
+			weeks: 4,
+			total: 5,
+			perWeek: 1.3,
+			topics: [
+				{ keyword: "state space models", count: 5 },
+				{ keyword: "HiPPO", count: 3 },
+				{ keyword: "quantum gravity", count: 0 },
+			],
+		});
+		expect(data.papers[0].matched).toEqual(["state space models", "HiPPO"]);
+		expect(data.papers.map((p: { title: string }) => p.title)).toContain(
+			"On the Parameterization and Initialization of Diagonal State Space Models",
+		);
+	});
+
+	it("explains topics that cannot match, instead of failing", async () => {
+		expect((await preview("!!!")).error).toContain('"!!!" has no letters or digits');
+		expect((await preview("-audio")).error).toContain("not only exclusions");
+		expect((await preview("")).error).toBeTruthy();
+	});
+
+	it("leaves out papers older than four weeks", async () => {
+		j.rt.clock.advance(29 * 86_400_000);
+		expect(await preview("state space models")).toMatchObject({ total: 0, topics: [{ count: 0 }] });
+	});
+});
+
+describe("the manage page", () => {
+	it("shows the digest the reader would get now and flags topics that match nothing", async () => {
+		const reader = await confirmedReader(j, "ann@example.org", "state space models, quantum gravity");
+		const page = await (await get(j.rt, reader.managePath)).text();
+		expect(page).toContain("If it went out now: <strong>5 new papers on state space models</strong>");
+		expect(page).toContain("How to Train Your HiPPO");
+		expect(page).toMatch(/quantum gravity: <strong>no paper matched/);
+		await postForm(j.rt, reader.managePath, { keywords: "quantum gravity", frequency: "weekly", csrf: reader.csrf });
+		const after = await (await get(j.rt, reader.managePath)).text();
+		expect(after).toContain("No new papers match your topics since your last digest yet.");
+	});
+});
