@@ -83,4 +83,12 @@ describe("delete me", () => {
 			"Confirm your paperboy subscription",
 		]);
 	});
+
+	it("asks for the confirmation box on the server too, and deletes nothing without it", async () => {
+		const { managePath, csrf } = await reader();
+		const res = await postForm(j.rt, `${managePath}/delete`, { csrf });
+		expect(res.status).toBe(422);
+		expect(await res.text()).toContain("Tick the box to confirm that everything should be deleted.");
+		expect((await subscriberRow(j.rt, "reader@example.org"))?.status).toBe("active");
+	});
 });

@@ -84,6 +84,12 @@ export const manageForm = z.object({
 	csrf: z.string().max(200).default(""),
 });
 
+export const deleteForm = z.object({
+	csrf: z.string().max(200).default(""),
+	// The checkbox is `required` in the page; the server asks for it too.
+	confirm: z.literal("yes", { message: "Tick the box to confirm that everything should be deleted." }),
+});
+
 export type SubscribeForm = z.infer<typeof subscribeForm>;
 export type ManageForm = z.infer<typeof manageForm>;
 

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { previewDigestFor } from "../../digest/reader-preview.ts";
-import { fieldErrors, manageForm } from "../../subscriptions/forms.ts";
+import { deleteForm, fieldErrors, manageForm } from "../../subscriptions/forms.ts";
 import {
 	deleteSubscriberData,
 	exportSubscriberData,
@@ -89,8 +89,12 @@ export function manageRoutes(deps: Deps) {
 	});
 
 	app.post("/manage/:token/delete", async (c) => {
-		const fields = await readForm(c);
-		await deleteSubscriberData(deps, c.req.param("token"), fields.csrf ?? "");
+		const token = c.req.param("token");
+		const parsed = deleteForm.safeParse(await readForm(c));
+		if (!parsed.success) {
+			return c.html(await page(await openManageSession(deps, token), { errors: fieldErrors(parsed.error) }), 422);
+		}
+		await deleteSubscriberData(deps, token, parsed.data.csrf);
 		return c.html(
 			<MessagePage title="Your data is deleted">
 				<p>We deleted your subscription, your topics and your digest history. You will get no more email from us.</p>

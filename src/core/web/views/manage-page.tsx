@@ -86,7 +86,6 @@ export const ManagePage: FC<{
 						<legend>How often</legend>
 						<label class="choice">
 							<input type="radio" name="frequency" value="weekly" checked={values.frequency !== "daily"} /> Weekly
-							(Monday morning)
 						</label>
 						<label class="choice">
 							<input type="radio" name="frequency" value="daily" checked={values.frequency === "daily"} /> Daily
@@ -120,9 +119,21 @@ export const ManagePage: FC<{
 				<form method="post" action={`${base}/delete`} class="danger">
 					<input type="hidden" name="csrf" value={csrf} />
 					<label class="choice">
-						<input type="checkbox" name="confirm" value="yes" required /> I understand this deletes my subscription and
-						history for good
+						<input
+							type="checkbox"
+							name="confirm"
+							value="yes"
+							required
+							aria-invalid={errors.confirm ? "true" : undefined}
+							aria-describedby={errors.confirm ? "confirm-error" : undefined}
+						/>{" "}
+						I understand this deletes my subscription and history for good
 					</label>
+					{errors.confirm ? (
+						<p class="error" id="confirm-error" role="alert">
+							{errors.confirm}
+						</p>
+					) : null}
 					<button type="submit" class="danger">
 						Delete me
 					</button>
