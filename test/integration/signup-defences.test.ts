@@ -114,4 +114,19 @@ describe("bot defences", () => {
 			await expectDropped(await postForm(client, "/subscribe", fields), "forged@example.org");
 		}
 	});
+
+	it("refresh a form left open for more than a day instead of accepting its old render time", async () => {
+		const page = await (await get(j.rt, "/")).text();
+		j.rt.clock.advance(25 * 3600_000);
+		const fields = { email: "slow@example.org", keywords: "diffusion", website: "", stamp: inputValue(page, "stamp") };
+		const res = await postForm(j.rt, "/subscribe", fields);
+		expect(res.status).toBe(422);
+		const again = await res.text();
+		expect(again).toContain("This form was open for more than a day");
+		expect(again).toContain('value="slow@example.org"');
+		expect(await subscriberRow(j.rt, "slow@example.org")).toBeUndefined();
+		j.rt.clock.advance(seconds(5));
+		expect((await postForm(j.rt, "/subscribe", { ...fields, stamp: inputValue(again, "stamp") })).status).toBe(200);
+		expect((await subscriberRow(j.rt, "slow@example.org"))?.status).toBe("pending");
+	});
 });

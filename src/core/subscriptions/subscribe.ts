@@ -43,6 +43,12 @@ export async function subscribe(deps: Deps, form: SubscribeForm, request: Reques
 			throw new AppError("rate_limited", "Too many signups from your network. Please try again in an hour.");
 	}
 	const stamp = await checkFormStamp(config.secret, form.stamp, now, config.limits.minFillSeconds);
+	if (stamp === "expired" && !form.website) {
+		throw new AppError(
+			"expired",
+			"This form was open for more than a day, so we refreshed it. Please subscribe again.",
+		);
+	}
 	if (form.website || stamp !== "ok") {
 		log.info("signup dropped as automated", { reason: form.website ? "honeypot" : `stamp ${stamp}` });
 		return "bot";

@@ -80,7 +80,10 @@ export async function stampForm(secret: string, now: Date): Promise<string> {
 	return `${at}.${await hmacBase64Url(secret, `form:${at}`)}`;
 }
 
-export type StampCheck = "ok" | "too_fast" | "invalid";
+export type StampCheck = "ok" | "too_fast" | "expired" | "invalid";
+
+/** A form left open longer than this is refreshed rather than accepted (replayed stamps). */
+export const formStampMaxAgeHours = 24;
 
 export async function checkFormStamp(
 	secret: string,
@@ -91,5 +94,7 @@ export async function checkFormStamp(
 	const [at, signature] = stamp.split(".");
 	if (!at || !signature || !/^\d{1,15}$/.test(at)) return "invalid";
 	if (!timingSafeEqual(await hmacBase64Url(secret, `form:${at}`), signature)) return "invalid";
-	return now.getTime() - Number(at) < minSeconds * 1000 ? "too_fast" : "ok";
+	const age = now.getTime() - Number(at);
+	if (age < minSeconds * 1000) return "too_fast";
+	return age > formStampMaxAgeHours * 3600_000 ? "expired" : "ok";
 }

@@ -34,8 +34,8 @@ export function signupRoutes(deps: Deps) {
 		try {
 			await subscribe(deps, parsed.data, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") ?? null });
 		} catch (error) {
-			if (isAppError(error) && error.code === "rate_limited") {
-				return c.html(await renderForm(values, {}, error.message), 429);
+			if (isAppError(error) && (error.code === "rate_limited" || error.code === "expired")) {
+				return c.html(await renderForm(values, {}, error.message), error.code === "expired" ? 422 : 429);
 			}
 			throw error;
 		}
