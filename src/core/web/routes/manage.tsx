@@ -69,7 +69,12 @@ export function manageRoutes(deps: Deps) {
 				frequency: fields.frequency ?? "weekly",
 				paused: fields.paused !== undefined,
 			};
-			return c.html(await page(session, { values, errors: fieldErrors(parsed.error) }), 422);
+			const errors = fieldErrors(parsed.error);
+			// Fields people cannot get wrong by hand (hidden, checkbox values) mean a stale or forged form.
+			if (Object.keys(errors).some((field) => field !== "keywords" && field !== "frequency")) {
+				errors.form ??= "This form was not sent as we rendered it. Reload the page and try again.";
+			}
+			return c.html(await page(session, { values, errors }), 422);
 		}
 		await updatePreferences(deps, token, parsed.data);
 		// Post/redirect/get: a reload does not resubmit the form.
