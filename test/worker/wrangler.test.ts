@@ -34,6 +34,8 @@ describe("wrangler.toml", () => {
 		expect(producer).toMatchObject({ binding: "SEND_QUEUE", queue: "paperboy-send" });
 		expect(consumer?.queue).toBe(producer?.queue);
 		expect(consumer?.max_retries ?? 3).toBeGreaterThanOrEqual(settings.digest.maxAttempts);
+		// Claiming a batch binds about five values per delivery; D1 takes 100 per statement.
+		expect((consumer?.max_batch_size ?? 10) * 5).toBeLessThan(100);
 	});
 
 	it("keeps secrets out of [vars]", () => {

@@ -113,4 +113,31 @@ describe("the digest on Cron Triggers and a Queue", () => {
 		expect(again.acks).toEqual(["ok"]);
 		expect(await smtpMessagesTo(readers.ok)).toHaveLength(2);
 	});
+
+	it("enqueues a large run in sendBatch calls of at most 100 messages", async () => {
+		const readers = 1234;
+		// One statement: D1 binds at most 100 values per query, so no multi-row VALUES here.
+		await env.DB.prepare(
+			`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${readers})
+			insert into subscribers (email, status, manage_salt, consent_at, consent_form_version, created_at, updated_at)
+			select 'bulk-' || i || '@example.org', 'active', 'salt-' || i, datetime(), 'test', datetime(), datetime() from n`,
+		).run();
+		const recorded = recordingQueue();
+		await runCron(weekly, { ...env, SEND_QUEUE: recorded.queue });
+		const bulk = await db
+			.selectFrom("deliveries as d")
+			.innerJoin("subscribers as s", "s.id", "d.subscriber_id")
+			.select("d.id")
+			.where("s.email", "like", "bulk-%")
+			.execute();
+		expect(bulk).toHaveLength(readers);
+		expect(recorded.ids).toEqual(expect.arrayContaining(bulk.map((d) => d.id)));
+		expect(new Set(recorded.ids).size).toBe(recorded.ids.length);
+		expect(Math.max(...recorded.batches)).toBeLessThanOrEqual(100);
+		// Nobody will send these: keep them out of later runs.
+		await env.DB.prepare(
+			`update deliveries set status = 'skipped'
+			where subscriber_id in (select id from subscribers where email like 'bulk-%')`,
+		).run();
+	});
 });

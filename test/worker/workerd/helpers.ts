@@ -133,6 +133,8 @@ export async function runCron(cron: string, workerEnv: WorkerEnv = env): Promise
  */
 export function recordingQueue(target?: Queue<SendMessage>) {
 	const ids: number[] = [];
+	/** Messages per sendBatch call. */
+	const batches: number[] = [];
 	const none = { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
 	const queue: Queue<SendMessage> = {
 		metrics: async () => (target ? target.metrics() : none.metadata.metrics),
@@ -142,11 +144,12 @@ export function recordingQueue(target?: Queue<SendMessage>) {
 		},
 		sendBatch: async (messages, options) => {
 			const list = [...messages];
+			batches.push(list.length);
 			for (const m of list) ids.push(m.body.deliveryId);
 			return target ? target.sendBatch(list, options) : none;
 		},
 	};
-	return { queue, ids };
+	return { queue, ids, batches };
 }
 
 export const deliveriesOf = async (email: string) =>
