@@ -4,6 +4,7 @@
  * workerd (which cannot reach Node objects) read what arrived and choose answers.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { SMTPServer } from "smtp-server";
 import type { TestProject } from "vitest/node";
 import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
 import type { ApiRequest, SinkMessage } from "./sink-types.ts";
@@ -32,6 +33,7 @@ export default async function setup(project: TestProject) {
 		}
 		if (req.method === "GET" && url.pathname === "/smtp/messages") return send(res, 200, sinkMessages(sink));
 		if (req.method === "GET" && url.pathname === "/api/requests") return send(res, 200, apiRequests);
+		if (req.method === "GET" && url.pathname === "/smtp-auth/logins") return send(res, 200, auth.logins);
 		if (req.method === "POST" && url.pathname === "/smtp/answer") {
 			const { address, code, message } = JSON.parse(body) as { address: string; code: number; message: string };
 			smtpAnswers.set(address.toLowerCase(), { code, message });
@@ -47,10 +49,14 @@ export default async function setup(project: TestProject) {
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 	const { port } = server.address() as { port: number };
 
+	const auth = await startAuthSmtpServer();
+
 	project.provide("smtpPort", sink.port);
+	project.provide("authSmtpPort", auth.port);
 	project.provide("controlUrl", `http://127.0.0.1:${port}`);
 	return async () => {
 		await new Promise<void>((resolve) => server.close(() => resolve()));
+		await new Promise<void>((resolve) => auth.server.close(() => resolve()));
 		await sink.close();
 	};
 }
@@ -89,4 +95,31 @@ async function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, status: number, body?: unknown) {
 	res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
 	res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+/**
+ * A relay that demands a login (user "paperboy", password "p@ss w0rd") and offers no
+ * STARTTLS: the SMTP client must refuse to log in over it unless told ?tls=off.
+ */
+async function startAuthSmtpServer() {
+	const logins: { method: string; username: string; accepted: boolean }[] = [];
+	const server = new SMTPServer({
+		disabledCommands: ["STARTTLS"],
+		allowInsecureAuth: true,
+		authMethods: ["PLAIN", "LOGIN"],
+		disableReverseLookup: true,
+		logger: false,
+		onAuth(auth, _session, callback) {
+			const accepted = auth.username === "paperboy" && auth.password === "p@ss w0rd";
+			logins.push({ method: auth.method, username: auth.username ?? "", accepted });
+			if (!accepted) return callback(new Error("Invalid username or password"));
+			return callback(null, { user: auth.username });
+		},
+		onData(stream, _session, callback) {
+			stream.resume();
+			stream.on("end", () => callback());
+		},
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	return { server, logins, port: (server.server.address() as { port: number }).port };
 }

@@ -1,6 +1,8 @@
 declare module "vitest" {
 	export interface ProvidedContext {
 		smtpPort: number;
+		/** An SMTP server that requires AUTH and offers no STARTTLS. */
+		authSmtpPort: number;
 		/** Base URL of the control API; `${controlUrl}/emails` is the mail API stand-in. */
 		controlUrl: string;
 	}

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../../src/core/config.ts";
 import { AppError } from "../../../src/core/errors.ts";
 import { composeMessage } from "../../../src/core/mail/compose.ts";
@@ -74,6 +74,37 @@ describe("SMTP over cloudflare:sockets", () => {
 	it("reports a server it cannot reach as unavailable", async () => {
 		const nowhere = createSmtpMailer(smtpOptionsFromUrl("smtp://127.0.0.1:9?tls=off", "paperboy.test"), () => "=_b");
 		expect((await failure(nowhere, "nobody@example.org")).code).toBe("unavailable");
+	});
+});
+
+describe("SMTP login", () => {
+	const relay = (userinfo: string, query = "") =>
+		createSmtpMailer(
+			smtpOptionsFromUrl(`smtp://${userinfo}@127.0.0.1:${inject("authSmtpPort")}${query}`, "paperboy.test"),
+			() => "=_b",
+		);
+	const logins = async () =>
+		(await (await fetch(`${inject("controlUrl")}/smtp-auth/logins`)).json()) as { accepted: boolean }[];
+
+	it("will not send a password over a connection without TLS unless told ?tls=off", async () => {
+		const before = (await logins()).length;
+		const error = await failure(relay("paperboy:p%40ss%20w0rd"), "login@example.org");
+		expect(error.code).toBe("unavailable");
+		expect(error.message).toContain("not sending the password in clear");
+		expect(await logins()).toHaveLength(before);
+	});
+
+	it("logs in with the URL's percent-encoded credentials", async () => {
+		const mailer = relay("paperboy:p%40ss%20w0rd", "?tls=off");
+		await mailer.send(listMail("login@example.org", "login.ok"));
+		await mailer.close?.();
+		expect((await logins()).at(-1)).toMatchObject({ accepted: true });
+	});
+
+	it("treats a refused login as our settings, to retry once fixed, not as the reader's fault", async () => {
+		const error = await failure(relay("paperboy:wrong", "?tls=off"), "login@example.org");
+		expect(error.code).toBe("unavailable");
+		expect(error.message).toMatch(/^AUTH PLAIN: 535/);
 	});
 });
 
