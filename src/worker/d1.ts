@@ -1,5 +1,6 @@
 import { Kysely, type QueryResult } from "kysely";
 import { D1Dialect } from "kysely-d1";
+import { declareParameterLimit } from "../core/db/limits.ts";
 import type { Database, Db } from "../core/db/schema.ts";
 
 /**
@@ -30,5 +31,8 @@ export function createD1Kysely(database: D1Database): Db {
 		};
 		return driver;
 	};
-	return new Kysely<Database>({ dialect });
+	const db = new Kysely<Database>({ dialect });
+	// D1 binds at most 100 values per statement; multi-row writes size their chunks to it.
+	declareParameterLimit(db, 100);
+	return db;
 }

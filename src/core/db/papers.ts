@@ -1,18 +1,18 @@
 import { sql } from "kysely";
+import { chunksFor } from "./limits.ts";
 import type { Db, NewPaper, PaperRow } from "./schema.ts";
 
-// SQLite allows 32,766 bound variables per statement; 20 columns x 1,000 rows stays well
-// under it. Callers that need all-or-nothing keep a batch within this size.
-export const maxPapersPerStatement = 1000;
+const paperColumns = 20;
 
 /**
- * Inserts new papers and refreshes known ones in one statement per chunk. A paper seen
+ * Inserts new papers and refreshes known ones in one statement per chunk: on SQLite up
+ * to 1,000 papers (a payload is then applied whole or not at all); on D1, whose
+ * statements bind at most 100 values, 5 papers (a rerun completes a broken one). A paper seen
  * again keeps its first-seen `added_at` and source; upvotes only grow (snapshots of the
  * same day arrive in any order); other metadata is refreshed when the new value is known.
  */
 export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise<void> {
-	for (let i = 0; i < papers.length; i += maxPapersPerStatement) {
-		const chunk = papers.slice(i, i + maxPapersPerStatement);
+	for (const chunk of chunksFor(db, papers, paperColumns)) {
 		await db
 			.insertInto("papers")
 			.values(chunk)
@@ -47,9 +47,7 @@ export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise
 /** Which of these ids are already stored. */
 export async function findExistingPaperIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
 	const found = new Set<string>();
-	for (let i = 0; i < ids.length; i += maxPapersPerStatement) {
-		const chunk = ids.slice(i, i + maxPapersPerStatement);
-		if (!chunk.length) continue;
+	for (const chunk of chunksFor(db, ids, 1)) {
 		const rows = await db.selectFrom("papers").select("id").where("id", "in", chunk).execute();
 		for (const row of rows) found.add(row.id);
 	}
@@ -66,15 +64,17 @@ export async function countPapers(db: Db): Promise<number> {
 
 /** The newest papers first, for the signup page's list. */
 export function listRecentPapers(db: Db, limit: number): Promise<PaperRow[]> {
-	return db
-		.selectFrom("papers")
-		.selectAll()
-		.orderBy("added_at", "desc")
-		.orderBy("upvotes", "desc")
-		// Within one batch, keep the source's own order (trending first).
-		.orderBy("num", "asc")
-		.limit(limit)
-		.execute();
+	return (
+		db
+			.selectFrom("papers")
+			.selectAll()
+			.orderBy("added_at", "desc")
+			.orderBy("upvotes", "desc")
+			// Within one batch, keep the source's own order (trending first).
+			.orderBy("num", "asc")
+			.limit(limit)
+			.execute()
+	);
 }
 
 export function getPapersByNums(db: Db, nums: readonly number[]): Promise<PaperRow[]> {

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { chunksFor } from "./limits.ts";
 import type { Db, Frequency, SubscriberRow, SubscriberStatus } from "./schema.ts";
 
 export interface SignupRecord {
@@ -56,16 +57,16 @@ export async function upsertSignup(db: Db, s: SignupRecord): Promise<SubscriberR
 }
 
 /**
- * Adds already-consented readers (CSV import) as active, 500 per statement; addresses
+ * Adds already-consented readers (CSV import) as active, up to 500 per statement; addresses
  * already on file are left as they are. Returns how many were added.
  */
 export async function insertImportedSubscribers(db: Db, records: readonly SignupRecord[]): Promise<number> {
 	let added = 0;
-	for (let i = 0; i < records.length; i += 500) {
+	for (const chunk of chunksFor(db, records, 13, 500)) {
 		const result = await db
 			.insertInto("subscribers")
 			.values(
-				records.slice(i, i + 500).map((s) => ({
+				chunk.map((s) => ({
 					email: s.email,
 					status: "active" as const,
 					keywords: s.keywords,
@@ -91,10 +92,8 @@ export async function insertImportedSubscribers(db: Db, records: readonly Signup
 /** Rows for these addresses (compared case-insensitively, as stored). */
 export async function findSubscribersByEmails(db: Db, emails: readonly string[]): Promise<SubscriberRow[]> {
 	const rows: SubscriberRow[] = [];
-	for (let i = 0; i < emails.length; i += 500) {
-		const chunk = emails.slice(i, i + 500);
-		if (chunk.length)
-			rows.push(...(await db.selectFrom("subscribers").selectAll().where("email", "in", chunk).execute()));
+	for (const chunk of chunksFor(db, emails, 1, 500)) {
+		rows.push(...(await db.selectFrom("subscribers").selectAll().where("email", "in", chunk).execute()));
 	}
 	return rows;
 }

@@ -1,3 +1,4 @@
+import { chunksFor } from "./limits.ts";
 import type { Db, SubscriberRow, TokenPurpose } from "./schema.ts";
 
 export async function insertToken(
@@ -61,8 +62,7 @@ export async function insertManageTokens(
 	tokens: readonly { hash: string; subscriberId: number }[],
 	createdAt: string,
 ): Promise<void> {
-	for (let i = 0; i < tokens.length; i += 500) {
-		const chunk = tokens.slice(i, i + 500);
+	for (const chunk of chunksFor(db, tokens, 5, 500)) {
 		await db
 			.insertInto("tokens")
 			.values(
