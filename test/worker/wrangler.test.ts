@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
-import { buildWorker } from "../../scripts/build-worker.ts";
+import { buildWorker, offlineWranglerEnv } from "../../scripts/build-worker.ts";
 import { parseConfig } from "../../src/core/config.ts";
 import { scheduledJobs } from "../../src/core/schedule.ts";
 import { jobForCron } from "../../src/worker/cron.ts";
@@ -43,6 +44,21 @@ describe("wrangler.toml", () => {
 			expect(wrangler.vars).not.toHaveProperty(name);
 		}
 	});
+});
+
+describe("worker-configuration.d.ts", () => {
+	// A local .dev.vars adds its secrets to the generated Env, so the check would differ there.
+	it.skipIf(existsSync(".dev.vars"))(
+		"is what `npm run types:worker` generates from wrangler.toml now",
+		{ timeout: 60_000 },
+		() => {
+			// Exits non-zero (and execFileSync throws) when the committed types are stale.
+			execFileSync("npx", ["wrangler", "types", "--strict-vars=false", "worker-configuration.d.ts", "--check"], {
+				env: { ...process.env, ...offlineWranglerEnv },
+				stdio: "pipe",
+			});
+		},
+	);
 });
 
 describe("the worker bundle", () => {
