@@ -132,7 +132,7 @@ describe("paperboy ingest --file", () => {
 		expect(firstState[1]?.has("astro-ph/0601001")).toBe(true);
 
 		const reruns = await Promise.all(groups.map((g, i) => ingestAll(databases[i] ?? "", g.source, g.files)));
-		for (const run of reruns.flat()) expect(run.stdout).toMatch(/ 0 new, /);
+		for (const run of reruns.flat()) expect(run.stdout).toMatch(/ 0 new, 0 updated, /);
 		databases.forEach((database, i) => {
 			const after = papersIn(database);
 			expect(after.size).toBe(firstState[i]?.size);

@@ -4,44 +4,80 @@ import type { Db, NewPaper, PaperRow } from "./schema.ts";
 
 const paperColumns = 20;
 
+// Counts that only grow: snapshots of the same day arrive in any order, the highest wins.
+const growing = ["comments", "code_stars"] as const;
+// Metadata a later payload may fill in; a known value is never erased by a missing one.
+const refreshable = [
+	"published_at",
+	"abs_url",
+	"pdf_url",
+	"hf_url",
+	"code_url",
+	"project_url",
+	"thumbnail_url",
+	"ai_summary",
+	"ai_keywords",
+] as const;
+
 /**
  * Inserts new papers and refreshes known ones in one statement per chunk: on SQLite up
  * to 1,000 papers (a payload is then applied whole or not at all); on D1, whose
- * statements bind at most 100 values, 5 papers (a rerun completes a broken one). A paper seen
- * again keeps its first-seen `added_at` and source; upvotes only grow (snapshots of the
- * same day arrive in any order); other metadata is refreshed when the new value is known.
+ * statements bind at most 100 values, 5 papers (a rerun completes a broken one). A paper
+ * seen again keeps its first-seen `added_at` and source; upvotes only grow (snapshots of
+ * the same day arrive in any order); other metadata is refreshed when the new value is
+ * known. A row is only written when something changed. Returns how many rows were
+ * inserted or changed.
  */
-export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise<void> {
+export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise<number> {
+	let written = 0;
 	for (const chunk of chunksFor(db, papers, paperColumns)) {
-		await db
+		const result = await db
 			.insertInto("papers")
 			.values(chunk)
 			.onConflict((oc) =>
-				oc.column("id").doUpdateSet((eb) => {
-					const keep = <C extends keyof NewPaper & string>(column: C) =>
-						sql<NewPaper[C]>`coalesce(${eb.ref(`excluded.${column}`)}, ${eb.ref(`papers.${column}`)})`;
-					return {
+				oc
+					.column("id")
+					.doUpdateSet((eb) => ({
 						title: eb.ref("excluded.title"),
 						abstract: eb.ref("excluded.abstract"),
 						authors: sql<string>`case when ${eb.ref("excluded.authors")} = '[]' then ${eb.ref("papers.authors")} else ${eb.ref("excluded.authors")} end`,
 						updated_at: eb.ref("excluded.updated_at"),
 						upvotes: sql<number>`max(${eb.ref("excluded.upvotes")}, ${eb.ref("papers.upvotes")})`,
-						published_at: keep("published_at"),
-						comments: keep("comments"),
-						abs_url: keep("abs_url"),
-						pdf_url: keep("pdf_url"),
-						hf_url: keep("hf_url"),
-						code_url: keep("code_url"),
-						code_stars: keep("code_stars"),
-						project_url: keep("project_url"),
-						thumbnail_url: keep("thumbnail_url"),
-						ai_summary: keep("ai_summary"),
-						ai_keywords: keep("ai_keywords"),
-					};
-				}),
+						...Object.fromEntries(
+							refreshable.map((column) => [
+								column,
+								sql`coalesce(${eb.ref(`excluded.${column}`)}, ${eb.ref(`papers.${column}`)})`,
+							]),
+						),
+						...Object.fromEntries(
+							growing.map((column) => {
+								const [now, before] = [eb.ref(`excluded.${column}`), eb.ref(`papers.${column}`)];
+								return [column, sql`max(coalesce(${now}, ${before}), coalesce(${before}, ${now}))`];
+							}),
+						),
+					}))
+					.where((eb) =>
+						eb.or([
+							eb("excluded.title", "is not", eb.ref("papers.title")),
+							eb("excluded.abstract", "is not", eb.ref("papers.abstract")),
+							eb.and([eb("excluded.authors", "!=", "[]"), eb("excluded.authors", "is not", eb.ref("papers.authors"))]),
+							eb("excluded.upvotes", ">", eb.ref("papers.upvotes")),
+							...refreshable.map((column) =>
+								eb.and([
+									eb(`excluded.${column}`, "is not", null),
+									eb(`excluded.${column}`, "is not", eb.ref(`papers.${column}`)),
+								]),
+							),
+							...growing.map((column) =>
+								eb(`excluded.${column}`, ">", sql<number>`coalesce(${eb.ref(`papers.${column}`)}, -1)`),
+							),
+						]),
+					),
 			)
-			.execute();
+			.executeTakeFirst();
+		written += Number(result.numInsertedOrUpdatedRows ?? 0);
 	}
+	return written;
 }
 
 /** Which of these ids are already stored. */

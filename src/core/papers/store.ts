@@ -45,8 +45,10 @@ export async function storePapers(
 		ai_summary: p.aiSummary,
 		ai_keywords: p.aiKeywords ? JSON.stringify(p.aiKeywords) : null,
 	}));
-	await upsertPapers(deps.db, rows);
-	return { new: rows.length - existing.size, updated: existing.size };
+	const written = await upsertPapers(deps.db, rows);
+	const added = rows.length - existing.size;
+	// Papers seen again with nothing new are neither new nor updated.
+	return { new: added, updated: written - added };
 }
 
 /** Loads the seed papers, but only into an empty database. */
