@@ -86,12 +86,13 @@ export const manageForm = z.object({
 
 export const deleteForm = z.object({
 	csrf: z.string().max(200).default(""),
-	// The checkbox is `required` in the page; the server asks for it too.
-	confirm: z.literal("yes", { message: "Tick the box to confirm that everything should be deleted." }),
+	// The checkbox is `required` in the page; the server asks for it too (manage.ts).
+	confirm: z.string().max(10).default(""),
 });
 
 export type SubscribeForm = z.infer<typeof subscribeForm>;
 export type ManageForm = z.infer<typeof manageForm>;
+export type DeleteForm = z.infer<typeof deleteForm>;
 
 /** Turns zod issues into one message per form field, for re-rendering the form. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -9,7 +9,7 @@ import {
 import { findTokenWithSubscriber } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
-import type { ManageForm } from "./forms.ts";
+import type { DeleteForm, ManageForm } from "./forms.ts";
 import { checkCsrfToken, csrfTokenFor, hashToken, tokenPattern } from "./tokens.ts";
 
 export interface ManageSession {
@@ -109,8 +109,13 @@ export async function exportSubscriberData(deps: Deps, token: string) {
 export type SubscriberExport = Awaited<ReturnType<typeof exportSubscriberData>>;
 
 /** Deletes the reader and, by cascade, their tokens and digest history. */
-export async function deleteSubscriberData(deps: Deps, token: string, csrf: string): Promise<void> {
-	const session = await authorise(deps, token, csrf);
+export async function deleteSubscriberData(deps: Deps, token: string, form: DeleteForm): Promise<void> {
+	const session = await authorise(deps, token, form.csrf);
+	if (form.confirm !== "yes") {
+		throw new AppError("invalid_input", "Not deleted.", {
+			confirm: "Tick the box to confirm that everything should be deleted.",
+		});
+	}
 	await deleteSubscriber(deps.db, session.subscriber.id);
 	deps.log.info("subscriber deleted", { subscriberId: session.subscriber.id });
 }

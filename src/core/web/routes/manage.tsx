@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { previewDigestFor } from "../../digest/reader-preview.ts";
+import { isAppError } from "../../errors.ts";
 import { deleteForm, fieldErrors, manageForm } from "../../subscriptions/forms.ts";
 import {
 	deleteSubscriberData,
@@ -95,11 +96,15 @@ export function manageRoutes(deps: Deps) {
 
 	app.post("/manage/:token/delete", async (c) => {
 		const token = c.req.param("token");
+		// Values longer than our own form sends cannot be ours: treated as a missing token.
 		const parsed = deleteForm.safeParse(await readForm(c));
-		if (!parsed.success) {
-			return c.html(await page(await openManageSession(deps, token), { errors: fieldErrors(parsed.error) }), 422);
+		const form = parsed.success ? parsed.data : { csrf: "", confirm: "" };
+		try {
+			await deleteSubscriberData(deps, token, form);
+		} catch (error) {
+			if (!isAppError(error) || error.code !== "invalid_input") throw error;
+			return c.html(await page(await openManageSession(deps, token), { errors: error.fields }), 422);
 		}
-		await deleteSubscriberData(deps, token, parsed.data.csrf);
 		return c.html(
 			<MessagePage title="Your data is deleted">
 				<p>We deleted your subscription, your topics and your digest history. You will get no more email from us.</p>
