@@ -76,4 +76,10 @@ export async function runCli(argv: string[]): Promise<void> {
 	}
 }
 
+// `paperboy export | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+	if (error.code === "EPIPE") process.exit(0);
+	throw error;
+});
+
 runCli(process.argv.slice(2)).catch(exitWithError);
