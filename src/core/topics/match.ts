@@ -25,14 +25,51 @@ export interface RankedPaper {
 }
 
 /**
+ * The papers of the matcher's range in the order that ranks equal keyword matches:
+ * more upvotes, then more recent, then lower num. Sets of papers are bitsets over these
+ * positions (bit p of word p >>> 5), so a set in position order is a set in rank order.
+ */
+interface Ordered {
+	nums: Int32Array;
+	/** Added time of each position, ms since the epoch (readers with narrower windows). */
+	added: Float64Array;
+	position: Map<number, number>;
+	stats: Map<number, PaperStat>;
+	/** 32-bit words per bitset. */
+	words: number;
+}
+
+/** A topic's hits (or an exclusion set's) as bitsets; `title` is within `all`. */
+interface CompiledHits {
+	all: Uint32Array;
+	title: Uint32Array;
+}
+
+// The same FTS5 expression can be a topic (with title flags) and an exclusion set: keep them apart.
+const topicKey = (topic: Topic) => `has ${topicQuery(topic)}`;
+/** "Any of these phrases" is what a topic made of them would match. */
+const exclusionQuery = (noneOf: readonly Phrase[]) => topicQuery({ label: "", anyOf: [...noneOf], noneOf: [] });
+const exclusionKey = (noneOf: readonly Phrase[]) => `not ${exclusionQuery(noneOf)}`;
+
+/** Windows narrower than the matcher's range, kept as bitsets; readers share a handful. */
+const maxCachedWindows = 64;
+
+/**
  * Matches many readers' keywords against the papers added in one time range. Each
- * distinct topic costs one pair of FTS5 queries per matcher, however many readers share
- * it; combining per reader is plain in-memory work. Readers with narrower windows
- * filter by `addedAt`.
+ * distinct topic costs one pair of FTS5 queries per matcher, and each distinct set of
+ * exclusions (`-survey` as its own keyword) one more, however many readers share them.
+ * Combining per reader is bitset arithmetic over the range (words = papers / 32 per
+ * keyword), so it costs the same whether a keyword matches 5 papers or 1,500, and the
+ * best papers come out in order without sorting the hits.
  */
 export class TopicMatcher {
-	readonly #hits = new Map<string, Promise<TopicHits>>();
-	#stats: Promise<Map<number, PaperStat>> | undefined;
+	readonly #hits = new Map<string, Promise<CompiledHits>>();
+	readonly #ready = new Map<string, CompiledHits>();
+	/** Compiled hits by Topic object: callers that reuse parsed topics skip building the key. */
+	readonly #byTopic = new WeakMap<Topic, CompiledHits>();
+	readonly #windows = new Map<string, Uint32Array>();
+	#ordered: Promise<Ordered> | undefined;
+	#scratch = new Scratch(0, 0);
 
 	constructor(
 		private readonly db: Db,
@@ -40,38 +77,139 @@ export class TopicMatcher {
 		readonly to: string,
 	) {}
 
-	/** Number of distinct FTS5 topic queries run so far (for benchmarks and tests). */
+	/** Number of distinct FTS5 topic and exclusion queries run so far (for benchmarks and tests). */
 	get queries(): number {
 		return this.#hits.size;
 	}
 
-	stats(): Promise<Map<number, PaperStat>> {
-		this.#stats ??= listPaperStatsAddedBetween(this.db, this.from, this.to).then(
-			(rows) =>
-				new Map(
-					rows.map((r) => [
-						r.num,
-						{ num: r.num, upvotes: r.upvotes, addedAt: r.added_at, recency: r.published_at ?? r.added_at },
-					]),
-				),
-		);
-		return this.#stats;
+	async stats(): Promise<Map<number, PaperStat>> {
+		return (await this.#order()).stats;
 	}
 
-	hits(topic: Topic, globalNoneOf: readonly Phrase[]): Promise<TopicHits> {
-		const query = topicQuery(topic, globalNoneOf);
-		let hits = this.#hits.get(query);
+	#order(): Promise<Ordered> {
+		this.#ordered ??= listPaperStatsAddedBetween(this.db, this.from, this.to).then((rows) => {
+			const stats = rows.map((r) => ({
+				num: r.num,
+				upvotes: r.upvotes,
+				addedAt: r.added_at,
+				recency: r.published_at ?? r.added_at,
+			}));
+			stats.sort(
+				(a, b) =>
+					b.upvotes - a.upvotes || (b.recency > a.recency ? 1 : b.recency < a.recency ? -1 : 0) || a.num - b.num,
+			);
+			return {
+				nums: Int32Array.from(stats, (s) => s.num),
+				added: Float64Array.from(stats, (s) => Date.parse(s.addedAt)),
+				position: new Map(stats.map((s, i) => [s.num, i])),
+				stats: new Map(stats.map((s) => [s.num, s])),
+				words: (stats.length + 31) >>> 5,
+			};
+		});
+		return this.#ordered;
+	}
+
+	#bitset(ordered: Ordered, nums: readonly number[]): Uint32Array {
+		const set = new Uint32Array(ordered.words);
+		for (const num of nums) {
+			const p = ordered.position.get(num);
+			if (p !== undefined) set[p >>> 5] = (set[p >>> 5] as number) | (1 << (p & 31));
+		}
+		return set;
+	}
+
+	/** Runs an FTS5 search once per matcher and keeps its hits as bitsets. */
+	#compiled(key: string, run: (ordered: Ordered) => Promise<CompiledHits>): Promise<CompiledHits> {
+		let hits = this.#hits.get(key);
 		if (!hits) {
-			hits = (async () => {
-				const all = await matchPaperNums(this.db, query, this.from, this.to);
-				if (!all.length) return { all, inTitle: new Set<number>() };
-				const titled = await matchPaperNums(this.db, topicTitleQuery(topic), this.from, this.to);
-				const matched = new Set(all);
-				return { all, inTitle: new Set(titled.filter((n) => matched.has(n))) };
-			})();
-			this.#hits.set(query, hits);
+			hits = this.#order().then(run);
+			hits.then(
+				(h) => this.#ready.set(key, h),
+				() => this.#hits.delete(key),
+			);
+			this.#hits.set(key, hits);
 		}
 		return hits;
+	}
+
+	/** A topic's own hits (its alternatives minus its own exclusions), once per distinct topic. */
+	#topic(topic: Topic): Promise<CompiledHits> {
+		const query = topicQuery(topic);
+		return this.#compiled(topicKey(topic), async (ordered) => {
+			const all = this.#bitset(ordered, await matchPaperNums(this.db, query, this.from, this.to));
+			if (!all.some((w) => w !== 0)) return { all, title: all };
+			const title = this.#bitset(ordered, await matchPaperNums(this.db, topicTitleQuery(topic), this.from, this.to));
+			for (let w = 0; w < title.length; w++) title[w] = (title[w] as number) & (all[w] as number);
+			return { all, title };
+		});
+	}
+
+	/** Papers any of these phrases excludes (keywords like `-survey` apply to every topic). */
+	#excluded(noneOf: readonly Phrase[]): Promise<CompiledHits | undefined> {
+		if (!noneOf.length) return Promise.resolve(undefined);
+		const query = exclusionQuery(noneOf);
+		return this.#compiled(exclusionKey(noneOf), async (ordered) => {
+			const all = this.#bitset(ordered, await matchPaperNums(this.db, query, this.from, this.to));
+			return { all, title: all };
+		});
+	}
+
+	/** `A NOT B` in FTS5 is A's hits minus B's: the same papers, with one query per A and per B. */
+	async hits(topic: Topic, globalNoneOf: readonly Phrase[]): Promise<TopicHits> {
+		const [own, excluded, ordered] = await Promise.all([
+			this.#topic(topic),
+			this.#excluded(globalNoneOf),
+			this.#order(),
+		]);
+		const all: number[] = [];
+		const inTitle = new Set<number>();
+		forEachBit(own.all, excluded?.all, (p) => {
+			const num = ordered.nums[p] as number;
+			all.push(num);
+			if (hasBit(own.title, p)) inTitle.add(num);
+			return true;
+		});
+		return { all, inTitle };
+	}
+
+	/** The compiled hits of every topic, and of the exclusions, without awaiting once all are known. */
+	async #compile(keywords: ParsedKeywords): Promise<{ topics: CompiledHits[]; excluded: CompiledHits | undefined }> {
+		const topics: CompiledHits[] = [];
+		for (const topic of keywords.topics) {
+			let ready = this.#byTopic.get(topic);
+			if (!ready) {
+				ready = this.#ready.get(topicKey(topic));
+				if (ready) this.#byTopic.set(topic, ready);
+			}
+			if (!ready) break;
+			topics.push(ready);
+		}
+		const none = keywords.globalNoneOf;
+		const excluded = none.length ? this.#ready.get(exclusionKey(none)) : undefined;
+		if (topics.length === keywords.topics.length && (excluded || !none.length)) return { topics, excluded };
+		return {
+			topics: await Promise.all(keywords.topics.map((t) => this.#topic(t))),
+			excluded: await this.#excluded(none),
+		};
+	}
+
+	/** Positions added in [from, to), or undefined when that is the whole range. */
+	#window(ordered: Ordered, from: string | undefined, to: string | undefined): Uint32Array | undefined {
+		const lower = from !== undefined && from > this.from ? from : undefined;
+		const upper = to !== undefined && to < this.to ? to : undefined;
+		if (lower === undefined && upper === undefined) return undefined;
+		const key = `${lower ?? ""}|${upper ?? ""}`;
+		const cached = this.#windows.get(key);
+		if (cached) return cached;
+		const start = lower === undefined ? Number.NEGATIVE_INFINITY : Date.parse(lower);
+		const end = upper === undefined ? Number.POSITIVE_INFINITY : Date.parse(upper);
+		const set = new Uint32Array(ordered.words);
+		ordered.added.forEach((at, p) => {
+			if (at >= start && at < end) set[p >>> 5] = (set[p >>> 5] as number) | (1 << (p & 31));
+		});
+		if (this.#windows.size >= maxCachedWindows) this.#windows.clear();
+		this.#windows.set(key, set);
+		return set;
 	}
 
 	/**
@@ -82,36 +220,130 @@ export class TopicMatcher {
 		keywords: ParsedKeywords,
 		options: { from?: string; to?: string; limit: number; exclude?: ReadonlySet<number> },
 	): Promise<RankedPaper[]> {
-		const stats = await this.stats();
-		const from = options.from ?? this.from;
-		const to = options.to ?? this.to;
-		const found = new Map<number, RankedPaper>();
-		for (const topic of keywords.topics) {
-			const hits = await this.hits(topic, keywords.globalNoneOf);
-			for (const num of hits.all) {
-				const stat = stats.get(num);
-				if (!stat || stat.addedAt < from || stat.addedAt >= to || options.exclude?.has(num)) continue;
-				let paper = found.get(num);
-				if (!paper) {
-					paper = { num, matched: [], inTitle: false };
-					found.set(num, paper);
+		const ordered = await this.#order();
+		const { topics, excluded } = await this.#compile(keywords);
+		const k = topics.length;
+		if (!k || options.limit <= 0) return [];
+		const words = ordered.words;
+		if (this.#scratch.words !== words || this.#scratch.levels < k + 2) {
+			this.#scratch = new Scratch(words, Math.max(k + 2, this.#scratch.levels));
+		}
+		const scratch = this.#scratch;
+		const allowed = this.#allowed(ordered, scratch, options, excluded);
+		scratch.count(topics, allowed);
+		const picked = scratch.best(k, options.limit);
+		const labels = keywords.topics;
+		const ranked = picked.map((p) => {
+			const matched: string[] = [];
+			for (let t = 0; t < k; t++)
+				if (hasBit((topics[t] as CompiledHits).all, p)) matched.push((labels[t] as Topic).label);
+			return { num: ordered.nums[p] as number, matched, inTitle: hasBit(scratch.title, p) };
+		});
+		scratch.clear(k);
+		return ranked;
+	}
+
+	/** The positions a reader may get: their window, minus exclusions. Undefined = all. */
+	#allowed(
+		ordered: Ordered,
+		scratch: Scratch,
+		options: { from?: string; to?: string; exclude?: ReadonlySet<number> },
+		excluded: CompiledHits | undefined,
+	): Uint32Array | undefined {
+		const window = this.#window(ordered, options.from, options.to);
+		if (!excluded && !options.exclude?.size) return window;
+		const allowed = scratch.allowed;
+		if (window) allowed.set(window);
+		else allowed.fill(0xffffffff);
+		if (excluded)
+			for (let w = 0; w < allowed.length; w++) allowed[w] = (allowed[w] as number) & ~(excluded.all[w] as number);
+		for (const num of options.exclude ?? []) {
+			const p = ordered.position.get(num);
+			if (p !== undefined) allowed[p >>> 5] = (allowed[p >>> 5] as number) & ~(1 << (p & 31));
+		}
+		return allowed;
+	}
+}
+
+const hasBit = (set: Uint32Array, p: number) => ((set[p >>> 5] as number) & (1 << (p & 31))) !== 0;
+
+/** Calls `each` with the positions in `set` (minus `minus`) in increasing order until it returns false. */
+function forEachBit(set: Uint32Array, minus: Uint32Array | undefined, each: (p: number) => boolean): void {
+	for (let w = 0; w < set.length; w++) {
+		let bits = (set[w] as number) & ~(minus ? (minus[w] as number) : 0);
+		while (bits !== 0) {
+			const low = bits & -bits;
+			if (!each((w << 5) + 31 - Math.clz32(low))) return;
+			bits ^= low;
+		}
+	}
+}
+
+/**
+ * Working bitsets of rank(), allocated once per matcher and cleared after each call.
+ * levels[j] holds the papers matched by at least j of the reader's keywords (j >= 1),
+ * counted by carrying each keyword's bits up the levels; `title` the papers with a
+ * title match on any keyword that matched.
+ */
+class Scratch {
+	readonly bits: Uint32Array;
+	readonly title: Uint32Array;
+	readonly allowed: Uint32Array;
+
+	constructor(
+		readonly words: number,
+		readonly levels: number,
+	) {
+		this.bits = new Uint32Array(words * levels);
+		this.title = new Uint32Array(words);
+		this.allowed = new Uint32Array(words);
+	}
+
+	count(topics: readonly CompiledHits[], allowed: Uint32Array | undefined): void {
+		const { bits, title, words } = this;
+		for (let t = 0; t < topics.length; t++) {
+			const hits = topics[t] as CompiledHits;
+			const top = Math.min(t + 1, topics.length);
+			for (let w = 0; w < words; w++) {
+				let add = hits.all[w] as number;
+				if (allowed) add &= allowed[w] as number;
+				if (add === 0) continue;
+				// A paper at level j - 1 that this keyword also matches reaches level j.
+				for (let j = top; j >= 2; j--) {
+					const at = j * words + w;
+					bits[at] = (bits[at] as number) | ((bits[at - words] as number) & add);
 				}
-				paper.matched.push(topic.label);
-				if (hits.inTitle.has(num)) paper.inTitle = true;
+				bits[words + w] = (bits[words + w] as number) | add;
+				title[w] = (title[w] as number) | ((hits.title[w] as number) & add);
 			}
 		}
-		const ranked = [...found.values()];
-		ranked.sort((a, b) => {
-			const sa = stats.get(a.num) as PaperStat;
-			const sb = stats.get(b.num) as PaperStat;
-			return (
-				b.matched.length - a.matched.length ||
-				Number(b.inTitle) - Number(a.inTitle) ||
-				sb.upvotes - sa.upvotes ||
-				(sb.recency > sa.recency ? 1 : sb.recency < sa.recency ? -1 : 0) ||
-				a.num - b.num
-			);
-		});
-		return ranked.slice(0, options.limit);
+	}
+
+	/** Up to `limit` positions: most keywords first, title matches before others, then position. */
+	best(k: number, limit: number): number[] {
+		const { bits, title, words } = this;
+		const picked: number[] = [];
+		for (let j = k; j >= 1; j--) {
+			// Title matches first (flip 0), then the rest (flip all bits of the title set).
+			for (const flip of [0, -1]) {
+				for (let w = 0; w < words; w++) {
+					// Exactly j keywords: at level j and not at level j + 1.
+					let set = (bits[j * words + w] as number) & ~(j < k ? (bits[(j + 1) * words + w] as number) : 0);
+					set &= (title[w] as number) ^ flip;
+					while (set !== 0) {
+						const low = set & -set;
+						picked.push((w << 5) + 31 - Math.clz32(low));
+						if (picked.length >= limit) return picked;
+						set ^= low;
+					}
+				}
+			}
+		}
+		return picked;
+	}
+
+	clear(k: number): void {
+		this.bits.fill(0, 0, (k + 1) * this.words);
+		this.title.fill(0);
 	}
 }
