@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, FC } from "hono/jsx";
 import type { SubscriberStatus } from "../../db/schema.ts";
+import { KeywordsField } from "./keywords-field.tsx";
 import { Layout } from "./layout.tsx";
 
 const statusText: Record<SubscriberStatus, string> = {
@@ -59,29 +60,7 @@ export const ManagePage: FC<{
 							{errors.form}
 						</p>
 					) : null}
-					<div class="field">
-						<label for="keywords">Topics</label>
-						<textarea
-							id="keywords"
-							name="keywords"
-							rows={4}
-							required
-							maxlength={1000}
-							aria-invalid={errors.keywords ? "true" : undefined}
-							aria-describedby={`keywords-help${errors.keywords ? " keywords-error" : ""}`}
-						>
-							{values.keywords}
-						</textarea>
-						<p class="help" id="keywords-help">
-							One topic per comma or line. Several words match as a phrase; <code>OR</code> for alternatives,{" "}
-							<code>-word</code> to leave papers out.
-						</p>
-						{errors.keywords ? (
-							<p class="error" id="keywords-error">
-								{errors.keywords}
-							</p>
-						) : null}
-					</div>
+					<KeywordsField value={values.keywords} error={errors.keywords} rows={4} />
 					<fieldset class="field">
 						<legend>How often</legend>
 						<label class="choice">

@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { PaperRow } from "../../db/schema.ts";
+import { KeywordsField } from "./keywords-field.tsx";
 import { Layout } from "./layout.tsx";
 import { PaperList } from "./paper-list.tsx";
 
@@ -55,30 +56,12 @@ export const SignupPage: FC<{
 						</p>
 					) : null}
 				</div>
-				<div class="field">
-					<label for="keywords">Topics</label>
-					<textarea
-						id="keywords"
-						name="keywords"
-						rows={3}
-						required
-						maxlength={1000}
-						placeholder="state space models, diffusion, retrieval augmented generation"
-						aria-invalid={errors.keywords ? "true" : undefined}
-						aria-describedby={`keywords-help${errors.keywords ? " keywords-error" : ""}`}
-					>
-						{values.keywords}
-					</textarea>
-					<p class="help" id="keywords-help">
-						One topic per comma or line. Several words match as a phrase; <code>"quotes"</code> too. Use <code>OR</code>{" "}
-						for alternatives and <code>-word</code> to leave papers out.
-					</p>
-					{errors.keywords ? (
-						<p class="error" id="keywords-error">
-							{errors.keywords}
-						</p>
-					) : null}
-				</div>
+				<KeywordsField
+					value={values.keywords}
+					error={errors.keywords}
+					rows={3}
+					placeholder="state space models, diffusion, retrieval augmented generation"
+				/>
 				{/* People never see this field; bots that fill every input do. */}
 				<div class="hp" aria-hidden="true">
 					<label for="website">Leave this empty</label>
