@@ -4,8 +4,11 @@ import type { Deps } from "../deps.ts";
 import { manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
 import { manageTokenFor } from "../subscriptions/tokens.ts";
 import { TopicMatcher } from "../topics/match.ts";
-import { parseKeywords } from "../topics/parse.ts";
+import { type ParsedKeywords, parseKeywords } from "../topics/parse.ts";
 import { type DigestPaper, type RenderedDigest, renderDigest } from "./render.ts";
+
+/** Distinct keywords a run keeps parsed (readers share most of theirs); beyond it, start over. */
+const maxCachedKeywords = 50_000;
 
 export interface DigestReader {
 	id: number;
@@ -29,6 +32,7 @@ export interface ComposedDigest {
 export class DigestComposer {
 	#matcher: TopicMatcher | undefined;
 	readonly #papers = new Map<number, PaperRow>();
+	readonly #keywords = new Map<string, ParsedKeywords>();
 
 	constructor(private readonly deps: Pick<Deps, "db" | "config">) {}
 
@@ -49,15 +53,41 @@ export class DigestComposer {
 		return this.#matcher?.queries ?? 0;
 	}
 
+	/**
+	 * A reader's keywords, parsed. Each distinct keyword is parsed once per run and its
+	 * Topic object shared, which is also what lets the matcher find its hits by identity.
+	 */
+	keywordsOf(stored: string): { list: string[]; parsed: ParsedKeywords } {
+		const list = JSON.parse(stored) as string[];
+		if (this.#keywords.size > maxCachedKeywords) this.#keywords.clear();
+		const parts = list.map((keyword) => {
+			let one = this.#keywords.get(keyword);
+			if (!one) {
+				one = parseKeywords([keyword]);
+				this.#keywords.set(keyword, one);
+			}
+			return one;
+		});
+		// Plain topics combine as they are; exclusion keywords (rare) take the full parse.
+		const plain = parts.every((p) => !p.globalNoneOf.length && !p.problems.length);
+		const parsed = plain
+			? { topics: parts.flatMap((p) => p.topics), globalNoneOf: [], problems: [] }
+			: parseKeywords(list);
+		return { list, parsed };
+	}
+
 	async papersFor(reader: DigestReader, window: { from: string; to: string }): Promise<DigestPaper[]> {
-		const keywords = parseKeywords(JSON.parse(reader.keywords) as string[]);
+		return this.#papersFor(this.keywordsOf(reader.keywords).parsed, window);
+	}
+
+	async #papersFor(keywords: ParsedKeywords, window: { from: string; to: string }): Promise<DigestPaper[]> {
 		const ranked = await this.matcherFor(window.from, window.to).rank(keywords, {
 			from: window.from,
 			to: window.to,
 			limit: this.deps.config.digest.maxPapers,
 		});
 		const missing = ranked.map((r) => r.num).filter((num) => !this.#papers.has(num));
-		for (const row of await getPapersByNums(this.deps.db, missing)) this.#papers.set(row.num, row);
+		if (missing.length) for (const row of await getPapersByNums(this.deps.db, missing)) this.#papers.set(row.num, row);
 		return ranked.flatMap((r) => {
 			const paper = this.#papers.get(r.num);
 			return paper ? [{ paper, matched: r.matched }] : [];
@@ -66,7 +96,8 @@ export class DigestComposer {
 
 	/** The reader's digest for a window, or undefined when no paper matches. */
 	async compose(reader: DigestReader, window: { from: string; to: string }): Promise<ComposedDigest | undefined> {
-		const papers = await this.papersFor(reader, window);
+		const keywords = this.keywordsOf(reader.keywords);
+		const papers = await this.#papersFor(keywords.parsed, window);
 		if (!papers.length) return undefined;
 		const { config } = this.deps;
 		const token = await manageTokenFor(config.secret, { id: reader.id, manage_salt: reader.manageSalt });
@@ -74,7 +105,7 @@ export class DigestComposer {
 		const rendered = renderDigest(config, {
 			email: reader.email,
 			frequency: reader.frequency,
-			keywords: JSON.parse(reader.keywords) as string[],
+			keywords: keywords.list,
 			papers,
 			...links,
 		});

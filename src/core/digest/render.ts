@@ -6,6 +6,7 @@ import {
 	fillTemplate,
 	linkList,
 	type PreparedTemplate,
+	partialFill,
 	prepareTemplate,
 	safeHttpUrl,
 } from "../mail/template.ts";
@@ -79,52 +80,84 @@ export function digestSubject(papers: readonly DigestPaper[]): string {
 	return subject.length <= 110 ? subject : `${subject.slice(0, 107).trimEnd()}…`;
 }
 
+/** What a paper contributes to every digest that carries it: all but the reader's matched keywords. */
+interface PaperParts {
+	baseUrl: string;
+	/** The paper's HTML block with only the `matched` slot left to fill. */
+	html: PreparedTemplate;
+	title: string;
+	authors: string;
+	upvotes: string;
+	/** Plain-text lines after the "Matched:" line: snippet, links, blank line. */
+	after: string[];
+}
+
+// Rows are shared by every digest of a run (DigestComposer loads each once), so a
+// paper's block is escaped, checked and joined once per run instead of once per reader.
+const paperParts = new WeakMap<PaperRow, PaperParts>();
+
+function partsOf(config: Config, paper: PaperRow): PaperParts {
+	const cached = paperParts.get(paper);
+	if (cached && cached.baseUrl === config.baseUrl) return cached;
+	const url = safeHttpUrl(paper.abs_url) ?? safeHttpUrl(paper.hf_url) ?? config.baseUrl;
+	const authors = authorLine(paper.authors);
+	const summary = snippet(paper.abstract);
+	const links = paperLinks(paper);
+	const parts: PaperParts = {
+		baseUrl: config.baseUrl,
+		html: partialFill(template.paper, {
+			upvotes: paper.upvotes > 0 ? ` &middot; &#9650; ${escapeHtml(String(paper.upvotes))}` : "",
+			url,
+			title: paper.title,
+			authors,
+			snippet: summary,
+			links: linkList(links),
+		}),
+		title: paper.title,
+		authors,
+		upvotes: paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : "",
+		after: [
+			`   ${summary}`,
+			...links.flatMap(({ label, url }) => {
+				const safe = safeHttpUrl(url);
+				return safe ? [`   ${label}: ${safe}`] : [];
+			}),
+			"",
+		],
+	};
+	paperParts.set(paper, parts);
+	return parts;
+}
+
 /** Fills the compiled MJML for one reader: HTML and a plain-text part with the same papers. */
 export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 	const subject = digestSubject(d.papers);
 	const heading = `${d.papers.length} new paper${d.papers.length === 1 ? "" : "s"} ${periodWord(d.frequency)}`;
-	const intro = `Matched against your topics: ${d.keywords.join(", ")}.`;
+	const keywords = d.keywords.join(", ");
+	const intro = `Matched against your topics: ${keywords}.`;
 	const common = {
 		subject,
 		baseUrl: config.baseUrl,
 		email: d.email,
 		frequency: d.frequency,
-		keywords: d.keywords.join(", "),
+		keywords,
 		manageUrl: d.manageUrl,
 		unsubscribeUrl: d.unsubscribeUrl,
 	};
 	let html = fillTemplate(template.head, { ...common, heading, intro });
 	const text: string[] = [`paperboy: ${heading}`, intro, ""];
 	d.papers.forEach(({ paper, matched }, i) => {
-		const url = safeHttpUrl(paper.abs_url) ?? safeHttpUrl(paper.hf_url) ?? config.baseUrl;
-		const authors = authorLine(paper.authors);
-		const summary = snippet(paper.abstract);
-		html += fillTemplate(template.paper, {
-			matched: matched.join(", "),
-			upvotes: paper.upvotes > 0 ? ` &middot; &#9650; ${escapeHtml(String(paper.upvotes))}` : "",
-			url,
-			title: paper.title,
-			authors,
-			snippet: summary,
-			links: linkList(paperLinks(paper)),
-		});
-		const links = paperLinks(paper).flatMap(({ label, url }) => {
-			const safe = safeHttpUrl(url);
-			return safe ? [`   ${label}: ${safe}`] : [];
-		});
-		text.push(
-			`${i + 1}. ${paper.title}`,
-			...(authors ? [`   ${authors}`] : []),
-			`   Matched: ${matched.join(", ")}${paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : ""}`,
-			`   ${summary}`,
-			...links,
-			"",
-		);
+		const parts = partsOf(config, paper);
+		const labels = matched.join(", ");
+		html += fillTemplate(parts.html, { matched: labels });
+		text.push(`${i + 1}. ${parts.title}`);
+		if (parts.authors) text.push(`   ${parts.authors}`);
+		text.push(`   Matched: ${labels}${parts.upvotes}`, ...parts.after);
 	});
 	html += fillTemplate(template.tail, common);
 	text.push(
 		"--",
-		`You get this ${d.frequency} email because ${d.email} subscribed to paperboy with the topics: ${d.keywords.join(", ")}.`,
+		`You get this ${d.frequency} email because ${d.email} subscribed to paperboy with the topics: ${keywords}.`,
 		`Change topics or frequency, or pause: ${d.manageUrl}`,
 		`Unsubscribe: ${d.unsubscribeUrl}`,
 	);

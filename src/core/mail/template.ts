@@ -34,9 +34,32 @@ export function fillTemplate(template: PreparedTemplate, values: Readonly<Record
 	return out;
 }
 
-const htmlEscapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+/**
+ * Fills the slots these values name and keeps the others: the parts of a message that
+ * are the same for many readers (a paper's block) are escaped and joined once.
+ */
+export function partialFill(template: PreparedTemplate, values: Readonly<Record<string, string>>): PreparedTemplate {
+	const literals: string[] = [template.literals[0] ?? ""];
+	const slots: PreparedTemplate["slots"] = [];
+	template.slots.forEach((slot, i) => {
+		const value = values[slot.name];
+		const next = template.literals[i + 1] ?? "";
+		if (value === undefined) {
+			slots.push(slot);
+			literals.push(next);
+		} else {
+			literals[literals.length - 1] += (slot.raw ? value : escapeHtml(value)) + next;
+		}
+	});
+	return { literals, slots };
+}
 
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => htmlEscapes[ch] ?? ch);
+const htmlEscapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const needsEscape = /[&<>"']/;
+
+// Most values (addresses, URLs, keywords) have nothing to escape: test before replacing.
+export const escapeHtml = (text: string): string =>
+	needsEscape.test(text) ? text.replace(/[&<>"']/g, (ch) => htmlEscapes[ch] ?? ch) : text;
 
 /** Only http(s) URLs ever become links; anything else (javascript:, data:) is dropped. */
 export function safeHttpUrl(url: string | null | undefined): string | undefined {
