@@ -26,12 +26,13 @@ const refreshable = [
  * seen again keeps its first-seen `added_at` and source; upvotes only grow (snapshots of
  * the same day arrive in any order); other metadata is refreshed when the new value is
  * known. A row is only written when something changed. Returns how many rows were
- * inserted or changed.
+ * inserted or changed, counted from RETURNING: D1's change count also counts the rows
+ * the full-text triggers write.
  */
 export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise<number> {
 	let written = 0;
 	for (const chunk of chunksFor(db, papers, paperColumns)) {
-		const result = await db
+		const rows = await db
 			.insertInto("papers")
 			.values(chunk)
 			.onConflict((oc) =>
@@ -74,8 +75,9 @@ export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise
 						]),
 					),
 			)
-			.executeTakeFirst();
-		written += Number(result.numInsertedOrUpdatedRows ?? 0);
+			.returning("id")
+			.execute();
+		written += rows.length;
 	}
 	return written;
 }
