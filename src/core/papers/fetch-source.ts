@@ -5,9 +5,9 @@
  * (Retry-After in seconds or as a date, or the RateLimit header's reset). `fetch` is
  * injected: Node passes globalThis.fetch, tests pass recorded answers.
  */
-import packageJson from "../../../package.json" with { type: "json" };
 import type { Deps } from "../deps.ts";
 import { AppError, isAppError } from "../errors.ts";
+import { version } from "../version.ts";
 
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -37,7 +37,7 @@ export interface FetchedText {
 	text: string;
 }
 
-export const userAgent = (baseUrl: string) => `paperboy/${packageJson.version} (+${baseUrl})`;
+export const userAgent = (baseUrl: string) => `paperboy/${version} (+${baseUrl})`;
 
 const retryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Dots include the ideographic full stops that IDNA maps to ".".
 const domainCharacters = /^[\p{L}\p{M}\p{N}.\u3002\uFF0E\uFF61-]+$/u;

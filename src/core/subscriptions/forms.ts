@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { frequencies } from "../db/schema.ts";
 import { keywordLimits, parseKeywords, splitKeywords } from "../topics/parse.ts";
 import { normaliseEmail } from "./email.ts";

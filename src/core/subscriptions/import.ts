@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { findSubscribersByEmails, insertImportedSubscribers } from "../db/subscribers.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";

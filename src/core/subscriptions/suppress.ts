@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { addSuppression } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import { emailField } from "./forms.ts";

@@ -53,6 +53,7 @@ describe("fetchText", () => {
 		const { fetchIt, calls } = setup([ok('[{"paper":1}]')]);
 		expect(await fetchIt()).toEqual({ status: 200, text: '[{"paper":1}]' });
 		expect(calls).toHaveLength(1);
+		// src/core/version.ts repeats package.json's version: bump both.
 		expect(calls[0]?.headers.get("user-agent")).toBe(`paperboy/${packageJson.version} (+https://paperboy.example)`);
 		expect(calls[0]?.headers.get("accept")).toBe("application/json");
 	});

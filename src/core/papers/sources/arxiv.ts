@@ -4,7 +4,7 @@
  * placement and element order. Errors come as a feed with one entry titled "Error"
  * whose id is under /api/errors#, with HTTP 400.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../../errors.ts";
 import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime } from "../normalise.ts";
 import { emptyPaperFields, type NormalisedPaper } from "../types.ts";

@@ -4,7 +4,7 @@
  * use (2024: no ai_* or githubRepo; 2026 compact and indented); all share the fields we
  * require. `[]` is a normal day.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime, safeUrl } from "../normalise.ts";
 import { emptyPaperFields } from "../types.ts";
 import { collectPapers, invalidPayload, type ParsedPayload, parseShape } from "./payload.ts";

@@ -4,7 +4,7 @@
  * today; `replace` and `replace-cross` are new versions of papers announced before, so they
  * are skipped. The abstract sits in the description after "arXiv:ID Announce Type: X Abstract:".
  */
-import { z } from "zod";
+import * as z from "zod";
 import { splitAuthorList } from "../normalise.ts";
 import { arxivPaper } from "./arxiv.ts";
 import { collectPapers, type EntryReading, invalidPayload, type ParsedPayload, parseShape } from "./payload.ts";

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { z } from "zod";
+import * as z from "zod";
 import { invalidPayload } from "./payload.ts";
 
 export const atomNamespace = "http://www.w3.org/2005/Atom";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { Deps } from "../../deps.ts";
 import { keywordsField } from "../../subscriptions/forms.ts";
 import { previewKeywords } from "../../topics/preview.ts";
