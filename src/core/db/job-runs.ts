@@ -23,12 +23,7 @@ export async function finishJobRun(db: Db, job: string, period: string, at: stri
 }
 
 export function findJobRun(db: Db, job: string, period: string) {
-	return db
-		.selectFrom("job_runs")
-		.selectAll()
-		.where("job", "=", job)
-		.where("period", "=", period)
-		.executeTakeFirst();
+	return db.selectFrom("job_runs").selectAll().where("job", "=", job).where("period", "=", period).executeTakeFirst();
 }
 
 /** When a job last finished a run, whatever the period. */
