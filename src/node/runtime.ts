@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { randomToken } from "../core/crypto.ts";
+import { trackDeferredWork } from "../core/deferred.ts";
 import { type Deps, systemClock } from "../core/deps.ts";
 import type { Mailer } from "../core/mail/mailer.ts";
 import { createLogger } from "./logger.ts";
@@ -34,7 +35,7 @@ export function createNodeRuntime(
 		(config.mail.smtpUrl
 			? createSmtpMailer(config.mail)
 			: createEmlMailer(join(dataDir(config.databasePath), "outbox"), log));
-	const pending = new Set<Promise<unknown>>();
+	const deferred = trackDeferredWork(log);
 	const deps: Deps = {
 		db: createKysely(sqlite),
 		mailer,
@@ -42,20 +43,14 @@ export function createNodeRuntime(
 		random: overrides.random ?? { token: randomToken, unit: Math.random },
 		config,
 		log,
-		defer(task) {
-			const tracked = task.catch((error: unknown) => log.error("deferred task failed", { error }));
-			pending.add(tracked);
-			void tracked.finally(() => pending.delete(tracked));
-		},
+		defer: deferred.defer,
 	};
 	return {
 		deps,
 		sqlite,
-		async idle() {
-			while (pending.size) await Promise.allSettled([...pending]);
-		},
+		idle: deferred.idle,
 		async close() {
-			while (pending.size) await Promise.allSettled([...pending]);
+			await deferred.idle();
 			await mailer.close?.();
 			await deps.db.destroy();
 		},

@@ -1,5 +1,6 @@
 import { type Config, parseConfig } from "../core/config.ts";
 import { randomToken } from "../core/crypto.ts";
+import { trackDeferredWork } from "../core/deferred.ts";
 import { type Deps, systemClock } from "../core/deps.ts";
 import { AppError } from "../core/errors.ts";
 import { createD1Kysely } from "./d1.ts";
@@ -40,7 +41,7 @@ export function openInvocation(env: WorkerEnv, ctx: ExecutionContext): Invocatio
 	const config = workerConfig(env);
 	const log = createConsoleLogger(config.logLevel);
 	const mailer = createWorkerMailer(config);
-	const pending = new Set<Promise<unknown>>();
+	const deferred = trackDeferredWork(log, (task) => ctx.waitUntil(task));
 	const deps: Deps = {
 		db: createD1Kysely(env.DB),
 		mailer,
@@ -48,17 +49,12 @@ export function openInvocation(env: WorkerEnv, ctx: ExecutionContext): Invocatio
 		random: { token: randomToken, unit: Math.random },
 		config,
 		log,
-		defer(task) {
-			const tracked = task.catch((error: unknown) => log.error("deferred task failed", { error }));
-			pending.add(tracked);
-			void tracked.finally(() => pending.delete(tracked));
-			ctx.waitUntil(tracked);
-		},
+		defer: deferred.defer,
 	};
 	return {
 		deps,
 		async finish() {
-			while (pending.size) await Promise.allSettled([...pending]);
+			await deferred.idle();
 			await mailer.close?.();
 		},
 	};
