@@ -74,18 +74,31 @@ export async function claimDeliveries(
 	c: { now: string; staleBefore: string; limit: number; ids?: readonly number[] },
 ): Promise<ClaimedDelivery[]> {
 	if (c.ids && !c.ids.length) return [];
+	// Each kind of claimable row is read in index order (status, next_attempt_at, id) and
+	// cut at the limit before the two are merged: an OR of both would sort every due row
+	// on every claim, which makes draining n rows cost n² / limit.
+	const candidates = (status: "pending" | "sending") =>
+		db
+			.selectFrom("deliveries")
+			.select(["id", "next_attempt_at"])
+			.where("status", "=", status)
+			.$if(status === "pending", (q) => q.where("next_attempt_at", "<=", c.now))
+			.$if(status === "sending", (q) => q.where("claimed_at", "<", c.staleBefore))
+			.$if(c.ids !== undefined, (q) => q.where("id", "in", c.ids ?? []))
+			.orderBy("next_attempt_at")
+			.orderBy("id")
+			.limit(c.limit);
 	const claimable = db
-		.selectFrom("deliveries")
-		.select("id")
-		.where((eb) =>
-			eb.or([
-				eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", c.now)]),
-				eb.and([eb("status", "=", "sending"), eb("claimed_at", "<", c.staleBefore)]),
-			]),
+		.selectFrom(
+			db
+				.selectFrom(candidates("pending").as("due"))
+				.selectAll()
+				.unionAll(db.selectFrom(candidates("sending").as("stale")).selectAll())
+				.as("c"),
 		)
-		.$if(c.ids !== undefined, (q) => q.where("id", "in", c.ids ?? []))
-		.orderBy("next_attempt_at")
-		.orderBy("id")
+		.select("c.id")
+		.orderBy("c.next_attempt_at")
+		.orderBy("c.id")
 		.limit(c.limit);
 	const claimed = await db
 		.updateTable("deliveries")
