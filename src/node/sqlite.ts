@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import type { Database } from "../core/db/schema.ts";
 
 export type Sqlite = BetterSqlite3.Database;
@@ -18,6 +18,33 @@ export function openSqlite(path: string): Sqlite {
 	return sqlite;
 }
 
+/**
+ * Kysely prepares every query it runs; SQLite then parses and plans the same few
+ * statements again and again (a digest run issues one UPDATE per message). Prepared
+ * statements are kept by their SQL and reused, up to `size` of them, least recently
+ * used out first. A statement still being iterated is busy: the caller gets a fresh one.
+ */
+function cachingStatements(sqlite: Sqlite, size = 256): SqliteDatabase {
+	const cache = new Map<string, BetterSqlite3.Statement>();
+	return {
+		close: () => sqlite.close(),
+		prepare(sql) {
+			const cached = cache.get(sql);
+			if (cached && !cached.busy) {
+				cache.delete(sql);
+				cache.set(sql, cached);
+				return cached;
+			}
+			const statement = sqlite.prepare(sql);
+			if (!cached) {
+				cache.set(sql, statement);
+				if (cache.size > size) cache.delete(cache.keys().next().value ?? sql);
+			}
+			return statement;
+		},
+	};
+}
+
 export function createKysely(sqlite: Sqlite): Kysely<Database> {
-	return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
 }
