@@ -2,7 +2,9 @@ import type { Config } from "../config.ts";
 import type { Frequency, PaperRow } from "../db/schema.ts";
 import { compiledTemplates } from "../mail/compiled-templates.ts";
 import {
+	asciiHtml,
 	escapeHtml,
+	escapeHtmlAscii,
 	fillTemplate,
 	linkList,
 	type PreparedTemplate,
@@ -82,22 +84,22 @@ function topicPhrase(labels: readonly string[]): string {
 }
 
 export function digestSubject(papers: readonly DigestPaper[]): string {
-	const labels = [...new Set(papers.flatMap((p) => p.matched))];
+	const seen = new Set<string>();
+	for (const p of papers) for (const label of p.matched) seen.add(label);
 	const count = `${papers.length} new paper${papers.length === 1 ? "" : "s"}`;
-	const subject = `${count} on ${topicPhrase(labels)}`;
+	const subject = `${count} on ${topicPhrase([...seen])}`;
 	return subject.length <= 110 ? subject : `${subject.slice(0, 107).trimEnd()}…`;
 }
 
 /** What a paper contributes to every digest that carries it: all but the reader's matched keywords. */
 interface PaperParts {
 	baseUrl: string;
-	/** The paper's HTML block with only the `matched` slot left to fill. */
-	html: PreparedTemplate;
-	title: string;
-	authors: string;
-	upvotes: string;
-	/** Plain-text lines after the "Matched:" line: snippet, links, blank line. */
-	after: string[];
+	/** The paper's HTML block around its `matched` slot (the only value that differs per reader). */
+	htmlBefore: string;
+	htmlAfter: string;
+	/** Its plain-text entry around the matched keywords, after the entry's number. */
+	textBefore: string;
+	textAfter: string;
 }
 
 // Rows are shared by every digest of a run (DigestComposer loads each once), so a
@@ -111,27 +113,31 @@ function partsOf(config: Config, paper: PaperRow): PaperParts {
 	const authors = authorLine(paper.authors);
 	const summary = snippet(paper.abstract);
 	const links = paperLinks(paper);
-	const parts: PaperParts = {
-		baseUrl: config.baseUrl,
-		html: partialFill(template.paper, {
+	const html = partialFill(
+		template.paper,
+		{
 			upvotes: paper.upvotes > 0 ? ` &middot; &#9650; ${escapeHtml(String(paper.upvotes))}` : "",
 			url,
 			title: paper.title,
 			authors,
 			snippet: summary,
-			links: linkList(links),
-		}),
-		title: paper.title,
-		authors,
-		upvotes: paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : "",
-		after: [
-			`   ${summary}`,
-			...links.flatMap(({ label, url }) => {
-				const safe = safeHttpUrl(url);
-				return safe ? [`   ${label}: ${safe}`] : [];
-			}),
-			"",
-		],
+			links: asciiHtml(linkList(links)),
+		},
+		escapeHtmlAscii,
+	);
+	if (html.slots.length !== 1 || html.slots[0]?.name !== "matched" || html.slots[0].raw) {
+		throw new Error("the digest's paper block must have exactly one {{matched}} slot");
+	}
+	const textLinks = links.flatMap(({ label, url }) => {
+		const safe = safeHttpUrl(url);
+		return safe ? [`   ${label}: ${safe}\n`] : [];
+	});
+	const parts: PaperParts = {
+		baseUrl: config.baseUrl,
+		htmlBefore: html.literals[0] ?? "",
+		htmlAfter: html.literals[1] ?? "",
+		textBefore: `${paper.title}\n${authors ? `   ${authors}\n` : ""}   Matched: `,
+		textAfter: `${paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : ""}\n   ${summary}\n${textLinks.join("")}\n`,
 	};
 	paperParts.set(paper, parts);
 	return parts;
@@ -152,22 +158,17 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 		manageUrl: d.manageUrl,
 		unsubscribeUrl: d.unsubscribeUrl,
 	};
-	let html = fillTemplate(template.head, { ...common, heading, intro });
-	const text: string[] = [`paperboy: ${heading}`, intro, ""];
-	d.papers.forEach(({ paper, matched }, i) => {
+	// The HTML is kept 7-bit ASCII (non-ASCII as character references): see asciiHtml.
+	let html = fillTemplate(template.head, { ...common, heading, intro }, escapeHtmlAscii);
+	let text = `paperboy: ${heading}\n${intro}\n\n`;
+	for (let i = 0; i < d.papers.length; i++) {
+		const { paper, matched } = d.papers[i] as DigestPaper;
 		const parts = partsOf(config, paper);
 		const labels = matched.join(", ");
-		html += fillTemplate(parts.html, { matched: labels });
-		text.push(`${i + 1}. ${parts.title}`);
-		if (parts.authors) text.push(`   ${parts.authors}`);
-		text.push(`   Matched: ${labels}${parts.upvotes}`, ...parts.after);
-	});
-	html += fillTemplate(template.tail, common);
-	text.push(
-		"--",
-		`You get this ${d.frequency} email because ${d.email} subscribed to paperboy with the topics: ${keywords}.`,
-		`Change topics or frequency, or pause: ${d.manageUrl}`,
-		`Unsubscribe: ${d.unsubscribeUrl}`,
-	);
-	return { subject, html, text: text.join("\n") };
+		html += parts.htmlBefore + escapeHtmlAscii(labels) + parts.htmlAfter;
+		text += `${i + 1}. ${parts.textBefore}${labels}${parts.textAfter}`;
+	}
+	html += fillTemplate(template.tail, common, escapeHtmlAscii);
+	text += `--\nYou get this ${d.frequency} email because ${d.email} subscribed to paperboy with the topics: ${keywords}.\nChange topics or frequency, or pause: ${d.manageUrl}\nUnsubscribe: ${d.unsubscribeUrl}`;
+	return { subject, html, text };
 }

@@ -23,13 +23,19 @@ export function prepareTemplate(source: string): PreparedTemplate {
 	return { literals, slots };
 }
 
-export function fillTemplate(template: PreparedTemplate, values: Readonly<Record<string, string>>): string {
+export type Escape = (text: string) => string;
+
+export function fillTemplate(
+	template: PreparedTemplate,
+	values: Readonly<Record<string, string>>,
+	escapeValue: Escape = escapeHtml,
+): string {
 	let out = template.literals[0] ?? "";
 	for (let i = 0; i < template.slots.length; i++) {
 		const slot = template.slots[i] as PreparedTemplate["slots"][number];
 		const value = values[slot.name];
 		if (value === undefined) throw new Error(`template value missing: ${slot.name}`);
-		out += (slot.raw ? value : escapeHtml(value)) + (template.literals[i + 1] ?? "");
+		out += (slot.raw ? value : escapeValue(value)) + (template.literals[i + 1] ?? "");
 	}
 	return out;
 }
@@ -38,7 +44,11 @@ export function fillTemplate(template: PreparedTemplate, values: Readonly<Record
  * Fills the slots these values name and keeps the others: the parts of a message that
  * are the same for many readers (a paper's block) are escaped and joined once.
  */
-export function partialFill(template: PreparedTemplate, values: Readonly<Record<string, string>>): PreparedTemplate {
+export function partialFill(
+	template: PreparedTemplate,
+	values: Readonly<Record<string, string>>,
+	escapeValue: Escape = escapeHtml,
+): PreparedTemplate {
 	const literals: string[] = [template.literals[0] ?? ""];
 	const slots: PreparedTemplate["slots"] = [];
 	template.slots.forEach((slot, i) => {
@@ -48,7 +58,7 @@ export function partialFill(template: PreparedTemplate, values: Readonly<Record<
 			slots.push(slot);
 			literals.push(next);
 		} else {
-			literals[literals.length - 1] += (slot.raw ? value : escapeHtml(value)) + next;
+			literals[literals.length - 1] += (slot.raw ? value : escapeValue(value)) + next;
 		}
 	});
 	return { literals, slots };
@@ -60,6 +70,21 @@ const needsEscape = /[&<>"']/;
 // Most values (addresses, URLs, keywords) have nothing to escape: test before replacing.
 export const escapeHtml = (text: string): string =>
 	needsEscape.test(text) ? text.replace(/[&<>"']/g, (ch) => htmlEscapes[ch] ?? ch) : text;
+
+const nonAscii = /[^\x00-\x7f]/;
+const nonAsciiChars = /[^\x00-\x7f]/gu;
+
+/**
+ * HTML with every non-ASCII character written as a numeric character reference: it
+ * renders the same, and a message body that is pure ASCII costs a fraction to encode
+ * (JavaScript keeps it as one byte a character). Safe on any HTML built here: text and
+ * attribute values only, no <script> or <style> content from data.
+ */
+export const asciiHtml = (html: string): string =>
+	nonAscii.test(html) ? html.replace(nonAsciiChars, (ch) => `&#${ch.codePointAt(0)};`) : html;
+
+/** escapeHtml for mail bodies that are kept ASCII (see asciiHtml). */
+export const escapeHtmlAscii: Escape = (text) => asciiHtml(escapeHtml(text));
 
 /** Only http(s) URLs ever become links; anything else (javascript:, data:) is dropped. */
 export function safeHttpUrl(url: string | null | undefined): string | undefined {
