@@ -1,0 +1,297 @@
+/**
+ * The measured passes of the benchmark besides the job itself: matching and rendering
+ * for every reader with the real code, and the naive ways on samples (one FTS5 query per
+ * reader, a per-reader loop over papers, mjml2html per digest, nodemailer with its
+ * defaults), each timed in the same run so they can be compared as ratios.
+ */
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import mjml2html from "mjml";
+import nodemailer from "nodemailer";
+import type { Config } from "../src/core/config.ts";
+import { matchPaperNums } from "../src/core/db/papers.ts";
+import type { PaperRow, SubscriberRow } from "../src/core/db/schema.ts";
+import type { Deps } from "../src/core/deps.ts";
+import { DigestComposer } from "../src/core/digest/compose.ts";
+import { type DigestInput, renderDigest } from "../src/core/digest/render.ts";
+import { composeMessage } from "../src/core/mail/compose.ts";
+import type { MailMessage } from "../src/core/mail/mailer.ts";
+import { escapeHtml, fillTemplate, prepareTemplate } from "../src/core/mail/template.ts";
+import { authorLine, snippet } from "../src/core/papers/format.ts";
+import { manageUrl, unsubscribeUrl } from "../src/core/subscriptions/links.ts";
+import { manageTokenFor } from "../src/core/subscriptions/tokens.ts";
+import { topicQuery } from "../src/core/topics/fts.ts";
+import { parseKeywords, words } from "../src/core/topics/parse.ts";
+import { createSmtpMailer } from "../src/node/mailers.ts";
+
+const cpuMs = () => {
+	const u = process.cpuUsage();
+	return (u.user + u.system) / 1000;
+};
+
+export interface Window {
+	from: string;
+	to: string;
+}
+
+export interface MatchRenderResult {
+	readers: number;
+	digests: number;
+	/** Sum of the time spent matching (DigestComposer.papersFor) for every reader, seconds. */
+	matchS: number;
+	/** FTS5 queries the matcher ran for all readers. */
+	ftsQueries: number;
+	renderUsPerDigest: number;
+	avgPapers: number;
+	avgHtmlKb: number;
+	/** A spread of rendered inputs, for the baselines that need digests. */
+	samples: DigestInput[];
+}
+
+const readerOf = (s: SubscriberRow) => ({
+	id: s.id,
+	email: s.email,
+	keywords: s.keywords,
+	frequency: s.frequency,
+	manageSalt: s.manage_salt,
+});
+
+/** Matches every reader with the real composer, and renders every digest with the real renderer. */
+export async function matchAndRender(
+	deps: Deps,
+	subscribers: readonly SubscriberRow[],
+	window: Window,
+	sampleCount: number,
+	progress: (line: string) => void,
+): Promise<MatchRenderResult> {
+	const composer = new DigestComposer(deps);
+	const every = Math.max(1, Math.floor(subscribers.length / sampleCount));
+	const samples: DigestInput[] = [];
+	let matchMs = 0;
+	let renderMs = 0;
+	let digests = 0;
+	let papers = 0;
+	let htmlBytes = 0;
+	for (const [i, s] of subscribers.entries()) {
+		const reader = readerOf(s);
+		const t0 = performance.now();
+		const matched = await composer.papersFor(reader, window);
+		const t1 = performance.now();
+		matchMs += t1 - t0;
+		if (i % 20_000 === 19_999) progress(`match+render: ${i + 1}/${subscribers.length} readers`);
+		if (!matched.length) continue;
+		const token = await manageTokenFor(deps.config.secret, { id: s.id, manage_salt: s.manage_salt });
+		const input: DigestInput = {
+			email: s.email,
+			frequency: s.frequency,
+			keywords: JSON.parse(s.keywords) as string[],
+			papers: matched,
+			manageUrl: manageUrl(deps.config, token),
+			unsubscribeUrl: unsubscribeUrl(deps.config, token),
+		};
+		const t2 = performance.now();
+		const rendered = renderDigest(deps.config, input);
+		renderMs += performance.now() - t2;
+		digests++;
+		papers += matched.length;
+		htmlBytes += rendered.html.length + rendered.text.length;
+		if (i % every === 0 && samples.length < sampleCount) samples.push(input);
+	}
+	return {
+		readers: subscribers.length,
+		digests,
+		matchS: matchMs / 1000,
+		ftsQueries: composer.queries,
+		renderUsPerDigest: digests ? (renderMs * 1000) / digests : 0,
+		avgPapers: digests ? papers / digests : 0,
+		avgHtmlKb: digests ? htmlBytes / digests / 1024 : 0,
+		samples,
+	};
+}
+
+const spread = <T>(list: readonly T[], count: number): T[] => {
+	const every = Math.max(1, Math.floor(list.length / count));
+	return list.filter((_, i) => i % every === 0).slice(0, count);
+};
+
+/** Naive way 1: one FTS5 query per reader (all their topics OR-ed), extrapolated to all readers. */
+export async function perReaderQuery(
+	deps: Deps,
+	subscribers: readonly SubscriberRow[],
+	window: Window,
+	sample: number,
+): Promise<{ sample: number; msPerReader: number; extrapolatedS: number }> {
+	const chosen = spread(subscribers, sample);
+	const t0 = performance.now();
+	for (const s of chosen) {
+		const k = parseKeywords(JSON.parse(s.keywords) as string[]);
+		const match = k.topics.map((t) => `(${topicQuery(t, k.globalNoneOf)})`).join(" OR ");
+		await matchPaperNums(deps.db, match, window.from, window.to);
+	}
+	const msPerReader = (performance.now() - t0) / chosen.length;
+	return { sample: chosen.length, msPerReader, extrapolatedS: (msPerReader * subscribers.length) / 1000 };
+}
+
+/** Naive way 2: for each reader, a loop over every paper's text checking each topic. */
+export function perReaderLoop(
+	papers: readonly PaperRow[],
+	subscribers: readonly SubscriberRow[],
+	window: Window,
+	sample: number,
+	limit: number,
+): { sample: number; msPerReader: number; extrapolatedS: number } {
+	const chosen = spread(subscribers, sample);
+	const t0 = performance.now();
+	for (const s of chosen) {
+		const k = parseKeywords(JSON.parse(s.keywords) as string[]);
+		const found: { paper: PaperRow; matched: string[] }[] = [];
+		for (const paper of papers) {
+			if (paper.added_at < window.from || paper.added_at >= window.to) continue;
+			// Re-reading each paper per reader is what makes this the naive way.
+			const text = ` ${words(`${paper.title} ${paper.abstract}`).join(" ")} `;
+			const has = (phrase: readonly string[]) => text.includes(` ${phrase.join(" ")} `);
+			if (k.globalNoneOf.some(has)) continue;
+			const matched = k.topics.filter((t) => t.anyOf.some(has) && !t.noneOf.some(has)).map((t) => t.label);
+			if (matched.length) found.push({ paper, matched });
+		}
+		found.sort((a, b) => b.matched.length - a.matched.length || b.paper.upvotes - a.paper.upvotes);
+		found.length = Math.min(found.length, limit);
+	}
+	const msPerReader = (performance.now() - t0) / chosen.length;
+	return { sample: chosen.length, msPerReader, extrapolatedS: (msPerReader * subscribers.length) / 1000 };
+}
+
+const templatePath = fileURLToPath(new URL("../templates/digest.mjml", import.meta.url));
+
+/** The MJML source of one reader's digest: the template with its paper section repeated and filled. */
+function digestMjml(config: Config, d: DigestInput): string {
+	const source = readFileSync(templatePath, "utf8");
+	const start = "<mj-raw><!--paper:start--></mj-raw>";
+	const end = "<mj-raw><!--paper:end--></mj-raw>";
+	const a = source.indexOf(start);
+	const b = source.indexOf(end);
+	const head = prepareTemplate(source.slice(0, a));
+	const paper = prepareTemplate(source.slice(a + start.length, b));
+	const tail = prepareTemplate(source.slice(b + end.length));
+	const common = {
+		subject: `${d.papers.length} new papers`,
+		email: d.email,
+		frequency: d.frequency,
+		keywords: d.keywords.join(", "),
+		manageUrl: d.manageUrl,
+		unsubscribeUrl: d.unsubscribeUrl,
+		baseUrl: config.baseUrl,
+	};
+	let out = fillTemplate(head, { ...common, heading: `${d.papers.length} new papers this week`, intro: "Matched." });
+	for (const { paper: p, matched } of d.papers) {
+		out += fillTemplate(paper, {
+			matched: matched.join(", "),
+			upvotes: p.upvotes > 0 ? ` &middot; &#9650; ${p.upvotes}` : "",
+			url: p.abs_url ?? config.baseUrl,
+			title: p.title,
+			authors: authorLine(p.authors),
+			snippet: snippet(p.abstract),
+			links: [p.abs_url, p.pdf_url, p.hf_url, p.code_url]
+				.filter((u): u is string => Boolean(u))
+				.map((u) => `<a href="${escapeHtml(u)}">link</a>`)
+				.join(" &middot; "),
+		});
+	}
+	return out + fillTemplate(tail, common);
+}
+
+/** Naive render: mjml2html per digest (what compiling the template once avoids). */
+export async function mjmlPerDigest(
+	config: Config,
+	samples: readonly DigestInput[],
+): Promise<{ sample: number; msPerDigest: number }> {
+	// The first call loads and warms MJML's components; do not count it.
+	const first = samples[0];
+	if (first) await mjml2html(digestMjml(config, first), { filePath: templatePath });
+	const t0 = performance.now();
+	for (const d of samples) {
+		const result = await mjml2html(digestMjml(config, d), { filePath: templatePath });
+		if (!result.html) throw new Error("mjml2html returned no HTML");
+	}
+	return { sample: samples.length, msPerDigest: (performance.now() - t0) / Math.max(1, samples.length) };
+}
+
+export interface SendResult {
+	messages: number;
+	perSecond: number;
+	cpuMsPerMessage: number;
+}
+
+async function sendAll(
+	messages: readonly MailMessage[],
+	concurrency: number,
+	send: (m: MailMessage) => Promise<unknown>,
+): Promise<SendResult> {
+	const cpu0 = cpuMs();
+	const t0 = performance.now();
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < messages.length) await send(messages[next++] as MailMessage);
+		}),
+	);
+	const s = (performance.now() - t0) / 1000;
+	return {
+		messages: messages.length,
+		perSecond: messages.length / s,
+		cpuMsPerMessage: (cpuMs() - cpu0) / messages.length,
+	};
+}
+
+/** The digest messages the job would send for these samples (same composer code as sendDelivery). */
+export function sampleMessages(config: Config, samples: readonly DigestInput[], count: number): MailMessage[] {
+	const messages: MailMessage[] = [];
+	for (let i = 0; i < count && samples.length; i++) {
+		const d = samples[i % samples.length] as DigestInput;
+		const rendered = renderDigest(config, d);
+		messages.push(
+			composeMessage(config.mail, {
+				to: d.email,
+				subject: rendered.subject,
+				html: rendered.html,
+				text: rendered.text,
+				date: new Date(),
+				messageKey: `digest.bench${i}.weekly`,
+				unsubscribeUrl: d.unsubscribeUrl,
+			}),
+		);
+	}
+	return messages;
+}
+
+/** The real mailer (src/node/mailers.ts) against nodemailer with its defaults, same messages, same sink. */
+export async function sendComparison(
+	config: Config,
+	port: number,
+	messages: readonly MailMessage[],
+): Promise<{ ours: SendResult; naive: SendResult }> {
+	const ours = createSmtpMailer(config.mail);
+	// Warm both paths (connections, JIT) before timing.
+	await sendAll(messages.slice(0, 50), config.mail.poolSize, (m) => ours.send(m));
+	const oursResult = await sendAll(messages, config.mail.poolSize, (m) => ours.send(m));
+	await ours.close?.();
+
+	// nodemailer as its README shows it, pooled (5 connections by default), default encodings.
+	const naive = nodemailer.createTransport({ host: "127.0.0.1", port, pool: true, ignoreTLS: true });
+	const naiveSend = (m: MailMessage) =>
+		naive.sendMail({
+			from: m.from,
+			to: m.to,
+			subject: m.subject,
+			text: m.text,
+			html: m.html,
+			messageId: m.messageId,
+			date: m.date,
+			headers: m.headers,
+		});
+	await sendAll(messages.slice(0, 50), config.mail.poolSize, naiveSend);
+	const naiveResult = await sendAll(messages, config.mail.poolSize, naiveSend);
+	naive.close();
+	return { ours: oursResult, naive: naiveResult };
+}
