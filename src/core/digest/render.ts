@@ -3,6 +3,7 @@ import type { Frequency, PaperRow } from "../db/schema.ts";
 import { compiledTemplates } from "../mail/compiled-templates.ts";
 import {
 	asciiHtml,
+	compactAscii,
 	escapeHtml,
 	escapeHtmlAscii,
 	fillTemplate,
@@ -59,8 +60,12 @@ function splitDigestTemplate(html: string): {
  * 20-paper digest is sent 100,000 times a week. A run of whitespace that holds a line
  * break renders exactly as a single line break does (no <pre> or pre-wrap styles here),
  * so those runs are cut once, at load. Smaller messages cost less to encode and send.
+ * Line breaks are CRLF, as mail wants them: with ASCII values (escapeHtmlAscii) the
+ * HTML can then go out as 7-bit text, unencoded.
  */
-const collapseIndentation = (html: string) => html.replace(/[ \t]*\n\s*/g, "\n");
+const collapseIndentation = (html: string) =>
+	// A line may not start with "." (SMTP would have to double it): CSS rules keep one space.
+	html.replace(/[ \t]*\r?\n\s*/g, "\r\n").replaceAll("\r\n.", "\r\n .");
 
 const template = splitDigestTemplate(collapseIndentation(compiledTemplates.digest));
 
@@ -134,8 +139,9 @@ function partsOf(config: Config, paper: PaperRow): PaperParts {
 	});
 	const parts: PaperParts = {
 		baseUrl: config.baseUrl,
-		htmlBefore: html.literals[0] ?? "",
-		htmlAfter: html.literals[1] ?? "",
+		// Kept compact (see compactAscii): every digest carrying the paper copies these.
+		htmlBefore: compactAscii(html.literals[0] ?? ""),
+		htmlAfter: compactAscii(html.literals[1] ?? ""),
 		textBefore: `${paper.title}\n${authors ? `   ${authors}\n` : ""}   Matched: `,
 		textAfter: `${paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : ""}\n   ${summary}\n${textLinks.join("")}\n`,
 	};

@@ -81,10 +81,27 @@ const nonAsciiChars = /[^\x00-\x7f]/gu;
  * attribute values only, no <script> or <style> content from data.
  */
 export const asciiHtml = (html: string): string =>
-	nonAscii.test(html) ? html.replace(nonAsciiChars, (ch) => `&#${ch.codePointAt(0)};`) : html;
+	nonAscii.test(html) ? compactAscii(html.replace(nonAsciiChars, (ch) => `&#${ch.codePointAt(0)};`)) : html;
 
-/** escapeHtml for mail bodies that are kept ASCII (see asciiHtml). */
-export const escapeHtmlAscii: Escape = (text) => asciiHtml(escapeHtml(text));
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+/**
+ * The same ASCII text, stored one byte a character. A string that ever held a character
+ * beyond Latin-1 stays two bytes a character in V8 even once it is all ASCII (a replace
+ * result, a slice), and a message joined from such pieces encodes to bytes ~10x slower.
+ * A UTF-8 round trip gives back the compact form. Only for ASCII input.
+ */
+export const compactAscii = (ascii: string): string => fromUtf8.decode(utf8.encode(ascii));
+
+const lineBreaks = /[\r\n]+/g;
+
+/**
+ * escapeHtml for mail bodies kept 7-bit with short CRLF lines (see asciiHtml): a value's
+ * own line breaks become spaces, which HTML renders the same, so a value never starts a
+ * line or leaves a bare CR or LF.
+ */
+export const escapeHtmlAscii: Escape = (text) => asciiHtml(escapeHtml(text.replace(lineBreaks, " ")));
 
 /** Only http(s) URLs ever become links; anything else (javascript:, data:) is dropped. */
 export function safeHttpUrl(url: string | null | undefined): string | undefined {
