@@ -56,8 +56,9 @@ export function createSmtpMailer(config: Config["mail"]): Mailer {
 		async send(message) {
 			try {
 				const built = mime.build(message);
-				const raw = dkim ? await buffer(dkim.sign(built.raw)) : built.raw;
-				return { messageId: message.messageId, response: await pool.send(built.envelope, raw) };
+				const signed = dkim ? await buffer(dkim.sign(built.raw)) : undefined;
+				const response = await pool.send(built.envelope, signed ?? built.raw, !signed && built.dotSafe);
+				return { messageId: message.messageId, response };
 			} catch (error) {
 				throw classifySmtpError(error);
 			}

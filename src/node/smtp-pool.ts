@@ -229,6 +229,7 @@ async function transmit(
 	connection: Connection,
 	envelope: { from: string; to: readonly string[] },
 	data: Buffer,
+	dotSafe: boolean,
 ): Promise<string> {
 	const utf8 = nonAscii.test(envelope.from) || envelope.to.some((to) => nonAscii.test(to));
 	if (utf8 && !connection.extensions.has("SMTPUTF8")) {
@@ -267,9 +268,9 @@ async function transmit(
 		const command = (refused === commands.length ? "DATA" : (commands[refused] ?? "")).split(":")[0];
 		throw new SmtpError(`${command} failed: ${reply.text}`, "EENVELOPE", reply.code, reply.text);
 	}
-	// Our messages end with CRLF and never hold a line starting with "." (base64, folded
-	// headers); a message that does gets its dots doubled (RFC 5321 4.5.2).
-	const body = data.includes("\n.") ? dotStuff(data) : data;
+	// A line that starts with "." has it doubled (RFC 5321 4.5.2), unless the caller
+	// vouches that none does (MimeBuilder checks while building: no second scan of 100 KB).
+	const body = !dotSafe && (data[0] === 0x2e || data.includes("\n.")) ? dotStuff(data) : data;
 	const done = connection.reply();
 	connection.write(body);
 	connection.write(body[body.length - 1] === 0x0a ? ".\r\n" : "\r\n.\r\n");
@@ -354,12 +355,15 @@ export class SmtpPool {
 		}
 	}
 
-	/** Sends one message; resolves with the server's final reply. */
-	async send(envelope: { from: string; to: readonly string[] }, data: Buffer): Promise<string> {
+	/**
+	 * Sends one message (CRLF line ends); resolves with the server's final reply.
+	 * `dotSafe`: no line of `data` starts with "." (skips the dot-stuffing scan).
+	 */
+	async send(envelope: { from: string; to: readonly string[] }, data: Buffer, dotSafe = false): Promise<string> {
 		await this.#throttle();
 		const connection = await this.#acquire();
 		try {
-			return await transmit(connection, envelope, data);
+			return await transmit(connection, envelope, data, dotSafe);
 		} finally {
 			this.#release(connection);
 		}
