@@ -89,12 +89,15 @@ export class DigestComposer {
 			to: window.to,
 			limit: this.deps.config.digest.maxPapers,
 		});
-		const missing = ranked.map((r) => r.num).filter((num) => !this.#papers.has(num));
+		const missing: number[] = [];
+		for (const r of ranked) if (!this.#papers.has(r.num)) missing.push(r.num);
 		if (missing.length) for (const row of await getPapersByNums(this.deps.db, missing)) this.#papers.set(row.num, row);
-		return ranked.flatMap((r) => {
+		const papers: DigestPaper[] = [];
+		for (const r of ranked) {
 			const paper = this.#papers.get(r.num);
-			return paper ? [{ paper, matched: r.matched }] : [];
-		});
+			if (paper) papers.push({ paper, matched: r.matched });
+		}
+		return papers;
 	}
 
 	/**

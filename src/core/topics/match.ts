@@ -39,6 +39,13 @@ interface Ordered {
 	words: number;
 }
 
+/** What ranking one reader needs: the order, each keyword's hits, the exclusions' hits. */
+interface Prepared {
+	ordered: Ordered;
+	topics: CompiledHits[];
+	excluded: CompiledHits | undefined;
+}
+
 /** A topic's hits (or an exclusion set's) as bitsets; `title` is within `all`. */
 interface CompiledHits {
 	all: Uint32Array;
@@ -69,6 +76,7 @@ export class TopicMatcher {
 	readonly #byTopic = new WeakMap<Topic, CompiledHits>();
 	readonly #windows = new Map<string, Uint32Array>();
 	#ordered: Promise<Ordered> | undefined;
+	#orderedNow: Ordered | undefined;
 	#scratch = new Scratch(0, 0);
 
 	constructor(
@@ -98,13 +106,14 @@ export class TopicMatcher {
 				(a, b) =>
 					b.upvotes - a.upvotes || (b.recency > a.recency ? 1 : b.recency < a.recency ? -1 : 0) || a.num - b.num,
 			);
-			return {
+			this.#orderedNow = {
 				nums: Int32Array.from(stats, (s) => s.num),
 				added: Float64Array.from(stats, (s) => Date.parse(s.addedAt)),
 				position: new Map(stats.map((s, i) => [s.num, i])),
 				stats: new Map(stats.map((s) => [s.num, s])),
 				words: (stats.length + 31) >>> 5,
 			};
+			return this.#orderedNow;
 		});
 		return this.#ordered;
 	}
@@ -172,24 +181,31 @@ export class TopicMatcher {
 		return { all, inTitle };
 	}
 
-	/** The compiled hits of every topic, and of the exclusions, without awaiting once all are known. */
-	async #compile(keywords: ParsedKeywords): Promise<{ topics: CompiledHits[]; excluded: CompiledHits | undefined }> {
+	/** Everything ranking these keywords needs, when all of it is known already (no awaiting). */
+	#readyFor(keywords: ParsedKeywords): Prepared | undefined {
+		const ordered = this.#orderedNow;
+		if (!ordered) return undefined;
 		const topics: CompiledHits[] = [];
 		for (const topic of keywords.topics) {
 			let ready = this.#byTopic.get(topic);
 			if (!ready) {
 				ready = this.#ready.get(topicKey(topic));
-				if (ready) this.#byTopic.set(topic, ready);
+				if (!ready) return undefined;
+				this.#byTopic.set(topic, ready);
 			}
-			if (!ready) break;
 			topics.push(ready);
 		}
 		const none = keywords.globalNoneOf;
 		const excluded = none.length ? this.#ready.get(exclusionKey(none)) : undefined;
-		if (topics.length === keywords.topics.length && (excluded || !none.length)) return { topics, excluded };
+		if (none.length && !excluded) return undefined;
+		return { ordered, topics, excluded };
+	}
+
+	async #prepare(keywords: ParsedKeywords): Promise<Prepared> {
 		return {
+			ordered: await this.#order(),
 			topics: await Promise.all(keywords.topics.map((t) => this.#topic(t))),
-			excluded: await this.#excluded(none),
+			excluded: await this.#excluded(keywords.globalNoneOf),
 		};
 	}
 
@@ -220,8 +236,8 @@ export class TopicMatcher {
 		keywords: ParsedKeywords,
 		options: { from?: string; to?: string; limit: number; exclude?: ReadonlySet<number> },
 	): Promise<RankedPaper[]> {
-		const ordered = await this.#order();
-		const { topics, excluded } = await this.#compile(keywords);
+		// After the first readers every topic is known: then ranking never waits.
+		const { ordered, topics, excluded } = this.#readyFor(keywords) ?? (await this.#prepare(keywords));
 		const k = topics.length;
 		if (!k || options.limit <= 0) return [];
 		const words = ordered.words;
