@@ -185,7 +185,7 @@ async function main() {
 		progress("bench: baseline one FTS5 query per reader");
 		const query = await perReaderQuery(check.deps, subscribers, window, 1000);
 		progress("bench: baseline per-reader loop over papers");
-		const loop = perReaderLoop(papers, subscribers, window, 100, config.digest.maxPapers);
+		const loop = perReaderLoop(papers, subscribers, window, 300, config.digest.maxPapers);
 		progress("bench: baseline mjml2html per digest");
 		const mjml = await mjmlPerDigest(config, mr.samples.slice(0, 30));
 		progress("bench: baseline nodemailer defaults vs the real mailer");
