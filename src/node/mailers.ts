@@ -58,6 +58,9 @@ export function createSmtpMailer(config: Config["mail"]): Mailer {
 				const built = mime.build(message);
 				const signed = dkim ? await buffer(dkim.sign(built.raw)) : undefined;
 				const response = await pool.send(built.envelope, signed ?? built.raw, !signed && built.dotSafe);
+				// Written and acknowledged: the buffer can carry the next message. (After a
+				// failure it is left to the GC: a dropped connection may not be done with it.)
+				mime.release(built);
 				return { messageId: message.messageId, response };
 			} catch (error) {
 				throw classifySmtpError(error);

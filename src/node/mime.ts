@@ -18,6 +18,8 @@ export interface BuiltMessage {
 	raw: Buffer;
 	/** No line starts with "." (SMTP needs no dot-stuffing). */
 	dotSafe: boolean;
+	/** The buffer `raw` lives in, for MimeBuilder.release. */
+	storage: Buffer;
 }
 
 const nonAscii = /[^\x20-\x7e]/;
@@ -96,6 +98,9 @@ function writeBase64Lines(out: Buffer, at: number, base64: string): number {
 	return end;
 }
 
+/** More than a pool's worth of connections is never in flight at once. */
+const maxSpareBuffers = 32;
+
 export class MimeBuilder {
 	readonly #sender = new Map<string, { header: string; address: string }>();
 
@@ -106,6 +111,24 @@ export class MimeBuilder {
 			this.#sender.set(from, sender);
 		}
 		return sender;
+	}
+
+	/**
+	 * Message buffers handed back after sending (release), reused: a fresh 100 KB buffer
+	 * per message costs an allocation and zeroed pages from the kernel each time.
+	 */
+	readonly #spare: Buffer[] = [];
+
+	#buffer(size: number): Buffer {
+		const i = this.#spare.findIndex((b) => b.length >= size);
+		if (i >= 0) return this.#spare.splice(i, 1)[0] as Buffer;
+		// Room to grow: the next digests are a little larger or smaller.
+		return Buffer.allocUnsafe(Math.ceil((size * 1.25) / 4096) * 4096);
+	}
+
+	/** The message was sent and its bytes are no longer needed. */
+	release(message: BuiltMessage): void {
+		if (this.#spare.length < maxSpareBuffers) this.#spare.push(message.storage);
 	}
 
 	/** UTF-8 of the bodies goes through one buffer that grows to the largest body seen. */
@@ -151,7 +174,9 @@ export class MimeBuilder {
 		// Everything is 7-bit except an internationalised recipient (SMTPUTF8), written as UTF-8.
 		const headEncoding = nonAscii8.test(to) ? "utf8" : "latin1";
 		const headLength = Buffer.byteLength(head, headEncoding);
-		const raw = Buffer.allocUnsafe(headLength + wrappedLength(text.length) + middle.length + htmlLength + tail.length);
+		const size = headLength + wrappedLength(text.length) + middle.length + htmlLength + tail.length;
+		const storage = this.#buffer(size);
+		const raw = storage.subarray(0, size);
 		let at = raw.write(head, 0, headEncoding);
 		at = writeBase64Lines(raw, at, text);
 		at += raw.write(middle, at, "latin1");
@@ -166,6 +191,7 @@ export class MimeBuilder {
 			envelope: { from: sender.address, to: [to] },
 			raw,
 			dotSafe: !head.startsWith(".") && !head.includes("\n."),
+			storage,
 		};
 	}
 }

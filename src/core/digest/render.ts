@@ -167,11 +167,18 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 	// The HTML is kept 7-bit ASCII (non-ASCII as character references): see asciiHtml.
 	let html = fillTemplate(template.head, { ...common, heading, intro }, escapeHtmlAscii);
 	let text = `paperboy: ${heading}\n${intro}\n\n`;
+	// Neighbouring papers mostly matched the same keywords: escape each list once.
+	let labels = "";
+	let escapedLabels = "";
 	for (let i = 0; i < d.papers.length; i++) {
 		const { paper, matched } = d.papers[i] as DigestPaper;
 		const parts = partsOf(config, paper);
-		const labels = matched.join(", ");
-		html += parts.htmlBefore + escapeHtmlAscii(labels) + parts.htmlAfter;
+		const joined = matched.join(", ");
+		if (i === 0 || joined !== labels) {
+			labels = joined;
+			escapedLabels = escapeHtmlAscii(joined);
+		}
+		html += parts.htmlBefore + escapedLabels + parts.htmlAfter;
 		text += `${i + 1}. ${parts.textBefore}${labels}${parts.textAfter}`;
 	}
 	html += fillTemplate(template.tail, common, escapeHtmlAscii);

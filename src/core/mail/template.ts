@@ -95,13 +95,16 @@ const fromUtf8 = new TextDecoder();
 export const compactAscii = (ascii: string): string => fromUtf8.decode(utf8.encode(ascii));
 
 const lineBreaks = /[\r\n]+/g;
+// Anything escapeHtmlAscii would change: markup characters, line breaks, non-ASCII.
+const needsAsciiEscape = /[&<>"'\r\n\u0080-\uffff]/;
 
 /**
  * escapeHtml for mail bodies kept 7-bit with short CRLF lines (see asciiHtml): a value's
  * own line breaks become spaces, which HTML renders the same, so a value never starts a
  * line or leaves a bare CR or LF.
  */
-export const escapeHtmlAscii: Escape = (text) => asciiHtml(escapeHtml(text.replace(lineBreaks, " ")));
+export const escapeHtmlAscii: Escape = (text) =>
+	needsAsciiEscape.test(text) ? asciiHtml(escapeHtml(text.replace(lineBreaks, " "))) : text;
 
 /** Only http(s) URLs ever become links; anything else (javascript:, data:) is dropped. */
 export function safeHttpUrl(url: string | null | undefined): string | undefined {
