@@ -1,7 +1,7 @@
 /**
  * `npm run bench:web`: autocannon against the web app on 127.0.0.1.
  *
- *   npm run bench:web -- [--duration 10] [--connections 10]
+ *   npm run bench:web -- [--duration 10] [--connections 10] [--profile]
  *
  * Starts the embedded default (SQLite in a temp folder, seed papers, .eml mailer) in a
  * child process with the signup rate limits raised and MIN_FILL_SECONDS=0, then loads
@@ -23,6 +23,7 @@ const { values: flags } = parseArgs({
 		duration: { type: "string", default: "10" },
 		connections: { type: "string", default: "10" },
 		out: { type: "string" },
+		profile: { type: "boolean", default: false },
 	},
 });
 const duration = Number(flags.duration);
@@ -89,7 +90,14 @@ async function load(server: ChildProcess, name: string, options: autocannon.Opti
 }
 
 async function main() {
-	child = fork(here("./web-server.ts"), [], { stdio: "inherit" });
+	const resultsDir = flags.out ?? here("./results");
+	child = fork(here("./web-server.ts"), [], {
+		stdio: "inherit",
+		execArgv: [
+			...process.execArgv,
+			...(flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(resultsDir, "profiles")}`] : []),
+		],
+	});
 	const ready = answer(child, "ready");
 	child.send({
 		type: "env",
@@ -166,7 +174,6 @@ async function main() {
 			`| ${r.name} | ${Math.round(r.requestsPerS).toLocaleString("en")} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.non2xx} | ${r.serverCpuMs.toFixed(2)} ms | ${targets[r.name]} |`,
 		);
 	}
-	const resultsDir = flags.out ?? here("./results");
 	mkdirSync(resultsDir, { recursive: true });
 	const file = join(
 		resultsDir,

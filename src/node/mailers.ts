@@ -1,30 +1,14 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buffer } from "node:stream/consumers";
-import nodemailer from "nodemailer";
 import DKIM from "nodemailer/lib/dkim/index.js";
-import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/deps.ts";
 import { AppError } from "../core/errors.ts";
-import type { Mailer, MailMessage } from "../core/mail/mailer.ts";
+import type { Mailer } from "../core/mail/mailer.ts";
 import { MimeBuilder } from "./mime.ts";
 import { SmtpPool } from "./smtp-pool.ts";
-
-function toNodemailer(message: MailMessage): Mail.Options {
-	return {
-		from: message.from,
-		to: message.to,
-		subject: message.subject,
-		text: message.text,
-		html: message.html,
-		messageId: message.messageId,
-		date: message.date,
-		headers: message.headers,
-		// base64 bodies cost far less CPU to build than quoted-printable on long HTML.
-		textEncoding: "base64",
-	};
-}
 
 /** Maps SMTP failures (ours or nodemailer's shape) onto the two outcomes the outbox cares about. */
 export function classifySmtpError(error: unknown): AppError {
@@ -85,18 +69,22 @@ function smtpOptionsFromUrl(url: string) {
 	};
 }
 
-/** The embedded default: every message becomes an .eml file under the data folder. */
+/**
+ * The embedded default: every message becomes an .eml file under the data folder, built
+ * as SMTP would send it, and written off the main thread (signups write one each).
+ */
 export function createEmlMailer(outboxDir: string, log: Logger): Mailer {
 	mkdirSync(outboxDir, { recursive: true });
-	const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+	const mime = new MimeBuilder();
 	let sequence = 0;
 	return {
 		async send(message) {
-			const info = await transport.sendMail(toNodemailer(message));
+			const built = mime.build(message);
 			const stamp = message.date.toISOString().replace(/[:.]/g, "-");
 			const who = message.to.replace(/[^\w.@+-]/g, "_").slice(0, 80);
 			const file = join(outboxDir, `${stamp}-${String(++sequence).padStart(4, "0")}-${who}.eml`);
-			writeFileSync(file, info.message as Buffer);
+			await writeFile(file, built.raw);
+			mime.release(built);
 			log.info("mail written", { to: message.to, subject: message.subject, file });
 			return { messageId: message.messageId, response: `written to ${file}` };
 		},
