@@ -62,7 +62,10 @@ function is7bit(body: string, bytes: Buffer): boolean {
 	let lines = 0;
 	for (let start = 0; start < body.length; ) {
 		const lf = body.indexOf("\n", start);
-		if (lf < 0) return body.length - start <= 998;
+		if (lf < 0) {
+			if (body.length - start > 998) return false;
+			break;
+		}
 		if (body.charCodeAt(lf - 1) !== 0x0d || lf - 1 - start > 998 || body.charCodeAt(lf + 1) === 0x2e) return false;
 		lines++;
 		start = lf + 1;

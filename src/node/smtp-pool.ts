@@ -1,6 +1,6 @@
-import { connect as connectTcp, type Socket } from "node:net";
+import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { hostname } from "node:os";
-import { connect as connectTls, type TLSSocket } from "node:tls";
+import { type ConnectionOptions, connect as connectTls, type TLSSocket } from "node:tls";
 
 /**
  * Pooled SMTP for prebuilt messages (see mime.ts). nodemailer's pool pushes every
@@ -24,6 +24,8 @@ export interface SmtpPoolOptions {
 	ratePerSecond: number;
 	/** Greeting, each reply, and idle time before a connection is dropped. */
 	timeoutMs?: number;
+	/** Extra TLS settings (tests: a self-signed server). Certificates are verified by default. */
+	tls?: ConnectionOptions;
 }
 
 /** A failure in the SMTP dialogue: `responseCode` is the server's reply code when it gave one. */
@@ -58,6 +60,9 @@ function clientName(): string {
 }
 
 const nonAscii = /[^\x00-\x7f]/;
+
+/** SNI names a host, never an address (RFC 6066). */
+const serverName = (host: string) => (isIP(host) ? {} : { servername: host });
 
 /** One SMTP connection. Replies are matched to commands in order (RFC 2920 pipelining). */
 class Connection {
@@ -140,7 +145,7 @@ class Connection {
 		return reply;
 	}
 
-	async upgrade(host: string): Promise<void> {
+	async upgrade(host: string, tls: ConnectionOptions | undefined): Promise<void> {
 		const plain = this.#socket;
 		plain.removeAllListeners("data");
 		plain.removeAllListeners("timeout");
@@ -148,7 +153,7 @@ class Connection {
 		plain.removeAllListeners("close");
 		// The TLS socket reports the plain socket's errors; keep it from throwing on its own.
 		plain.on("error", () => undefined);
-		const secure = connectTls({ socket: plain, servername: host });
+		const secure = connectTls({ ...tls, socket: plain, ...serverName(host) });
 		this.#socket = secure;
 		try {
 			await new Promise<void>((resolve, reject) => {
@@ -189,7 +194,7 @@ const expectReply = (reply: Reply, codes: readonly number[], command: string, co
 
 async function open(options: SmtpPoolOptions, name: string, timeoutMs: number): Promise<Connection> {
 	const socket = options.secure
-		? connectTls({ host: options.host, port: options.port, servername: options.host })
+		? connectTls({ ...options.tls, host: options.host, port: options.port, ...serverName(options.host) })
 		: connectTcp({ host: options.host, port: options.port });
 	const connection = new Connection(socket, timeoutMs);
 	try {
@@ -214,7 +219,7 @@ async function greet(connection: Connection, options: SmtpPoolOptions, name: str
 	await hello();
 	if (!options.secure && !options.ignoreTLS && connection.extensions.has("STARTTLS")) {
 		expectReply(await connection.command("STARTTLS"), [220], "STARTTLS", "ETLS");
-		await connection.upgrade(options.host);
+		await connection.upgrade(options.host, options.tls);
 		await hello();
 	}
 	if (options.auth) {
