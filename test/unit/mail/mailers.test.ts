@@ -1,0 +1,60 @@
+import { generateKeyPairSync } from "node:crypto";
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { parseConfig } from "../../../src/core/config.ts";
+import { composeMessage } from "../../../src/core/mail/compose.ts";
+import { createSmtpMailer } from "../../../src/node/mailers.ts";
+
+let server: SMTPServer;
+let port = 0;
+const received: string[] = [];
+
+beforeAll(async () => {
+	server = new SMTPServer({
+		authOptional: true,
+		disableReverseLookup: true,
+		logger: false,
+		onData(stream, _session, callback) {
+			const chunks: Buffer[] = [];
+			stream.on("data", (c: Buffer) => chunks.push(c));
+			stream.on("end", () => {
+				received.push(Buffer.concat(chunks).toString("utf8"));
+				callback();
+			});
+		},
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	port = (server.server.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+it("DKIM-signs the built message when DKIM is configured", async () => {
+	const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+	const config = parseConfig({
+		SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+		SMTP_URL: `smtp://127.0.0.1:${port}?tls=off`,
+		MAIL_FROM: "paperboy <digest@paperboy.example>",
+		DKIM_DOMAIN: "paperboy.example",
+		DKIM_SELECTOR: "pb1",
+		DKIM_PRIVATE_KEY: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+	});
+	const mailer = createSmtpMailer(config.mail);
+	await mailer.send(
+		composeMessage(config.mail, {
+			to: "ann@example.org",
+			subject: "1 new paper on diffusion",
+			html: "<p>.ok</p>",
+			text: "Hello",
+			date: new Date("2026-11-23T09:00:00Z"),
+			messageKey: "digest.1.weekly.2026-W48",
+			unsubscribeUrl: "https://paperboy.example/unsubscribe/x",
+		}),
+	);
+	await mailer.close?.();
+	const raw = received[0] ?? "";
+	expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=paperboy\.example;/m);
+	expect(raw).toMatch(/s=pb1/);
+	expect(raw.split("\r\n\r\n")[0]).toMatch(/h=[^;]*List-Unsubscribe-Post/i);
+	expect((await simpleParser(raw)).text).toBe("Hello");
+});
