@@ -2,7 +2,8 @@
  * `npm run bench`: the 100,000-reader digest benchmark.
  *
  *   npm run bench -- [--readers 100000] [--papers 2000] [--seed 1] [--pool 5]
- *                    [--concurrency N] [--batch-size N] [--skip-baselines] [--profile] [--keep]
+ *                    [--concurrency N] [--batch-size N] [--max-papers 20] [--skip-baselines]
+ *                    [--profile] [--keep]
  *
  * Builds a synthetic database in a temp folder, starts an SMTP sink that accepts and
  * discards in a child process on 127.0.0.1, runs the real digest job (runDigest with a
@@ -44,6 +45,7 @@ const { values: flags } = parseArgs({
 		pool: { type: "string" },
 		concurrency: { type: "string" },
 		"batch-size": { type: "string" },
+		"max-papers": { type: "string" },
 		"skip-baselines": { type: "boolean", default: false },
 		profile: { type: "boolean", default: false },
 		keep: { type: "boolean", default: false },
@@ -63,6 +65,7 @@ const seed = int("seed", flags.seed) ?? 1;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const resultsDir = flags.out ?? here("./results");
 const progress = (line: string) => process.stderr.write(`${line}\n`);
+const profileDir = join(tmpdir(), "paperboy-bench-profiles");
 const fmt = (n: number, digits = 0) =>
 	n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -129,6 +132,8 @@ async function main() {
 		INGEST_SOURCES: "none",
 		LOG_LEVEL: "warn",
 		...(flags.pool ? { SMTP_POOL_SIZE: flags.pool } : {}),
+		// Fewer papers a digest make smaller messages (the default is 20).
+		...(flags["max-papers"] ? { DIGEST_MAX_PAPERS: flags["max-papers"] } : {}),
 	};
 	const config = parseConfig(env);
 
@@ -143,7 +148,8 @@ async function main() {
 
 	// 2. The real job, in its own process.
 	const sinkBefore = await sink.stats();
-	const job = start("./job.ts", flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(resultsDir, "profiles")}`] : []);
+	const job = start("./job.ts", flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
+	if (flags.profile) progress(`bench: the job's CPU profile goes to ${profileDir}`);
 	const report = nextMessage<JobReport>(job, "the digest job");
 	const request: JobRequest = {
 		env,
@@ -247,6 +253,7 @@ async function main() {
 			mailer_ours: baselines ? rounded(baselines.send.ours) : null,
 			mailer_naive_nodemailer: baselines ? rounded(baselines.send.naive) : null,
 			pool_size: config.mail.poolSize,
+			max_papers: config.digest.maxPapers,
 			concurrency: request.concurrency ?? config.mail.poolSize,
 			batch_size: request.batchSize ?? null,
 			seed,
@@ -307,7 +314,7 @@ async function main() {
 	mkdirSync(resultsDir, { recursive: true });
 	const file = join(
 		resultsDir,
-		`digest-${result.date.slice(0, 10)}-${readers}r-${result.machine.cores}cpu-node${process.versions.node}.json`,
+		`digest-${result.date.slice(0, 10)}-${readers}r-${config.digest.maxPapers}p-${result.machine.cores}cpu-node${process.versions.node}.json`,
 	);
 	writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 	progress(`bench: wrote ${file}`);

@@ -95,7 +95,7 @@ async function main() {
 		stdio: "inherit",
 		execArgv: [
 			...process.execArgv,
-			...(flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(resultsDir, "profiles")}`] : []),
+			...(flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(tmpdir(), "paperboy-bench-profiles")}`] : []),
 		],
 	});
 	const ready = answer(child, "ready");
