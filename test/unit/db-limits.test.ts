@@ -17,12 +17,22 @@ it("sizes multi-row statements to the database's bound-value limit (D1: 100)", a
 			20,
 		).map((c) => c.length),
 	).toEqual([5, 5, 2]);
-	// Count the values each statement binds while storing 23 papers.
+	// Count the values each statement binds while storing 23 papers (per execution: a
+	// prepared statement is reused for every chunk of the same size).
 	const bound: number[] = [];
 	const original = rt.sqlite.prepare.bind(rt.sqlite);
 	rt.sqlite.prepare = ((source: string) => {
 		const statement = original(source);
-		bound.push((source.match(/\?/g) ?? []).length);
+		const values = (source.match(/\?/g) ?? []).length;
+		for (const method of ["run", "all"] as const) {
+			const execute = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+			Object.assign(statement, {
+				[method]: (...args: unknown[]) => {
+					bound.push(values);
+					return execute(...args);
+				},
+			});
+		}
 		return statement;
 	}) as typeof rt.sqlite.prepare;
 	const papers = Array.from({ length: 23 }, (_, i) =>
