@@ -87,7 +87,7 @@ export async function matchAndRender(
 		const matched = await composer.papersFor(readers[i] as (typeof readers)[number], window);
 		if (i % 20_000 === 19_999) progress(`bench: rendered ${i + 1}/${subscribers.length}`);
 		if (!matched.length) continue;
-		const token = await manageTokenFor(deps.config.secret, { id: s.id, manage_salt: s.manage_salt });
+		const token = manageTokenFor(deps.config.secret, { id: s.id, manage_salt: s.manage_salt });
 		const input: DigestInput = {
 			email: s.email,
 			frequency: s.frequency,

@@ -22,6 +22,8 @@ beforeEach(async () => {
 	server = await startServer(j.rt, { port, hostname: "127.0.0.1" });
 });
 afterEach(async () => {
+	// Close the browser's connections first, or the server waits for their keep-alive.
+	for (const context of browser?.contexts() ?? []) await context.close();
 	await server?.close();
 });
 
@@ -33,7 +35,7 @@ describe("the journey in a real browser", () => {
 		await page.getByLabel("Email address").fill("reader@example.org");
 		await page.getByLabel("Topics").pressSequentially("language models");
 		// The live preview answers while the reader types.
-		await expect.poll(() => page.locator("#preview .preview-list li").count()).toBeGreaterThan(0);
+		await expect.poll(() => page.locator("#preview .preview-list li").count(), { timeout: 15_000 }).toBeGreaterThan(0);
 		j.rt.clock.advance(seconds(10));
 		await page.getByRole("button", { name: "Subscribe" }).click();
 		await page.getByRole("heading", { name: "Check your inbox" }).waitFor();

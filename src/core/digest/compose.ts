@@ -10,8 +10,6 @@ import { type DigestPaper, type RenderedDigest, renderDigest } from "./render.ts
 /** Distinct keywords a run keeps parsed (readers share most of theirs); beyond it, start over. */
 const maxCachedKeywords = 50_000;
 
-export const manageTokenKey = (subscriberId: number, manageSalt: string) => `${subscriberId}:${manageSalt}`;
-
 export interface DigestReader {
 	id: number;
 	email: string;
@@ -35,7 +33,6 @@ export class DigestComposer {
 	#matcher: TopicMatcher | undefined;
 	readonly #papers = new Map<number, PaperRow>();
 	readonly #keywords = new Map<string, ParsedKeywords>();
-	#tokens: ReadonlyMap<string, string> = new Map();
 
 	constructor(private readonly deps: Pick<Deps, "db" | "config">) {}
 
@@ -100,24 +97,13 @@ export class DigestComposer {
 		return papers;
 	}
 
-	/**
-	 * Manage tokens already derived for the readers about to be composed (a batch), by
-	 * manageTokenKey: deriving one is an HMAC, and the sender needed them first to store
-	 * their hashes. Replaces the previous batch's.
-	 */
-	useManageTokens(tokens: ReadonlyMap<string, string>): void {
-		this.#tokens = tokens;
-	}
-
 	/** The reader's digest for a window, or undefined when no paper matches. */
 	async compose(reader: DigestReader, window: { from: string; to: string }): Promise<ComposedDigest | undefined> {
 		const keywords = this.keywordsOf(reader.keywords);
 		const papers = await this.#papersFor(keywords.parsed, window);
 		if (!papers.length) return undefined;
 		const { config } = this.deps;
-		const key = manageTokenKey(reader.id, reader.manageSalt);
-		const token =
-			this.#tokens.get(key) ?? (await manageTokenFor(config.secret, { id: reader.id, manage_salt: reader.manageSalt }));
+		const token = manageTokenFor(config.secret, { id: reader.id, manage_salt: reader.manageSalt });
 		const links = { manageUrl: manageUrl(config, token), unsubscribeUrl: unsubscribeUrl(config, token) };
 		const rendered = renderDigest(config, {
 			email: reader.email,

@@ -12,12 +12,11 @@ import {
 } from "../db/deliveries.ts";
 import { finishJobRun, startJobRun } from "../db/job-runs.ts";
 import type { Frequency } from "../db/schema.ts";
-import { insertManageTokens } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import type { Fetch } from "../papers/fetch-source.ts";
 import { ingestIfStale } from "../papers/ingest.ts";
-import { hashToken, manageTokenFor } from "../subscriptions/tokens.ts";
-import { DigestComposer, manageTokenKey } from "./compose.ts";
+import { ensureManageTokens } from "../subscriptions/tokens.ts";
+import { DigestComposer } from "./compose.ts";
 import { periodFor } from "./period.ts";
 import { sendDelivery } from "./send.ts";
 
@@ -90,7 +89,10 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 			ids: options.ids,
 		});
 		if (claimed.length) {
-			await storeManageTokens(deps, composer, claimed);
+			await ensureManageTokens(
+				deps,
+				claimed.map((d) => ({ id: d.subscriberId, manage_salt: d.manageSalt })),
+			);
 			await sendBatch(deps, composer, claimed, { concurrency, leaseMs, signal: options.signal }, summary);
 			options.onProgress?.(summary);
 			if (options.ids) break;
@@ -103,26 +105,6 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 	}
 	summary.retrying = await countDeliveries(db, { status: "pending" });
 	return summary;
-}
-
-/**
- * What ensureManageTokens does (the hash of every claimed reader's manage token is on
- * file before mail carrying the token goes out), keeping the tokens for the composer so
- * each is derived once per digest, not twice.
- */
-async function storeManageTokens(deps: Deps, composer: DigestComposer, claimed: readonly ClaimedDelivery[]) {
-	const tokens = await Promise.all(
-		claimed.map((d) => manageTokenFor(deps.config.secret, { id: d.subscriberId, manage_salt: d.manageSalt })),
-	);
-	const hashes = await Promise.all(tokens.map(hashToken));
-	await insertManageTokens(
-		deps.db,
-		claimed.map((d, i) => ({ hash: hashes[i] as string, subscriberId: d.subscriberId })),
-		deps.clock.now().toISOString(),
-	);
-	composer.useManageTokens(
-		new Map(claimed.map((d, i) => [manageTokenKey(d.subscriberId, d.manageSalt), tokens[i] as string])),
-	);
 }
 
 async function sendBatch(

@@ -11,7 +11,7 @@ import { ensureManageToken, hashToken, tokenPattern } from "./tokens.ts";
  */
 export async function confirmSubscription(deps: Deps, token: string): Promise<{ manageToken: string }> {
 	if (!tokenPattern.test(token)) throw new AppError("not_found", "This confirmation link is not valid.");
-	const hash = await hashToken(token);
+	const hash = hashToken(token);
 	const found = await findTokenWithSubscriber(deps.db, hash, "confirm");
 	if (!found) throw new AppError("not_found", "This confirmation link is not valid.");
 	const now = deps.clock.now().toISOString();

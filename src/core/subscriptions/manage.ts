@@ -21,7 +21,7 @@ export interface ManageSession {
 
 async function findByManageToken(deps: Deps, token: string): Promise<SubscriberRow | undefined> {
 	if (!tokenPattern.test(token)) return undefined;
-	return (await findTokenWithSubscriber(deps.db, await hashToken(token), "manage"))?.subscriber;
+	return (await findTokenWithSubscriber(deps.db, hashToken(token), "manage"))?.subscriber;
 }
 
 /** The reader behind a manage link, or not_found. */
@@ -32,13 +32,13 @@ export async function openManageSession(deps: Deps, token: string): Promise<Mana
 		subscriber,
 		keywords: JSON.parse(subscriber.keywords) as string[],
 		manageToken: token,
-		csrf: await csrfTokenFor(deps.config.secret, token),
+		csrf: csrfTokenFor(deps.config.secret, token),
 	};
 }
 
 async function authorise(deps: Deps, token: string, csrf: string): Promise<ManageSession> {
 	const session = await openManageSession(deps, token);
-	if (!(await checkCsrfToken(deps.config.secret, token, csrf))) {
+	if (!checkCsrfToken(deps.config.secret, token, csrf)) {
 		throw new AppError("forbidden", "This form has expired. Reload the page and try again.");
 	}
 	return session;

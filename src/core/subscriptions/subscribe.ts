@@ -42,7 +42,7 @@ export async function subscribe(deps: Deps, form: SubscribeForm, request: Reques
 		if (!allowed)
 			throw new AppError("rate_limited", "Too many signups from your network. Please try again in an hour.");
 	}
-	const stamp = await checkFormStamp(config.secret, form.stamp, now, config.limits.minFillSeconds);
+	const stamp = checkFormStamp(config.secret, form.stamp, now, config.limits.minFillSeconds);
 	if (stamp === "expired" && !form.website) {
 		throw new AppError(
 			"expired",
@@ -58,7 +58,7 @@ export async function subscribe(deps: Deps, form: SubscribeForm, request: Reques
 
 	// At most one mail per address per cooldown, and a few a day, whoever asks from where.
 	// Keyed by a hash: the counters outlive a reader who deletes their data.
-	const key = await sha256Hex(email.toLowerCase());
+	const key = sha256Hex(email.toLowerCase());
 	const cooldownStart = new Date(now.getTime() - config.limits.mailCooldownMinutes * 60_000);
 	const mayMail =
 		(await claimCooldown(db, `mail:${key}`, now.toISOString(), cooldownStart.toISOString())) &&

@@ -8,14 +8,14 @@ export const confirmTokenHours = 48;
 /** Tokens travel in URL paths: 43 base64url characters (32 bytes). */
 export const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
 
-export const hashToken = (token: string): Promise<string> => sha256Hex(token);
+export const hashToken = (token: string): string => sha256Hex(token);
 
 /** A fresh single-use confirmation token; only its hash is stored. */
 export async function issueConfirmToken(deps: Deps, subscriberId: number): Promise<string> {
 	const token = deps.random.token();
 	const now = deps.clock.now();
 	await insertToken(deps.db, {
-		hash: await hashToken(token),
+		hash: hashToken(token),
 		subscriberId,
 		purpose: "confirm",
 		createdAt: now.toISOString(),
@@ -29,7 +29,7 @@ export async function issueConfirmToken(deps: Deps, subscriberId: number): Promi
  * the reader's id and random salt under SECRET, so every email can carry it while the
  * database keeps only its hash. Neither the database alone nor SECRET alone yields it.
  */
-export function manageTokenFor(secret: string, subscriber: Pick<SubscriberRow, "id" | "manage_salt">): Promise<string> {
+export function manageTokenFor(secret: string, subscriber: Pick<SubscriberRow, "id" | "manage_salt">): string {
 	return hmacBase64Url(secret, `manage:${subscriber.id}:${subscriber.manage_salt}`);
 }
 
@@ -38,9 +38,9 @@ export async function ensureManageToken(
 	deps: Deps,
 	subscriber: Pick<SubscriberRow, "id" | "manage_salt">,
 ): Promise<string> {
-	const token = await manageTokenFor(deps.config.secret, subscriber);
+	const token = manageTokenFor(deps.config.secret, subscriber);
 	await insertToken(deps.db, {
-		hash: await hashToken(token),
+		hash: hashToken(token),
 		subscriberId: subscriber.id,
 		purpose: "manage",
 		createdAt: deps.clock.now().toISOString(),
@@ -57,27 +57,22 @@ export async function ensureManageTokens(
 	deps: Pick<Deps, "db" | "config" | "clock">,
 	readers: readonly Pick<SubscriberRow, "id" | "manage_salt">[],
 ): Promise<void> {
-	const tokens = await Promise.all(
-		readers.map(async (r) => ({
-			hash: await hashToken(await manageTokenFor(deps.config.secret, r)),
-			subscriberId: r.id,
-		})),
-	);
+	const tokens = readers.map((r) => ({ hash: hashToken(manageTokenFor(deps.config.secret, r)), subscriberId: r.id }));
 	await insertManageTokens(deps.db, tokens, deps.clock.now().toISOString());
 }
 
 /** The hidden field that proves a manage form was rendered by us for this token. */
-export const csrfTokenFor = (secret: string, manageToken: string): Promise<string> =>
+export const csrfTokenFor = (secret: string, manageToken: string): string =>
 	hmacBase64Url(secret, `csrf:${manageToken}`);
 
-export async function checkCsrfToken(secret: string, manageToken: string, given: string): Promise<boolean> {
-	return timingSafeEqual(await csrfTokenFor(secret, manageToken), given);
+export function checkCsrfToken(secret: string, manageToken: string, given: string): boolean {
+	return timingSafeEqual(csrfTokenFor(secret, manageToken), given);
 }
 
 /** The signup form carries its signed render time, so instant (bot) submissions show. */
-export async function stampForm(secret: string, now: Date): Promise<string> {
+export function stampForm(secret: string, now: Date): string {
 	const at = String(now.getTime());
-	return `${at}.${await hmacBase64Url(secret, `form:${at}`)}`;
+	return `${at}.${hmacBase64Url(secret, `form:${at}`)}`;
 }
 
 export type StampCheck = "ok" | "too_fast" | "expired" | "invalid";
@@ -85,15 +80,10 @@ export type StampCheck = "ok" | "too_fast" | "expired" | "invalid";
 /** A form left open longer than this is refreshed rather than accepted (replayed stamps). */
 export const formStampMaxAgeHours = 24;
 
-export async function checkFormStamp(
-	secret: string,
-	stamp: string,
-	now: Date,
-	minSeconds: number,
-): Promise<StampCheck> {
+export function checkFormStamp(secret: string, stamp: string, now: Date, minSeconds: number): StampCheck {
 	const [at, signature] = stamp.split(".");
 	if (!at || !signature || !/^\d{1,15}$/.test(at)) return "invalid";
-	if (!timingSafeEqual(await hmacBase64Url(secret, `form:${at}`), signature)) return "invalid";
+	if (!timingSafeEqual(hmacBase64Url(secret, `form:${at}`), signature)) return "invalid";
 	const age = now.getTime() - Number(at);
 	if (age < minSeconds * 1000) return "too_fast";
 	return age > formStampMaxAgeHours * 3600_000 ? "expired" : "ok";

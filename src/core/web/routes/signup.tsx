@@ -19,7 +19,7 @@ export function signupRoutes(deps: Deps) {
 			values={values}
 			errors={errors}
 			notice={notice}
-			stamp={await stampForm(deps.config.secret, deps.clock.now())}
+			stamp={stampForm(deps.config.secret, deps.clock.now())}
 			papers={await listRecentPapers(deps.db, 30)}
 		/>
 	);
