@@ -100,27 +100,28 @@ export async function countPapers(db: Db): Promise<number> {
 	return Number(row.n);
 }
 
+/** Changes whenever any paper is added or changed (upsertPapers writes only then). */
+export async function papersVersion(db: Db): Promise<string> {
+	const row = await db
+		.selectFrom("papers")
+		.select((eb) => eb.fn.max("updated_at").as("at"))
+		.executeTakeFirst();
+	return row?.at ?? "";
+}
+
 /** The newest papers first, for the signup page's list. */
 export function listRecentPapers(db: Db, limit: number): Promise<PaperRow[]> {
-	// A whole ingest batch shares one added_at, so the newest batch is sorted by upvotes.
-	// Sorting only the keys and then reading the chosen rows keeps hundreds of abstracts
-	// out of the sorter (GET / runs this on every visit): same rows, ~2x cheaper.
-	const newest = db
-		.selectFrom("papers")
-		.select("num")
-		.orderBy("added_at", "desc")
-		.orderBy("upvotes", "desc")
-		// Within one batch, keep the source's own order (trending first).
-		.orderBy("num", "asc")
-		.limit(limit);
-	return db
-		.selectFrom("papers")
-		.selectAll()
-		.where("num", "in", newest)
-		.orderBy("added_at", "desc")
-		.orderBy("upvotes", "desc")
-		.orderBy("num", "asc")
-		.execute();
+	return (
+		db
+			.selectFrom("papers")
+			.selectAll()
+			.orderBy("added_at", "desc")
+			.orderBy("upvotes", "desc")
+			// Within one batch, keep the source's own order (trending first).
+			.orderBy("num", "asc")
+			.limit(limit)
+			.execute()
+	);
 }
 
 export function getPapersByNums(db: Db, nums: readonly number[]): Promise<PaperRow[]> {

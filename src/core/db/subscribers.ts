@@ -20,7 +20,7 @@ export interface SignupRecord {
  * active or paused reader is left exactly as they are. Returns the row as it now is.
  */
 export async function upsertSignup(db: Db, s: SignupRecord): Promise<SubscriberRow> {
-	await db
+	const written = await db
 		.insertInto("subscribers")
 		.values({
 			email: s.email,
@@ -52,8 +52,10 @@ export async function upsertSignup(db: Db, s: SignupRecord): Promise<SubscriberR
 				}))
 				.where("subscribers.status", "in", ["pending", "unsubscribed"]),
 		)
-		.execute();
-	return db.selectFrom("subscribers").selectAll().where("email", "=", s.email).executeTakeFirstOrThrow();
+		.returningAll()
+		.executeTakeFirst();
+	// Nothing returned: a confirmed reader, left as they are.
+	return written ?? db.selectFrom("subscribers").selectAll().where("email", "=", s.email).executeTakeFirstOrThrow();
 }
 
 /**

@@ -33,7 +33,7 @@ code { background: #eff1f3; padding: 0 .25rem; border-radius: 4px; font-size: .9
 ol.papers, ol.preview-list { padding-left: 1.25rem; }
 ol.papers li, ol.preview-list li { margin: 0 0 1rem; }
 .meta { margin: 0; }
-details summary { cursor: pointer; color: var(--muted); font-size: .9rem; }
+.snippet { margin: .25rem 0 0; font-size: .95rem; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 .facts dt { font-weight: 600; } .facts dd { margin: 0; overflow-wrap: anywhere; }
 .matched { color: var(--muted); font-size: .85rem; }

@@ -1,8 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
-import { listRecentPapers } from "../../db/papers.ts";
+import { listRecentPapers, papersVersion } from "../../db/papers.ts";
 import type { Deps } from "../../deps.ts";
 import { isAppError } from "../../errors.ts";
+import { escapeHtml } from "../../mail/template.ts";
 import { fieldErrors, subscribeForm } from "../../subscriptions/forms.ts";
 import { subscribe } from "../../subscriptions/subscribe.ts";
 import { stampForm } from "../../subscriptions/tokens.ts";
@@ -14,17 +15,39 @@ import { SignupPage, type SignupValues } from "../views/signup-page.tsx";
 export function signupRoutes(deps: Deps) {
 	const app = new Hono<Env>();
 
-	const renderForm = async (values: SignupValues, errors: Record<string, string>, notice?: string) => (
+	const stamp = () => stampForm(deps.config.secret, deps.clock.now());
+	const renderForm = async (
+		values: SignupValues,
+		errors: Record<string, string>,
+		notice?: string,
+		formStamp = stamp(),
+	) => (
 		<SignupPage
 			values={values}
 			errors={errors}
 			notice={notice}
-			stamp={stampForm(deps.config.secret, deps.clock.now())}
+			stamp={formStamp}
 			papers={await listRecentPapers(deps.db, 30)}
 		/>
 	);
 
-	app.get("/", async (c) => c.html(await renderForm({ email: "", keywords: c.req.query("keywords") ?? "" }, {})));
+	// The plain signup page is the same for everyone but its form stamp: it is rendered
+	// once per change to the papers and the stamp filled in per visit (the busiest page).
+	const stampSlot = "paperboy-form-stamp";
+	const emailSlot = "paperboy-email";
+	let checkInbox: string | undefined;
+	let plainPage: { version: string; html: string } | undefined;
+
+	app.get("/", async (c) => {
+		const keywords = c.req.query("keywords");
+		if (keywords) return c.html(await renderForm({ email: "", keywords }, {}));
+		const version = await papersVersion(deps.db);
+		if (plainPage?.version !== version) {
+			const html = String(await (await renderForm({ email: "", keywords: "" }, {}, undefined, stampSlot)).toString());
+			plainPage = { version, html };
+		}
+		return c.html(plainPage.html.replace(stampSlot, stamp()));
+	});
 
 	app.post("/subscribe", async (c) => {
 		const fields = await readForm(c);
@@ -39,18 +62,22 @@ export function signupRoutes(deps: Deps) {
 			}
 			throw error;
 		}
-		return c.html(
-			<MessagePage title="Check your inbox">
-				<p>
-					If <strong>{parsed.data.email}</strong> can receive email, a message from paperboy is on its way. Open it to
-					confirm your subscription, or to manage it if you are already subscribed.
-				</p>
-				<p class="fineprint">
-					Nothing after a few minutes? Look in your spam folder, or check the address and <a href="/">try again</a>.
-				</p>
-			</MessagePage>,
-		);
+		checkInbox ??= String(await checkInboxPage(emailSlot).toString());
+		// Every outcome answers these same bytes, but for the address the reader typed.
+		return c.html(checkInbox.replace(emailSlot, escapeHtml(parsed.data.email)));
 	});
 
 	return app;
 }
+
+const checkInboxPage = (email: string) => (
+	<MessagePage title="Check your inbox">
+		<p>
+			If <strong>{email}</strong> can receive email, a message from paperboy is on its way. Open it to confirm your
+			subscription, or to manage it if you are already subscribed.
+		</p>
+		<p class="fineprint">
+			Nothing after a few minutes? Look in your spam folder, or check the address and <a href="/">try again</a>.
+		</p>
+	</MessagePage>
+);

@@ -2,7 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { PaperRow } from "../../db/schema.ts";
 import { safeHttpUrl } from "../../mail/template.ts";
-import { authorLine } from "../../papers/format.ts";
+import { authorLine, snippet } from "../../papers/format.ts";
 
 export const PaperList: FC<{ papers: readonly PaperRow[] }> = ({ papers }) => (
 	<ol class="papers">
@@ -13,10 +13,7 @@ export const PaperList: FC<{ papers: readonly PaperRow[] }> = ({ papers }) => (
 					{authorLine(p.authors)}
 					{p.upvotes > 0 ? <span class="upvotes"> · ▲ {p.upvotes}</span> : null}
 				</p>
-				<details>
-					<summary>Abstract</summary>
-					<p>{p.abstract}</p>
-				</details>
+				<p class="snippet">{snippet(p.abstract)}</p>
 			</li>
 		))}
 	</ol>
