@@ -1,36 +1,24 @@
 import { generateKeyPairSync } from "node:crypto";
 import { dkimVerify } from "mailauth/lib/dkim/verify.js";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { runDigest } from "../../src/core/digest/job.ts";
 import { hours } from "../helpers/clock.ts";
+import { useJourney } from "../helpers/journey.ts";
 import { addReaders } from "../helpers/readers.ts";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
-import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const publicDer = publicKey.export({ type: "spki", format: "der" }).toString("base64");
-let sink: SmtpSink;
-let rt: TestRuntime;
-
-beforeAll(async () => {
-	sink = await startSmtpSink();
-	rt = await createTestRuntime({
-		SMTP_URL: sink.url,
-		DKIM_DOMAIN: "paperboy.test",
-		DKIM_SELECTOR: "pb2026",
-		DKIM_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-	});
-	rt.clock.advance(hours(1));
-});
-afterAll(async () => {
-	await rt.dispose();
-	await sink.close();
+const j = useJourney({
+	DKIM_DOMAIN: "paperboy.test",
+	DKIM_SELECTOR: "pb2026",
+	DKIM_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
 });
 
 it("signs digests with DKIM, covering the one-click unsubscribe headers, and the signature verifies", async () => {
-	await addReaders(rt, { "ann@example.org": "state space models" });
-	await runDigest(rt.deps, ["weekly"]);
-	const [mail] = await sink.waitFor(1);
+	j.rt.clock.advance(hours(1));
+	await addReaders(j.rt, { "ann@example.org": "state space models" });
+	await runDigest(j.rt.deps, ["weekly"]);
+	const [mail] = await j.sink.waitFor(1);
 	// The public key as it would be published in DNS, served to the verifier directly.
 	const resolver = async (name: string, type: string) => {
 		if (name === "pb2026._domainkey.paperboy.test" && type === "TXT") return [[`v=DKIM1; k=rsa; p=${publicDer}`]];

@@ -1,29 +1,14 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { runDigest } from "../../src/core/digest/job.ts";
 import { hours } from "../helpers/clock.ts";
+import { useJourney } from "../helpers/journey.ts";
 import { addReaders } from "../helpers/readers.ts";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
-import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
 import { signup } from "../helpers/web.ts";
 
 const run = promisify(execFile);
-let sink: SmtpSink;
-let rt: TestRuntime;
-
-beforeAll(async () => {
-	sink = await startSmtpSink();
-	rt = await createTestRuntime({
-		SMTP_URL: sink.url,
-		BASE_URL: "https://paperboy.example",
-		MAIL_FROM: "paperboy <digest@paperboy.example>",
-	});
-});
-afterAll(async () => {
-	await rt.dispose();
-	await sink.close();
-});
+const j = useJourney({ BASE_URL: "https://paperboy.example", MAIL_FROM: "paperboy <digest@paperboy.example>" });
 
 /** SpamAssassin's score with its local rules only (no network tests). */
 async function spamScore(raw: string): Promise<{ score: number; tests: string }> {
@@ -36,12 +21,12 @@ async function spamScore(raw: string): Promise<{ score: number; tests: string }>
 }
 
 it("scores a real digest and a real confirmation email below 1.0 with SpamAssassin's local rules", async () => {
-	rt.clock.advance(hours(1));
-	await addReaders(rt, { "reader@example.org": "state space models, mixture of experts, retrieval" });
-	await runDigest(rt.deps, ["weekly"]);
-	await signup(rt, "new.reader@example.org", "diffusion");
-	await rt.idle();
-	const [digest, confirmation] = await sink.waitFor(2);
+	j.rt.clock.advance(hours(1));
+	await addReaders(j.rt, { "reader@example.org": "state space models, mixture of experts, retrieval" });
+	await runDigest(j.rt.deps, ["weekly"]);
+	await signup(j.rt, "new.reader@example.org", "diffusion");
+	await j.rt.idle();
+	const [digest, confirmation] = await j.sink.waitFor(2);
 	expect(digest?.parsed.subject).toMatch(/new papers on/);
 	expect(confirmation?.parsed.subject).toBe("Confirm your paperboy subscription");
 	for (const mail of [digest, confirmation]) {

@@ -33,3 +33,12 @@ export const KeywordsField: FC<{ value: string; error: string | undefined; rows:
 		) : null}
 	</div>
 );
+
+/** Filled by /static/preview.js as the reader types; hidden (and harmless) without it. */
+export const LivePreview: FC = () => (
+	<section id="preview" class="preview" aria-live="polite" hidden>
+		<h3>Recent papers these topics match</h3>
+		<p class="preview-summary" />
+		<ol class="preview-list" />
+	</section>
+);

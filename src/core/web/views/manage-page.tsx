@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, FC } from "hono/jsx";
 import type { SubscriberStatus } from "../../db/schema.ts";
-import { KeywordsField } from "./keywords-field.tsx";
+import { KeywordsField, LivePreview } from "./keywords-field.tsx";
 import { Layout } from "./layout.tsx";
 
 const statusText: Record<SubscriberStatus, string> = {
@@ -80,11 +80,7 @@ export const ManagePage: FC<{
 					) : null}
 					<button type="submit">Save changes</button>
 				</form>
-				<section id="preview" class="preview" aria-live="polite" hidden>
-					<h3>Recent papers these topics match</h3>
-					<p class="preview-summary" />
-					<ol class="preview-list" />
-				</section>
+				<LivePreview />
 			</section>
 			{preview ? <section class="card">{preview}</section> : null}
 			<section class="card">

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { PaperRow } from "../../db/schema.ts";
-import { KeywordsField } from "./keywords-field.tsx";
+import { KeywordsField, LivePreview } from "./keywords-field.tsx";
 import { Layout } from "./layout.tsx";
 import { PaperList } from "./paper-list.tsx";
 
@@ -71,11 +71,7 @@ export const SignupPage: FC<{
 				<button type="submit">Subscribe</button>
 				<p class="fineprint">We will email you once to confirm. Nothing else is sent until you do.</p>
 			</form>
-			<section id="preview" class="preview" aria-live="polite" hidden>
-				<h2>Recent papers your topics match</h2>
-				<p class="preview-summary" />
-				<ol class="preview-list" />
-			</section>
+			<LivePreview />
 		</section>
 		<section>
 			<h2>Recent papers</h2>
