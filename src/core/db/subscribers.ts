@@ -14,6 +14,23 @@ export interface SignupRecord {
 	timezone: string;
 }
 
+/** A new subscribers row from a signup record: pending from the form, active when imported. */
+const newSubscriber = (s: SignupRecord, status: "pending" | "active") => ({
+	email: s.email,
+	status,
+	keywords: s.keywords,
+	timezone: s.timezone,
+	manage_salt: s.manageSalt,
+	consent_at: s.consentAt,
+	consent_ip: s.consentIp,
+	consent_user_agent: s.consentUserAgent,
+	consent_form_version: s.consentFormVersion,
+	consent_source: s.consentSource,
+	confirmed_at: status === "active" ? s.consentAt : null,
+	created_at: s.consentAt,
+	updated_at: s.consentAt,
+});
+
 /**
  * Records a signup in one statement: a new address becomes pending; a pending or
  * unsubscribed one becomes pending again with the newest keywords and consent; an
@@ -22,20 +39,7 @@ export interface SignupRecord {
 export async function upsertSignup(db: Db, s: SignupRecord): Promise<SubscriberRow> {
 	const written = await db
 		.insertInto("subscribers")
-		.values({
-			email: s.email,
-			status: "pending",
-			keywords: s.keywords,
-			timezone: s.timezone,
-			manage_salt: s.manageSalt,
-			consent_at: s.consentAt,
-			consent_ip: s.consentIp,
-			consent_user_agent: s.consentUserAgent,
-			consent_form_version: s.consentFormVersion,
-			consent_source: s.consentSource,
-			created_at: s.consentAt,
-			updated_at: s.consentAt,
-		})
+		.values(newSubscriber(s, "pending"))
 		.onConflict((oc) =>
 			oc
 				.column("email")
@@ -67,23 +71,7 @@ export async function insertImportedSubscribers(db: Db, records: readonly Signup
 	for (const chunk of chunksFor(db, records, 13, 500)) {
 		const result = await db
 			.insertInto("subscribers")
-			.values(
-				chunk.map((s) => ({
-					email: s.email,
-					status: "active" as const,
-					keywords: s.keywords,
-					timezone: s.timezone,
-					manage_salt: s.manageSalt,
-					consent_at: s.consentAt,
-					consent_ip: s.consentIp,
-					consent_user_agent: s.consentUserAgent,
-					consent_form_version: s.consentFormVersion,
-					consent_source: s.consentSource,
-					confirmed_at: s.consentAt,
-					created_at: s.consentAt,
-					updated_at: s.consentAt,
-				})),
-			)
+			.values(chunk.map((s) => newSubscriber(s, "active")))
 			.onConflict((oc) => oc.column("email").doNothing())
 			.executeTakeFirst();
 		added += Number(result.numInsertedOrUpdatedRows ?? 0);
