@@ -34,9 +34,10 @@ export function signupRoutes(deps: Deps) {
 	// The plain signup page is the same for everyone but its form stamp: it is rendered
 	// once per change to the papers and the stamp filled in per visit (the busiest page).
 	const stampSlot = "paperboy-form-stamp";
+	let plainPage: { version: string; html: string } | undefined;
+	// The answer to every valid signup differs only in the address: rendered once too.
 	const emailSlot = "paperboy-email";
 	let checkInbox: string | undefined;
-	let plainPage: { version: string; html: string } | undefined;
 
 	app.get("/", async (c) => {
 		const keywords = c.req.query("keywords");
