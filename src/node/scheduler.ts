@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import { findJobRun } from "../core/db/job-runs.ts";
 import { drainOutbox, runDigest } from "../core/digest/job.ts";
 import { periodFor } from "../core/digest/period.ts";
+import { pruneExpired } from "../core/housekeeping.ts";
 import type { Fetch } from "../core/papers/fetch-source.ts";
 import { ingestScheduled } from "../core/papers/ingest.ts";
 import { type ScheduledJob, scheduledJobs } from "../core/schedule.ts";
@@ -48,7 +49,8 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
 
 	const run = (job: ScheduledJob) =>
 		exclusive(job.name, async () => {
-			if (job.name === "ingest") return ingestScheduled(deps, fetch);
+			if (job.name === "ingest")
+				return { pruned: await pruneExpired(deps), ingest: await ingestScheduled(deps, fetch) };
 			return runDigest(deps, job.frequencies, { signal: stopping.signal, fetch });
 		});
 

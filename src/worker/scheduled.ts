@@ -1,6 +1,7 @@
 import { finishJobRun } from "../core/db/job-runs.ts";
 import type { Deps } from "../core/deps.ts";
 import { planDigests } from "../core/digest/job.ts";
+import { pruneExpired } from "../core/housekeeping.ts";
 import { ingestIfStale, ingestScheduled } from "../core/papers/ingest.ts";
 import { jobForCron } from "./cron.ts";
 import type { SendMessage } from "./env.ts";
@@ -21,7 +22,9 @@ export async function runScheduled(deps: Deps, cron: string, queue: Queue<SendMe
 		deps.log.warn("a Cron Trigger matches no job: set INGEST_CRON, DIGEST_CRON or DAILY_DIGEST_CRON to it", { cron });
 		return undefined;
 	}
-	if (job.name === "ingest") return { job: job.name, ingest: await ingestScheduled(deps, fetchPapers) };
+	if (job.name === "ingest") {
+		return { job: job.name, pruned: await pruneExpired(deps), ingest: await ingestScheduled(deps, fetchPapers) };
+	}
 	await ingestIfStale(deps, fetchPapers).catch((error: unknown) =>
 		deps.log.error("ingest before the digest failed; planning with the papers we have", { error }),
 	);

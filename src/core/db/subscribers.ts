@@ -92,10 +92,6 @@ export function findSubscriberByEmail(db: Db, email: string): Promise<Subscriber
 	return db.selectFrom("subscribers").selectAll().where("email", "=", email).executeTakeFirst();
 }
 
-export function findSubscriberById(db: Db, id: number): Promise<SubscriberRow | undefined> {
-	return db.selectFrom("subscribers").selectAll().where("id", "=", id).executeTakeFirst();
-}
-
 /** pending -> active; does nothing for any other status. */
 export async function activateSubscriber(db: Db, id: number, at: string): Promise<void> {
 	await db

@@ -3,14 +3,6 @@ import type { Db } from "../db/schema.ts";
 import { topicQuery, topicTitleQuery } from "./fts.ts";
 import type { ParsedKeywords, Phrase, Topic } from "./parse.ts";
 
-export interface PaperStat {
-	num: number;
-	upvotes: number;
-	addedAt: string;
-	/** Recency for ranking: publication date when known, else first seen. */
-	recency: string;
-}
-
 /** Which papers a topic matches, anywhere and in the title. */
 export interface TopicHits {
 	all: readonly number[];
@@ -34,7 +26,6 @@ interface Ordered {
 	/** Added time of each position, ms since the epoch (readers with narrower windows). */
 	added: Float64Array;
 	position: Map<number, number>;
-	stats: Map<number, PaperStat>;
 	/** 32-bit words per bitset. */
 	words: number;
 }
@@ -90,10 +81,6 @@ export class TopicMatcher {
 		return this.#hits.size;
 	}
 
-	async stats(): Promise<Map<number, PaperStat>> {
-		return (await this.#order()).stats;
-	}
-
 	#order(): Promise<Ordered> {
 		this.#ordered ??= listPaperStatsAddedBetween(this.db, this.from, this.to).then((rows) => {
 			const stats = rows.map((r) => ({
@@ -110,7 +97,6 @@ export class TopicMatcher {
 				nums: Int32Array.from(stats, (s) => s.num),
 				added: Float64Array.from(stats, (s) => Date.parse(s.addedAt)),
 				position: new Map(stats.map((s, i) => [s.num, i])),
-				stats: new Map(stats.map((s) => [s.num, s])),
 				words: (stats.length + 31) >>> 5,
 			};
 			return this.#orderedNow;
