@@ -22,8 +22,15 @@ export function startServer(
 				url: `http://${options.hostname && options.hostname !== "0.0.0.0" ? options.hostname : "localhost"}:${port}`,
 				close: () =>
 					new Promise<void>((done) => {
-						server.close(() => done());
-						// Keep-alive sockets would hold close() open until they time out.
+						// Requests in progress get a few seconds to finish; open keep-alive
+						// sockets (a browser tab) would otherwise hold close() open for a minute.
+						const force = setTimeout(() => {
+							if ("closeAllConnections" in server) server.closeAllConnections();
+						}, 5_000);
+						server.close(() => {
+							clearTimeout(force);
+							done();
+						});
 						if ("closeIdleConnections" in server) server.closeIdleConnections();
 					}),
 			});
