@@ -1,3 +1,4 @@
+import { backoffMs } from "../backoff.ts";
 import type { ClaimedDelivery, DeliveryOutcome } from "../db/deliveries.ts";
 import { addSuppression } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
@@ -7,12 +8,6 @@ import type { DigestComposer } from "./compose.ts";
 
 /** Mailbox-level permanent failures (RFC 3463 5.1.x: no such user, bad address). */
 const badMailbox = /\b5\.1\.\d{1,3}\b/;
-
-/** Capped exponential backoff with "equal jitter": half fixed, half random. */
-export function retryDelayMs(attempt: number, config: Deps["config"]["digest"], unit: number): number {
-	const capped = Math.min(config.retryMaxSeconds, config.retryBaseSeconds * 2 ** Math.max(0, attempt - 1));
-	return Math.round(capped * 1000 * (0.5 + unit / 2));
-}
 
 /**
  * Composes and sends one claimed delivery and says how it ended. The Message-ID is
@@ -52,7 +47,8 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 		if (d.attempts >= deps.config.digest.maxAttempts) {
 			return { status: "failed", at: at(), error: `gave up after ${d.attempts} attempts: ${text}`.slice(0, 1000) };
 		}
-		const delay = retryDelayMs(d.attempts, deps.config.digest, deps.random.unit());
+		const { retryBaseSeconds, retryMaxSeconds } = deps.config.digest;
+		const delay = backoffMs(d.attempts, retryBaseSeconds * 1000, retryMaxSeconds * 1000, deps.random.unit());
 		return {
 			status: "retry",
 			at: at(),

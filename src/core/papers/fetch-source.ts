@@ -5,6 +5,7 @@
  * (Retry-After in seconds or as a date, or the RateLimit header's reset). `fetch` is
  * injected: Node passes globalThis.fetch, tests pass recorded answers.
  */
+import { backoffMs } from "../backoff.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, isAppError } from "../errors.ts";
 import { version } from "../version.ts";
@@ -72,17 +73,14 @@ export async function fetchText(
 			problem = describeNetworkError(error, policy.timeoutMs);
 		}
 		if (attempt === policy.maxAttempts) break;
-		const delayMs = Math.max(serverWaitMs ?? 0, backoffMs(attempt, policy, deps.random.unit()));
+		const delayMs = Math.max(
+			serverWaitMs ?? 0,
+			backoffMs(attempt, policy.baseDelayMs, policy.maxDelayMs, deps.random.unit()),
+		);
 		deps.log.warn("paper source request failed; retrying", { url, problem, attempt, retryInMs: delayMs });
 		await deps.clock.sleep(delayMs);
 	}
 	throw new AppError("unavailable", `GET ${url} failed after ${policy.maxAttempts} attempts: ${problem}`);
-}
-
-/** Half the capped exponential delay, plus a random share of the other half. */
-export function backoffMs(attempt: number, policy: FetchPolicy, unit: number): number {
-	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-	return Math.round(ceiling / 2 + (ceiling / 2) * unit);
 }
 
 /** How long the server asked us to wait: Retry-After (seconds or HTTP date), else RateLimit reset. */
