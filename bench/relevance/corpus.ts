@@ -134,7 +134,7 @@ export function loadCorpus(): CorpusPaper[] {
 	return [...papers.values()];
 }
 
-function describe(paper: CorpusPaper): string {
+function readable(paper: CorpusPaper): string {
 	return [
 		`## ${paper.id}  (${paper.sources.join(", ")})`,
 		`title: ${paper.title}`,
@@ -150,7 +150,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const corpus = loadCorpus();
 	if (process.argv.includes("--json")) console.log(JSON.stringify(corpus, null, 2));
 	else {
-		for (const paper of corpus) console.log(describe(paper));
+		for (const paper of corpus) console.log(readable(paper));
 		console.log(`${corpus.length} papers`);
 	}
 }

@@ -154,6 +154,7 @@ function scoreKind(kind: QueryKind, scores: readonly QueryScore[]): KindScore {
 }
 
 const fixed = (value: number) => value.toFixed(3);
+const signed = (value: number) => `${value >= 0 ? "+" : ""}${fixed(value)}`;
 
 /**
  * Runs every query (one at a time, in file order) and scores it. Returns the report and a
@@ -275,11 +276,11 @@ export async function evaluateRecommender(
 	const n = `nDCG@${k.ndcg}`;
 	const width = Math.max(7, ...cases.map((c) => c.subject.length));
 	const row = (name: string, cells: number[]) =>
-		[name.padEnd(width), ...cells.map((cell) => fixed(cell).padStart(10))].join("  ");
+		[name.padEnd(width), ...cells.map((cell) => fixed(cell).padStart(12))].join("  ");
 	const table = [
 		[
 			"subject".padEnd(width),
-			...[`${p} rec`, `${p} base`, `${p} best`, `${n} rec`, `${n} base`].map((h) => h.padStart(10)),
+			...[`${p} rec`, `${p} base`, `${p} best`, `${n} rec`, `${n} base`].map((h) => h.padStart(12)),
 		].join("  "),
 		...recommender.cases.map((c, i) =>
 			row(c.subject, [
@@ -297,7 +298,7 @@ export async function evaluateRecommender(
 			recommender.ndcgAtK,
 			base.ndcgAtK,
 		]),
-		`gain over the baseline: ${p} ${report.gain.precisionAtK >= 0 ? "+" : ""}${fixed(report.gain.precisionAtK)}, ${n} ${report.gain.ndcgAtK >= 0 ? "+" : ""}${fixed(report.gain.ndcgAtK)}`,
+		`gain over the baseline: ${p} ${signed(report.gain.precisionAtK)}, ${n} ${signed(report.gain.ndcgAtK)}`,
 	].join("\n");
 	return { report, table };
 }
