@@ -36,7 +36,8 @@ import { type BounceAddress, parseBounceAddress, verpTokenOf } from "./verp.ts";
  * It names the delivery; `recipients` are what the notice's text claims, and anyone can
  * write a notice, so act on the token and use recipients only to display or cross-check.
  *
- * Throws only AppError("invalid_payload") (larger than `maxBytes`, default 1 MiB).
+ * Throws only AppError("invalid_payload"): larger than `maxBytes` (default 1 MiB), or MIME that
+ * mailparser itself fails on (none found by the property tests).
  */
 
 export type BounceKind = "hard" | "soft" | "complaint" | "not_a_bounce";
