@@ -43,6 +43,15 @@ export function cleanText(value: string, max = 1000): string {
 const mailbox = /^[^\s<>@()",;:]+@[^\s<>@()",;:]+\.[^\s<>@()",;:]+$/;
 export const isMailbox = (value: string) => value.length <= 254 && mailbox.test(value);
 
+/** Items in order, without a second one for the same address (compared case-insensitively). */
+export function distinctAddresses<T>(items: T[], addressOf: (item: T) => string): T[] {
+	const seen = new Set<string>();
+	return items.filter((item) => {
+		const key = addressOf(item).toLowerCase();
+		return !seen.has(key) && Boolean(seen.add(key));
+	});
+}
+
 /** The mailboxes named in an address header value (`Name <a@b>, c@d`). */
 export function addressesIn(value: string | undefined): string[] {
 	if (!value) return [];

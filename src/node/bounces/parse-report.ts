@@ -3,6 +3,7 @@ import { AppError } from "../../core/errors.ts";
 import {
 	addressesIn,
 	cleanText,
+	distinctAddresses,
 	type Fields,
 	field,
 	fieldGroups,
@@ -181,7 +182,7 @@ function fromFeedbackReport(groups: Fields[], reading: Reading): Classified {
 	return {
 		kind: notComplaints.has(feedbackType) ? "not_a_bounce" : "complaint",
 		feedbackType,
-		recipients: unique(addresses).map((address) => ({ address })),
+		recipients: distinctAddresses(addresses, (a) => a).map((address) => ({ address })),
 		source: "arf",
 	};
 }
@@ -216,17 +217,7 @@ function fromDeliveryStatus(groups: Fields[], reading: Reading): Classified | un
 	// A delay is soft whatever code it carries; so is a failure whose cause was temporary.
 	const hard = all.some((r) => r.action !== "delayed" && r.status?.startsWith("5"));
 	const kind = all.length === 0 ? "not_a_bounce" : hard ? "hard" : "soft";
-	return { kind, recipients: uniqueBy(recipients), source: "dsn" };
-}
-
-function unique(addresses: string[]): string[] {
-	const seen = new Set<string>();
-	return addresses.filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
-}
-
-function uniqueBy(recipients: BounceRecipient[]): BounceRecipient[] {
-	const keep = new Set(unique(recipients.map((r) => r.address)));
-	return recipients.filter((r) => keep.delete(r.address));
+	return { kind, recipients: distinctAddresses(recipients, (r) => r.address), source: "dsn" };
 }
 
 function findToken(bounce: BounceAddress, envelope: readonly string[], reading: Reading): string | undefined {

@@ -1,4 +1,4 @@
-import { addressesIn, cleanText, type Fields, headerFields, isMailbox } from "./header-fields.ts";
+import { addressesIn, cleanText, distinctAddresses, type Fields, headerFields, isMailbox } from "./header-fields.ts";
 
 /**
  * Bounces written as plain text, without a message/delivery-status part: qmail, Yahoo's
@@ -106,8 +106,7 @@ export function readTextBounce(headers: Fields, from: string | undefined, text: 
 	const copy = copyAt >= 0 ? text.slice(copyAt).replace(/^.*\r?\n(?:[ \t]*\r?\n)*/, "") : "";
 
 	const listed = shape ? [...explanation.matchAll(shape.recipientLine)].map((m) => m[1] ?? "").filter(isMailbox) : [];
-	const seen = new Set<string>();
-	const addresses = [...failedHeader, ...listed].filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
+	const addresses = distinctAddresses([...failedHeader, ...listed], (a) => a);
 	// Unknown severity counts as soft: a guess must not suppress a reader.
 	const overall =
 		(addresses.length <= 1 ? statusIn(explanation) : undefined) ?? (permanent.test(explanation) ? "5.0.0" : "4.0.0");
