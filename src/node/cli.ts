@@ -5,11 +5,11 @@
  */
 import { parseArgs } from "node:util";
 import { AppError } from "../core/errors.ts";
-import { migrate, seed, stats } from "./commands/basic.ts";
+import { migrate, seed, stats } from "./commands/database-commands.ts";
 import type { Command, CommandContext } from "./commands/command.ts";
-import { digest, preview } from "./commands/digest.ts";
-import { ingestCommand } from "./commands/ingest.ts";
-import { exportCommand, forget, importCommand, suppress } from "./commands/readers.ts";
+import { digest, preview } from "./commands/digest-commands.ts";
+import { ingestCommand } from "./commands/ingest-command.ts";
+import { exportCommand, forget, importCommand, suppress } from "./commands/reader-commands.ts";
 import { exitWithError } from "./exit.ts";
 import { createNodeRuntime, type NodeRuntime } from "./runtime.ts";
 import { loadSettings } from "./settings.ts";

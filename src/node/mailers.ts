@@ -7,7 +7,7 @@ import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/deps.ts";
 import { AppError } from "../core/errors.ts";
 import type { Mailer } from "../core/mail/mailer.ts";
-import { MimeBuilder } from "./mime.ts";
+import { MimeBuilder } from "./mime-builder.ts";
 import { SmtpPool } from "./smtp-pool.ts";
 
 /** Maps SMTP failures (ours or nodemailer's shape) onto the two outcomes the outbox cares about. */

@@ -4,7 +4,7 @@ import { randomToken } from "../core/crypto.ts";
 import { trackDeferredWork } from "../core/deferred.ts";
 import { type Deps, systemClock } from "../core/deps.ts";
 import type { Mailer } from "../core/mail/mailer.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger } from "./stderr-logger.ts";
 import { createEmlMailer, createSmtpMailer } from "./mailers.ts";
 import { applyMigrations } from "./migrate.ts";
 import { dataDir } from "./settings.ts";

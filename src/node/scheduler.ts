@@ -2,10 +2,10 @@ import cron, { type ScheduledTask } from "node-cron";
 import { findJobRun } from "../core/db/job-runs.ts";
 import { drainOutbox, runDigest } from "../core/digest/job.ts";
 import { periodFor } from "../core/digest/period.ts";
-import { pruneExpired } from "../core/housekeeping.ts";
+import { pruneExpired } from "../core/jobs/housekeeping.ts";
 import type { Fetch } from "../core/papers/fetch-source.ts";
 import { ingestScheduled } from "../core/papers/ingest.ts";
-import { type ScheduledJob, scheduledJobs } from "../core/schedule.ts";
+import { type ScheduledJob, scheduledJobs } from "../core/jobs/schedule.ts";
 import type { NodeRuntime } from "./runtime.ts";
 
 export interface Scheduler {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { emptyPaperFields, type NormalisedPaper } from "../core/papers/types.ts";
+import { emptyPaperFields, type NormalisedPaper } from "../core/papers/paper.ts";
 
 export const seedFile = fileURLToPath(new URL("../../seeds/papers.json", import.meta.url));
 

@@ -1,5 +1,5 @@
 import type { Config } from "../core/config.ts";
-import { type ScheduledJob, scheduledJobs } from "../core/schedule.ts";
+import { type ScheduledJob, scheduledJobs } from "../core/jobs/schedule.ts";
 
 const normalise = (cron: string) => cron.trim().split(/\s+/).join(" ");
 

@@ -4,7 +4,7 @@
  */
 import { isAppError } from "../core/errors.ts";
 import { createApp } from "../core/web/app.tsx";
-import type { SendMessage, WorkerEnv } from "./env.ts";
+import type { SendMessage, WorkerEnv } from "./bindings.ts";
 import { openInvocation } from "./invocation.ts";
 import { runScheduled } from "./scheduled.ts";
 import { consumeSendBatch } from "./send-queue.ts";

@@ -4,8 +4,8 @@ import { trackDeferredWork } from "../core/deferred.ts";
 import { type Deps, systemClock } from "../core/deps.ts";
 import { AppError } from "../core/errors.ts";
 import { createD1Kysely } from "./d1.ts";
-import { settingsOf, type WorkerEnv } from "./env.ts";
-import { createConsoleLogger } from "./logger.ts";
+import { settingsOf, type WorkerEnv } from "./bindings.ts";
+import { createConsoleLogger } from "./console-logger.ts";
 import { createWorkerMailer, mailTransport } from "./mailers/select.ts";
 
 /** The env object is the same for every request an isolate serves: parse it once. */

@@ -1,10 +1,10 @@
 import { finishJobRun } from "../core/db/job-runs.ts";
 import type { Deps } from "../core/deps.ts";
 import { planDigests } from "../core/digest/job.ts";
-import { pruneExpired } from "../core/housekeeping.ts";
+import { pruneExpired } from "../core/jobs/housekeeping.ts";
 import { ingestIfStale, ingestScheduled } from "../core/papers/ingest.ts";
 import { jobForCron } from "./cron.ts";
-import type { SendMessage } from "./env.ts";
+import type { SendMessage } from "./bindings.ts";
 import { enqueueDueDeliveries } from "./send-queue.ts";
 
 /** Papers are fetched with the runtime's fetch; bound, as workerd wants it called. */

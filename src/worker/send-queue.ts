@@ -1,7 +1,7 @@
 import { listDeliveryStates, listPendingDeliveryIds } from "../core/db/deliveries.ts";
 import type { Deps } from "../core/deps.ts";
 import { drainOutbox } from "../core/digest/job.ts";
-import type { SendMessage } from "./env.ts";
+import type { SendMessage } from "./bindings.ts";
 
 /** Ids read from D1 per query. */
 const idPage = 1000;

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { pruneExpired } from "../../src/core/housekeeping.ts";
+import { pruneExpired } from "../../src/core/jobs/housekeeping.ts";
 import { days, hours } from "../helpers/clock.ts";
 import { useJourney } from "../helpers/journey.ts";
 import { signup } from "../helpers/web.ts";

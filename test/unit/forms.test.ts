@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors, manageForm, subscribeForm } from "../../src/core/subscriptions/forms.ts";
+import { fieldErrors, manageForm, subscribeForm } from "../../src/core/subscriptions/form-schemas.ts";
 
 function errorsOf(schema: typeof subscribeForm | typeof manageForm, input: Record<string, string>) {
 	const parsed = schema.safeParse(input);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { buildWorker, offlineWranglerEnv } from "../../scripts/build-worker.ts";
 import { parseConfig } from "../../src/core/config.ts";
-import { scheduledJobs } from "../../src/core/schedule.ts";
+import { scheduledJobs } from "../../src/core/jobs/schedule.ts";
 import { jobForCron } from "../../src/worker/cron.ts";
 
 const wrangler = unstable_readConfig({ config: "wrangler.toml" }, { hideWarnings: true });
@@ -53,7 +53,7 @@ describe("worker-configuration.d.ts", () => {
 		{ timeout: 60_000 },
 		() => {
 			// Exits non-zero (and execFileSync throws) when the committed types are stale.
-			execFileSync("npx", ["wrangler", "types", "--strict-vars=false", "worker-configuration.d.ts", "--check"], {
+			execFileSync("npx", ["wrangler", "types", "--strict-vars=false", "src/worker/worker-configuration.d.ts", "--check"], {
 				env: { ...process.env, ...offlineWranglerEnv },
 				stdio: "pipe",
 			});

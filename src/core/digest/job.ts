@@ -15,10 +15,10 @@ import type { Frequency } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { Fetch } from "../papers/fetch-source.ts";
 import { ingestIfStale } from "../papers/ingest.ts";
-import { ensureManageTokens } from "../subscriptions/tokens.ts";
-import { DigestComposer } from "./compose.ts";
+import { ensureManageTokens } from "../subscriptions/link-tokens.ts";
+import { DigestComposer } from "./digest-composer.ts";
 import { periodFor } from "./period.ts";
-import { sendDelivery } from "./send.ts";
+import { sendDelivery } from "./send-delivery.ts";
 
 export interface PlanSummary {
 	periods: string[];

@@ -1,6 +1,6 @@
 import type { Config } from "../config.ts";
 import { compiledTemplates } from "./compiled-templates.ts";
-import { composeMessage } from "./compose.ts";
+import { composeMessage } from "./compose-message.ts";
 import type { MailMessage } from "./mailer.ts";
 import { escapeHtml, fillTemplate, prepareTemplate } from "./template.ts";
 

@@ -1,7 +1,7 @@
 import { countPapers, findExistingPaperIds, upsertPapers } from "../db/papers.ts";
 import type { NewPaper } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
-import type { NormalisedPaper } from "./types.ts";
+import type { NormalisedPaper } from "./paper.ts";
 
 export interface StoreSummary {
 	new: number;

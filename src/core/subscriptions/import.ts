@@ -2,8 +2,8 @@ import * as z from "zod";
 import { findSubscribersByEmails, insertImportedSubscribers } from "../db/subscribers.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
-import { emailField, keywordsField } from "./forms.ts";
-import { ensureManageTokens } from "./tokens.ts";
+import { emailField, keywordsField } from "./form-schemas.ts";
+import { ensureManageTokens } from "./link-tokens.ts";
 
 export interface ImportRow {
 	/** Where the row is in the file, for error messages. */

@@ -6,9 +6,9 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
 import type { MailMessage } from "../mail/mailer.ts";
 import { confirmationMail, manageLinkMail } from "../mail/transactional.ts";
-import type { SubscribeForm } from "./forms.ts";
+import type { SubscribeForm } from "./form-schemas.ts";
 import { confirmUrl, manageUrl } from "./links.ts";
-import { checkFormStamp, confirmTokenHours, ensureManageToken, issueConfirmToken } from "./tokens.ts";
+import { checkFormStamp, confirmTokenHours, ensureManageToken, issueConfirmToken } from "./link-tokens.ts";
 
 /** Recorded with each consent, so we can tell which wording a reader agreed to. */
 export const signupFormVersion = "signup-2026-11";

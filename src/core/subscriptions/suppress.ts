@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { addSuppression } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
-import { emailField } from "./forms.ts";
+import { emailField } from "./form-schemas.ts";
 
 /** A bounce or complaint report, e.g. from a mail provider's webhook. */
 export const suppressionReport = z.object({

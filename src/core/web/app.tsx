@@ -7,13 +7,13 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
-import type { Env } from "./env.ts";
-import { adminRoutes } from "./routes/admin.ts";
-import { confirmRoutes } from "./routes/confirm.tsx";
-import { manageRoutes } from "./routes/manage.tsx";
-import { previewRoutes } from "./routes/preview.ts";
-import { signupRoutes } from "./routes/signup.tsx";
-import { unsubscribeRoutes } from "./routes/unsubscribe.tsx";
+import type { Env } from "./hono-env.ts";
+import { adminRoutes } from "./routes/admin-routes.ts";
+import { confirmRoutes } from "./routes/confirm-routes.tsx";
+import { manageRoutes } from "./routes/manage-routes.tsx";
+import { previewRoutes } from "./routes/preview-routes.ts";
+import { signupRoutes } from "./routes/signup-routes.tsx";
+import { unsubscribeRoutes } from "./routes/unsubscribe-routes.tsx";
 import { MessagePage } from "./views/layout.tsx";
 
 export interface AppOptions {

@@ -3,8 +3,8 @@ import { randomToken } from "../../core/crypto.ts";
 import { type Clock, systemClock } from "../../core/deps.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Mailer } from "../../core/mail/mailer.ts";
-import { createHttpMailer } from "./resend.ts";
-import { createSmtpMailer, smtpOptionsFromUrl } from "./smtp.ts";
+import { createHttpMailer } from "../../core/mail/resend-mailer.ts";
+import { createSmtpMailer, smtpOptionsFromUrl } from "../smtp/socket-mailer.ts";
 
 export type MailTransport = "smtp" | "http";
 

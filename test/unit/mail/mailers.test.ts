@@ -3,7 +3,7 @@ import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseConfig } from "../../../src/core/config.ts";
-import { composeMessage } from "../../../src/core/mail/compose.ts";
+import { composeMessage } from "../../../src/core/mail/compose-message.ts";
 import { createSmtpMailer } from "../../../src/node/mailers.ts";
 
 let server: SMTPServer;

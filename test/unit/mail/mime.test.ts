@@ -2,7 +2,7 @@ import { simpleParser } from "mailparser";
 import nodemailer from "nodemailer";
 import { describe, expect, it } from "vitest";
 import type { MailMessage } from "../../../src/core/mail/mailer.ts";
-import { MimeBuilder } from "../../../src/node/mime.ts";
+import { MimeBuilder } from "../../../src/node/mime-builder.ts";
 
 const base: MailMessage = {
 	from: "paperboy <digest@paperboy.example>",

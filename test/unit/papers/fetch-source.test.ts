@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import packageJson from "../../../package.json" with { type: "json" };
 import { parseConfig } from "../../../src/core/config.ts";
 import { defaultFetchPolicy, type Fetch, fetchText } from "../../../src/core/papers/fetch-source.ts";
-import { createLogger } from "../../../src/node/logger.ts";
+import { createLogger } from "../../../src/node/stderr-logger.ts";
 import { FakeClock, minutes, seconds } from "../../helpers/clock.ts";
 import { appErrorOf } from "../../helpers/paper-fixtures.ts";
 

@@ -8,9 +8,9 @@ import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { systemClock } from "../../../src/core/deps.ts";
 import { storePapers } from "../../../src/core/papers/store.ts";
-import { emptyPaperFields } from "../../../src/core/papers/types.ts";
+import { emptyPaperFields } from "../../../src/core/papers/paper.ts";
 import { createD1Kysely } from "../../../src/worker/d1.ts";
-import type { SendMessage, WorkerEnv } from "../../../src/worker/env.ts";
+import type { SendMessage, WorkerEnv } from "../../../src/worker/bindings.ts";
 import worker from "../../../src/worker/index.ts";
 import type { ApiRequest, SinkMessage } from "../sink-types.ts";
 

@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../../src/core/config.ts";
 import { AppError } from "../../../src/core/errors.ts";
-import { composeMessage } from "../../../src/core/mail/compose.ts";
+import { composeMessage } from "../../../src/core/mail/compose-message.ts";
 import type { Mailer } from "../../../src/core/mail/mailer.ts";
-import { createHttpMailer } from "../../../src/worker/mailers/resend.ts";
-import { createSmtpMailer, smtpOptionsFromUrl } from "../../../src/worker/mailers/smtp.ts";
+import { createHttpMailer } from "../../../src/core/mail/resend-mailer.ts";
+import { createSmtpMailer, smtpOptionsFromUrl } from "../../../src/worker/smtp/socket-mailer.ts";
 import { apiAnswers, apiRequestsTo, mailApiUrl, smtpAnswers, smtpMessagesTo } from "./helpers.ts";
 
 const config = parseConfig({ SECRET: env.SECRET, BASE_URL: "http://paperboy.test", MAIL_FROM: env.MAIL_FROM });

@@ -7,7 +7,7 @@
 import * as z from "zod";
 import { AppError } from "../../errors.ts";
 import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime } from "../normalise.ts";
-import { emptyPaperFields, type NormalisedPaper } from "../types.ts";
+import { emptyPaperFields, type NormalisedPaper } from "../paper.ts";
 import { collectPapers, type ParsedPayload, parseShape } from "./payload.ts";
 import { atomNamespace, expectRoot, parseXmlDocument, xmlText } from "./xml.ts";
 

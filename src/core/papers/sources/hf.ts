@@ -6,7 +6,7 @@
  */
 import * as z from "zod";
 import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime, safeUrl } from "../normalise.ts";
-import { emptyPaperFields } from "../types.ts";
+import { emptyPaperFields } from "../paper.ts";
 import { collectPapers, invalidPayload, type ParsedPayload, parseShape } from "./payload.ts";
 
 export const hfDailyPapersUrl = (date?: string) =>

@@ -1,7 +1,7 @@
 import type * as z from "zod";
 import { AppError } from "../../errors.ts";
 import { arxivIdFrom } from "../normalise.ts";
-import type { NormalisedPaper } from "../types.ts";
+import type { NormalisedPaper } from "../paper.ts";
 
 /** What one payload (a file or one response) holds, ready to store. */
 export interface ParsedPayload {

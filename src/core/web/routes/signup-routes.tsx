@@ -4,11 +4,11 @@ import { listRecentPapers, papersVersion } from "../../db/papers.ts";
 import type { Deps } from "../../deps.ts";
 import { isAppError } from "../../errors.ts";
 import { escapeHtml } from "../../mail/template.ts";
-import { fieldErrors, subscribeForm } from "../../subscriptions/forms.ts";
+import { fieldErrors, subscribeForm } from "../../subscriptions/form-schemas.ts";
 import { subscribe } from "../../subscriptions/subscribe.ts";
-import { stampForm } from "../../subscriptions/tokens.ts";
-import type { Env } from "../env.ts";
-import { readForm } from "../form.ts";
+import { stampForm } from "../../subscriptions/link-tokens.ts";
+import type { Env } from "../hono-env.ts";
+import { readForm } from "../read-form.ts";
 import { MessagePage } from "../views/layout.tsx";
 import { SignupPage, type SignupValues } from "../views/signup-page.tsx";
 

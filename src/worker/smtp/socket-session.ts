@@ -1,5 +1,5 @@
 import { connect } from "cloudflare:sockets";
-import { utf8Base64 } from "./mime.ts";
+import { utf8Base64 } from "./mime-text.ts";
 
 /**
  * A minimal SMTP client over cloudflare:sockets (RFC 5321, STARTTLS, AUTH PLAIN/LOGIN).

@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { ReaderPreview } from "../../digest/reader-preview.ts";
+import type { ReaderPreview } from "../../digest/next-digest.ts";
 import { safeHttpUrl } from "../../mail/template.ts";
-import type { KeywordPreview } from "../../topics/preview.ts";
+import type { KeywordPreview } from "../../topics/keyword-preview.ts";
 
 /** The manage page's view of the next digest and of how each topic fares. */
 export const DigestPreview: FC<{ next: ReaderPreview; topics: KeywordPreview }> = ({ next, topics }) => (

@@ -9,8 +9,8 @@ import {
 import { findTokenWithSubscriber } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
-import type { DeleteForm, ManageForm } from "./forms.ts";
-import { checkCsrfToken, csrfTokenFor, hashToken, tokenPattern } from "./tokens.ts";
+import type { DeleteForm, ManageForm } from "./form-schemas.ts";
+import { checkCsrfToken, csrfTokenFor, hashToken, tokenPattern } from "./link-tokens.ts";
 
 export interface ManageSession {
 	subscriber: SubscriberRow;

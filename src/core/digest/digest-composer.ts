@@ -2,7 +2,7 @@ import { getPapersByNums } from "../db/papers.ts";
 import type { Frequency, PaperRow } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
-import { manageTokenFor } from "../subscriptions/tokens.ts";
+import { manageTokenFor } from "../subscriptions/link-tokens.ts";
 import { TopicMatcher } from "../topics/match.ts";
 import { type ParsedKeywords, parseKeywords } from "../topics/parse.ts";
 import { type DigestPaper, type RenderedDigest, renderDigest } from "./render.ts";

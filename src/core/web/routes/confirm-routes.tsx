@@ -2,8 +2,8 @@
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { isAppError } from "../../errors.ts";
-import { confirmSubscription } from "../../subscriptions/confirm.ts";
-import type { Env } from "../env.ts";
+import { confirmSubscription } from "../../subscriptions/confirm-subscription.ts";
+import type { Env } from "../hono-env.ts";
 import { MessagePage } from "../views/layout.tsx";
 
 const headings = {

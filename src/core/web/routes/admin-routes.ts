@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import type { Deps } from "../../deps.ts";
-import { fieldErrors } from "../../subscriptions/forms.ts";
+import { fieldErrors } from "../../subscriptions/form-schemas.ts";
 import { suppressAddress, suppressionReport } from "../../subscriptions/suppress.ts";
-import type { Env } from "../env.ts";
+import type { Env } from "../hono-env.ts";
 
 /** Machine endpoints behind ADMIN_TOKEN; absent (404) when no token is configured. */
 export function adminRoutes(deps: Deps) {

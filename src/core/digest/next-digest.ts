@@ -1,7 +1,7 @@
 import { lastWindowEnd } from "../db/deliveries.ts";
 import type { SubscriberRow } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
-import { type ComposedDigest, DigestComposer } from "./compose.ts";
+import { type ComposedDigest, DigestComposer } from "./digest-composer.ts";
 
 export interface ReaderPreview {
 	window: { from: string; to: string };

@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
-import { openManageSession, unsubscribe } from "../../subscriptions/manage.ts";
-import type { Env } from "../env.ts";
+import { openManageSession, unsubscribe } from "../../subscriptions/manage-subscription.ts";
+import type { Env } from "../hono-env.ts";
 import { UnsubscribedPage, UnsubscribePage } from "../views/unsubscribe-page.tsx";
 
 export function unsubscribeRoutes(deps: Deps) {

@@ -2,7 +2,7 @@ import { activateSubscriber } from "../db/subscribers.ts";
 import { findTokenWithSubscriber, markTokenUsed } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
-import { ensureManageToken, hashToken, tokenPattern } from "./tokens.ts";
+import { ensureManageToken, hashToken, tokenPattern } from "./link-tokens.ts";
 
 /**
  * Activates the subscription behind a confirmation token and returns the reader's

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { Deps } from "../../deps.ts";
-import { keywordsField } from "../../subscriptions/forms.ts";
-import { previewKeywords } from "../../topics/preview.ts";
-import type { Env } from "../env.ts";
+import { keywordsField } from "../../subscriptions/form-schemas.ts";
+import { previewKeywords } from "../../topics/keyword-preview.ts";
+import type { Env } from "../hono-env.ts";
 
 const query = z.object({ keywords: keywordsField });
 

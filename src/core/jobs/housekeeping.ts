@@ -1,6 +1,6 @@
-import { pruneRateLimits } from "./db/rate-limits.ts";
-import { deleteExpiredTokens } from "./db/tokens.ts";
-import type { Deps } from "./deps.ts";
+import { pruneRateLimits } from "../db/rate-limits.ts";
+import { deleteExpiredTokens } from "../db/tokens.ts";
+import type { Deps } from "../deps.ts";
 
 /** Rate-limit windows this old can no longer decide anything (the longest is a day). */
 const rateLimitKeepMs = 2 * 86_400_000;

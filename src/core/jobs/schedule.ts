@@ -1,5 +1,5 @@
-import type { Config } from "./config.ts";
-import type { Frequency } from "./db/schema.ts";
+import type { Config } from "../config.ts";
+import type { Frequency } from "../db/schema.ts";
 
 export type JobName = "ingest" | "digest-weekly" | "digest-daily";
 

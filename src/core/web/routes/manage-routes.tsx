@@ -1,9 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
-import { previewDigestFor } from "../../digest/reader-preview.ts";
+import { previewDigestFor } from "../../digest/next-digest.ts";
 import { isAppError } from "../../errors.ts";
-import { deleteForm, fieldErrors, manageForm } from "../../subscriptions/forms.ts";
+import { deleteForm, fieldErrors, manageForm } from "../../subscriptions/form-schemas.ts";
 import {
 	deleteSubscriberData,
 	exportSubscriberData,
@@ -11,11 +11,11 @@ import {
 	openManageSession,
 	resubscribe,
 	updatePreferences,
-} from "../../subscriptions/manage.ts";
-import { previewKeywords } from "../../topics/preview.ts";
-import type { Env } from "../env.ts";
-import { readForm } from "../form.ts";
-import { DigestPreview } from "../views/digest-preview.tsx";
+} from "../../subscriptions/manage-subscription.ts";
+import { previewKeywords } from "../../topics/keyword-preview.ts";
+import type { Env } from "../hono-env.ts";
+import { readForm } from "../read-form.ts";
+import { DigestPreview } from "../views/next-digest-section.tsx";
 import { MessagePage } from "../views/layout.tsx";
 import { ManagePage, type ManageValues } from "../views/manage-page.tsx";
 

@@ -3,8 +3,8 @@ import type { ClaimedDelivery, DeliveryOutcome } from "../db/deliveries.ts";
 import { addSuppression } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import { isAppError } from "../errors.ts";
-import { composeMessage } from "../mail/compose.ts";
-import type { DigestComposer } from "./compose.ts";
+import { composeMessage } from "../mail/compose-message.ts";
+import type { DigestComposer } from "./digest-composer.ts";
 
 /** Mailbox-level permanent failures (RFC 3463 5.1.x: no such user, bad address). */
 const badMailbox = /\b5\.1\.\d{1,3}\b/;

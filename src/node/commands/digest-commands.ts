@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import type { Frequency } from "../../core/db/schema.ts";
 import { findSubscriberByEmail } from "../../core/db/subscribers.ts";
 import { dryRunDigest, runDigest } from "../../core/digest/job.ts";
-import { previewDigestFor } from "../../core/digest/reader-preview.ts";
+import { previewDigestFor } from "../../core/digest/next-digest.ts";
 import { AppError } from "../../core/errors.ts";
 import { normaliseEmail } from "../../core/subscriptions/email.ts";
 import { clockFrom } from "./clock-option.ts";

@@ -1,7 +1,7 @@
 import { AppError } from "../../core/errors.ts";
 import type { Mailer, MailMessage } from "../../core/mail/mailer.ts";
-import { buildMime, envelopeAddress } from "./mime.ts";
-import { type SmtpOptions, SmtpReplyError, SmtpSession } from "./smtp-session.ts";
+import { buildMime, envelopeAddress } from "./mime-text.ts";
+import { type SmtpOptions, SmtpReplyError, SmtpSession } from "./socket-session.ts";
 
 /** SMTP_URL as on Node: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, ?tls=off. */
 export function smtpOptionsFromUrl(url: string, clientName: string): SmtpOptions {
