@@ -11,7 +11,6 @@ import mjml2html from "mjml";
 import nodemailer from "nodemailer";
 import type { Config } from "../src/core/config.ts";
 import { matchPaperNums } from "../src/core/db/papers.ts";
-import type { PaperRow, SubscriberRow } from "../src/core/db/schema.ts";
 import type { Deps } from "../src/core/deps.ts";
 import { DigestComposer } from "../src/core/digest/digest-composer.ts";
 import { type DigestInput, renderDigest } from "../src/core/digest/render.ts";
@@ -19,11 +18,13 @@ import { composeMessage } from "../src/core/mail/compose-message.ts";
 import type { MailMessage } from "../src/core/mail/mailer.ts";
 import { escapeHtml, fillTemplate, prepareTemplate } from "../src/core/mail/template.ts";
 import { authorLine, snippet } from "../src/core/papers/format.ts";
-import { manageUrl, unsubscribeUrl } from "../src/core/subscriptions/links.ts";
+import type { Paper } from "../src/core/papers/paper.ts";
 import { manageTokenFor } from "../src/core/subscriptions/link-tokens.ts";
+import { manageUrl, unsubscribeUrl } from "../src/core/subscriptions/links.ts";
+import type { Reader } from "../src/core/subscriptions/reader.ts";
 import { topicQuery } from "../src/core/topics/fts.ts";
 import { parseKeywords, words } from "../src/core/topics/parse.ts";
-import { createSmtpMailer } from "../src/node/mailers.ts";
+import { createSmtpPoolMailer } from "../src/node/smtp-pool-mailer.ts";
 
 const cpuMs = () => {
 	const u = process.cpuUsage();
@@ -49,14 +50,6 @@ export interface MatchRenderResult {
 	samples: DigestInput[];
 }
 
-const readerOf = (s: SubscriberRow) => ({
-	id: s.id,
-	email: s.email,
-	keywords: s.keywords,
-	frequency: s.frequency,
-	manageSalt: s.manage_salt,
-});
-
 /**
  * Matching for every reader, timed as one pass with the real composer (what the job
  * does per reader, FTS5 queries included); then rendering every digest with the real
@@ -64,12 +57,12 @@ const readerOf = (s: SubscriberRow) => ({
  */
 export async function matchAndRender(
 	deps: Deps,
-	subscribers: readonly SubscriberRow[],
+	subscribers: readonly Reader[],
 	window: Window,
 	sampleCount: number,
 	progress: (line: string) => void,
 ): Promise<MatchRenderResult> {
-	const readers = subscribers.map(readerOf);
+	const readers = subscribers;
 	const matcher = new DigestComposer(deps);
 	const t0 = performance.now();
 	for (const reader of readers) await matcher.papersFor(reader, window);
@@ -87,11 +80,11 @@ export async function matchAndRender(
 		const matched = await composer.papersFor(readers[i] as (typeof readers)[number], window);
 		if (i % 20_000 === 19_999) progress(`bench: rendered ${i + 1}/${subscribers.length}`);
 		if (!matched.length) continue;
-		const token = manageTokenFor(deps.config.secret, { id: s.id, manage_salt: s.manage_salt });
+		const token = manageTokenFor(deps.config.secret, s);
 		const input: DigestInput = {
 			email: s.email,
 			frequency: s.frequency,
-			keywords: JSON.parse(s.keywords) as string[],
+			keywords: s.keywords,
 			papers: matched,
 			manageUrl: manageUrl(deps.config, token),
 			unsubscribeUrl: unsubscribeUrl(deps.config, token),
@@ -124,14 +117,14 @@ const spread = <T>(list: readonly T[], count: number): T[] => {
 /** Naive way 1: one FTS5 query per reader (all their topics OR-ed), extrapolated to all readers. */
 export async function perReaderQuery(
 	deps: Deps,
-	subscribers: readonly SubscriberRow[],
+	subscribers: readonly Reader[],
 	window: Window,
 	sample: number,
 ): Promise<{ sample: number; msPerReader: number; extrapolatedS: number }> {
 	const chosen = spread(subscribers, sample);
 	const t0 = performance.now();
 	for (const s of chosen) {
-		const k = parseKeywords(JSON.parse(s.keywords) as string[]);
+		const k = parseKeywords(s.keywords);
 		const match = k.topics.map((t) => `(${topicQuery(t, k.globalNoneOf)})`).join(" OR ");
 		await matchPaperNums(deps.db, match, window.from, window.to);
 	}
@@ -145,20 +138,20 @@ export async function perReaderQuery(
  * stemming, so it does less than FTS5 does).
  */
 export function perReaderLoop(
-	papers: readonly PaperRow[],
-	subscribers: readonly SubscriberRow[],
+	papers: readonly Paper[],
+	subscribers: readonly Reader[],
 	window: Window,
 	sample: number,
 	limit: number,
 ): { sample: number; msPerReader: number; extrapolatedS: number } {
 	const chosen = spread(subscribers, sample);
 	const texts = papers
-		.filter((p) => p.added_at >= window.from && p.added_at < window.to)
+		.filter((p) => p.addedAt >= window.from && p.addedAt < window.to)
 		.map((paper) => ({ paper, text: ` ${words(`${paper.title} ${paper.abstract}`).join(" ")} ` }));
 	const t0 = performance.now();
 	for (const s of chosen) {
-		const k = parseKeywords(JSON.parse(s.keywords) as string[]);
-		const found: { paper: PaperRow; matched: string[] }[] = [];
+		const k = parseKeywords(s.keywords);
+		const found: { paper: Paper; matched: string[] }[] = [];
 		for (const { paper, text } of texts) {
 			const has = (phrase: readonly string[]) => text.includes(` ${phrase.join(" ")} `);
 			if (k.globalNoneOf.some(has)) continue;
@@ -198,11 +191,11 @@ function digestMjml(config: Config, d: DigestInput): string {
 		out += fillTemplate(paper, {
 			matched: matched.join(", "),
 			upvotes: p.upvotes > 0 ? ` &middot; &#9650; ${p.upvotes}` : "",
-			url: p.abs_url ?? config.baseUrl,
+			url: p.absUrl ?? config.baseUrl,
 			title: p.title,
 			authors: authorLine(p.authors),
 			snippet: snippet(p.abstract),
-			links: [p.abs_url, p.pdf_url, p.hf_url, p.code_url]
+			links: [p.absUrl, p.pdfUrl, p.hfUrl, p.codeUrl]
 				.filter((u): u is string => Boolean(u))
 				.map((u) => `<a href="${escapeHtml(u)}">link</a>`)
 				.join(" &middot; "),
@@ -275,13 +268,13 @@ export function sampleMessages(config: Config, samples: readonly DigestInput[], 
 	return messages;
 }
 
-/** The real mailer (src/node/mailers.ts) against nodemailer with its defaults, same messages, same sink. */
+/** The real mailer (src/node/smtp-pool-mailer.ts) against nodemailer with its defaults, same messages, same sink. */
 export async function sendComparison(
 	config: Config,
 	port: number,
 	messages: readonly MailMessage[],
 ): Promise<{ ours: SendResult; naive: SendResult }> {
-	const ours = createSmtpMailer(config.mail);
+	const ours = createSmtpPoolMailer(config.mail);
 	// Warm both paths (connections, JIT) before timing.
 	await sendAll(messages.slice(0, 50), config.mail.poolSize, (m) => ours.send(m));
 	const oursResult = await sendAll(messages, config.mail.poolSize, (m) => ours.send(m));

@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { parseConfig } from "../src/core/config.ts";
 import { countDeliveriesByStatus } from "../src/core/db/deliveries.ts";
 import { listRecentPapers } from "../src/core/db/papers.ts";
-import { listSubscribers } from "../src/core/db/subscribers.ts";
+import { listReaders } from "../src/core/db/subscribers.ts";
 import { periodFor } from "../src/core/digest/period.ts";
 import { createNodeRuntime } from "../src/node/runtime.ts";
 import {
@@ -176,7 +176,7 @@ async function main() {
 	if (counts.sent + counts.skipped !== readers) problems.push(`not every reader finished: ${JSON.stringify(counts)}`);
 
 	// 4. Matching and rendering for every reader, and the naive ways on samples.
-	const subscribers = await listSubscribers(check.deps.db);
+	const subscribers = await listReaders(check.deps.db);
 	const window = {
 		from: new Date(now.getTime() - config.digest.firstWindowDays * 86_400_000).toISOString(),
 		to: now.toISOString(),

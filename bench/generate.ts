@@ -4,8 +4,8 @@
  * 1-10 keywords drawn Zipf-like from ~500 topics. Deterministic for a seed.
  */
 import { upsertPapers } from "../src/core/db/papers.ts";
-import type { NewPaper } from "../src/core/db/schema.ts";
 import type { Deps } from "../src/core/deps.ts";
+import type { NewPaper } from "../src/core/papers/paper.ts";
 import { type ImportRow, importReaders } from "../src/core/subscriptions/import.ts";
 
 /** mulberry32: small, fast, good enough for synthetic data. */
@@ -365,22 +365,22 @@ export function generatePapers(count: number, seed: number, now: Date): Generate
 			id,
 			title,
 			abstract: sentences.join(" "),
-			authors: JSON.stringify(authors),
-			published_at: new Date(Date.parse(addedAt) - 86_400_000).toISOString(),
-			added_at: addedAt,
-			updated_at: addedAt,
+			authors,
+			publishedAt: new Date(Date.parse(addedAt) - 86_400_000).toISOString(),
+			addedAt,
+			updatedAt: addedAt,
 			upvotes: Math.floor(300 * random() ** 4),
 			comments: null,
 			source: "bench",
-			abs_url: `https://arxiv.org/abs/${id}`,
-			pdf_url: `https://arxiv.org/pdf/${id}`,
-			hf_url: random() < 0.7 ? `https://huggingface.co/papers/${id}` : null,
-			code_url: hasCode ? `https://github.com/lab${i % 97}/project-${i}` : null,
-			code_stars: hasCode ? Math.floor(2000 * random() ** 3) : null,
-			project_url: random() < 0.15 ? `https://lab${i % 97}.github.io/project-${i}/` : null,
-			thumbnail_url: null,
-			ai_summary: null,
-			ai_keywords: null,
+			absUrl: `https://arxiv.org/abs/${id}`,
+			pdfUrl: `https://arxiv.org/pdf/${id}`,
+			hfUrl: random() < 0.7 ? `https://huggingface.co/papers/${id}` : null,
+			codeUrl: hasCode ? `https://github.com/lab${i % 97}/project-${i}` : null,
+			codeStars: hasCode ? Math.floor(2000 * random() ** 3) : null,
+			projectUrl: random() < 0.15 ? `https://lab${i % 97}.github.io/project-${i}/` : null,
+			thumbnailUrl: null,
+			aiSummary: null,
+			aiKeywords: null,
 		});
 	}
 	return papers;

@@ -5,7 +5,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseConfig } from "../src/core/config.ts";
-import { runDigest } from "../src/core/digest/job.ts";
+import { drainOutbox } from "../src/core/digest/outbox.ts";
+import { runDigest } from "../src/core/jobs/run-job.ts";
 import { createNodeRuntime } from "../src/node/runtime.ts";
 
 export interface JobRequest {
@@ -53,14 +54,17 @@ process.once("message", async (request: JobRequest) => {
 	const openS = (performance.now() - t0) / 1000;
 	let lastPrint = 0;
 	const summary = await runDigest(runtime.deps, ["weekly"], {
-		...(request.concurrency ? { concurrency: request.concurrency } : {}),
-		...(request.batchSize ? { batchSize: request.batchSize } : {}),
-		onProgress(p) {
-			const now = performance.now();
-			if (now - lastPrint < 2000) return;
-			lastPrint = now;
-			process.stderr.write(`${progressLine(p, request.expected, t0)}\n`);
-		},
+		deliver: (deps) =>
+			drainOutbox(deps, {
+				...(request.concurrency ? { concurrency: request.concurrency } : {}),
+				...(request.batchSize ? { batchSize: request.batchSize } : {}),
+				onProgress(p) {
+					const now = performance.now();
+					if (now - lastPrint < 2000) return;
+					lastPrint = now;
+					process.stderr.write(`${progressLine(p, request.expected, t0)}\n`);
+				},
+			}),
 	});
 	const runS = (performance.now() - t0) / 1000 - openS;
 	await runtime.close();

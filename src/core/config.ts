@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { AppError } from "./errors.ts";
+import { logLevels } from "./logging.ts";
 
 const cron = z
 	.string()
@@ -71,7 +72,7 @@ const envSchema = z.object({
 	MAIL_COOLDOWN_MINUTES: z.coerce.number().min(0).default(10),
 	MIN_FILL_SECONDS: z.coerce.number().min(0).default(2),
 	TRUST_PROXY: flag.default(false),
-	LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+	LOG_LEVEL: z.enum(logLevels).default("info"),
 });
 
 export type Env = Record<string, string | undefined>;

@@ -1,5 +1,11 @@
+/**
+ * Everything core needs from the outside world, and the one way both runtimes assemble
+ * it: src/node/runtime.ts (a process) and src/worker/invocation.ts (an invocation).
+ */
 import type { Config } from "./config.ts";
+import { randomToken } from "./crypto.ts";
 import type { Db } from "./db/schema.ts";
+import { trackDeferredWork } from "./deferred.ts";
 import type { Mailer } from "./mail/mailer.ts";
 
 export interface Clock {
@@ -38,3 +44,46 @@ export const systemClock: Clock = {
 	now: () => new Date(),
 	sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+export const systemRandom: Random = { token: randomToken, unit: Math.random };
+
+export interface WiredDeps {
+	deps: Deps;
+	/** Resolves when work deferred past a response (mail after a signup) has settled. */
+	idle(): Promise<void>;
+	/** Waits for deferred work, then closes the mail connection. The database is the caller's. */
+	close(): Promise<void>;
+}
+
+/**
+ * Deps from a runtime's parts; the system clock and randomness unless given (tests give
+ * a clock). `onDefer` also hands each deferred task to the runtime (Workers: waitUntil).
+ */
+export function createDeps(parts: {
+	db: Db;
+	mailer: Mailer;
+	config: Config;
+	log: Logger;
+	clock?: Clock;
+	random?: Random;
+	onDefer?: (task: Promise<unknown>) => void;
+}): WiredDeps {
+	const deferred = trackDeferredWork(parts.log, parts.onDefer);
+	const deps: Deps = {
+		db: parts.db,
+		mailer: parts.mailer,
+		clock: parts.clock ?? systemClock,
+		random: parts.random ?? systemRandom,
+		config: parts.config,
+		log: parts.log,
+		defer: deferred.defer,
+	};
+	return {
+		deps,
+		idle: deferred.idle,
+		async close() {
+			await deferred.idle();
+			await parts.mailer.close?.();
+		},
+	};
+}

@@ -5,8 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { AppError } from "../core/errors.ts";
-import { migrate, seed, stats } from "./commands/database-commands.ts";
 import type { Command, CommandContext } from "./commands/command.ts";
+import { migrate, seed, stats } from "./commands/database-commands.ts";
 import { digest, preview } from "./commands/digest-commands.ts";
 import { ingestCommand } from "./commands/ingest-command.ts";
 import { exportCommand, forget, importCommand, suppress } from "./commands/reader-commands.ts";

@@ -3,6 +3,7 @@
  * ingest and digest jobs on node-cron. SIGTERM/SIGINT stop taking requests, let
  * in-flight work (mail, a digest run) finish, and exit 0.
  */
+import { mailTransport } from "../core/mail/mail-transport.ts";
 import { seedPapersIfEmpty } from "../core/papers/store.ts";
 import { exitWithError } from "./exit.ts";
 import { createNodeRuntime } from "./runtime.ts";
@@ -20,7 +21,7 @@ async function main() {
 	const server = await startServer(runtime, { port: config.port });
 	deps.log.info(`paperboy is listening on ${config.baseUrl}`, {
 		database: config.databasePath,
-		mail: config.mail.smtpUrl ? "smtp" : "eml files in the data folder",
+		mail: mailTransport(config.mail) ?? "eml files in the data folder",
 	});
 	const scheduler = startScheduler(runtime);
 

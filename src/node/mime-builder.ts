@@ -1,8 +1,3 @@
-import { randomBytes } from "node:crypto";
-import { encodeWords, foldLines } from "nodemailer/lib/mime-funcs/index.js";
-import MimeNode from "nodemailer/lib/mime-node/index.js";
-import type { MailMessage } from "../core/mail/mailer.ts";
-
 /**
  * Builds the wire form of our messages in one pass: a few headers and two base64 bodies.
  * nodemailer's composer streams every message through several Transforms and encodes
@@ -11,6 +6,11 @@ import type { MailMessage } from "../core/mail/mailer.ts";
  * and header values use nodemailer's own encoders (encoded words, folding), so headers
  * come out as nodemailer writes them.
  */
+import { randomBytes } from "node:crypto";
+import { encodeWords, foldLines } from "nodemailer/lib/mime-funcs/index.js";
+import MimeNode from "nodemailer/lib/mime-node/index.js";
+import { rfc5322Date } from "../core/mail/compose-message.ts";
+import type { MailMessage } from "../core/mail/mailer.ts";
 
 export interface BuiltMessage {
 	envelope: { from: string; to: string[] };
@@ -154,7 +154,7 @@ export class MimeBuilder {
 			sender.header,
 			header("To", to),
 			header("Subject", headerText(message.subject)),
-			`Date: ${message.date.toUTCString().replace(/GMT$/, "+0000")}`,
+			`Date: ${rfc5322Date(message.date)}`,
 			header("Message-ID", headerText(message.messageId)),
 			"MIME-Version: 1.0",
 		];

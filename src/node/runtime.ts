@@ -1,14 +1,19 @@
+/**
+ * Wires core to Node: the SQLite file (migrated), the mailer the settings ask for, the
+ * system clock. Tests pass their own clock and mailer; everything else is the real thing.
+ */
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
-import { randomToken } from "../core/crypto.ts";
-import { trackDeferredWork } from "../core/deferred.ts";
-import { type Deps, systemClock } from "../core/deps.ts";
+import type { Logger } from "../core/deps.ts";
+import { createDeps, type Deps } from "../core/deps.ts";
+import { createApiMailer, mailTransport } from "../core/mail/mail-transport.ts";
 import type { Mailer } from "../core/mail/mailer.ts";
-import { createLogger } from "./stderr-logger.ts";
-import { createEmlMailer, createSmtpMailer } from "./mailers.ts";
+import { createEmlMailer } from "./eml-mailer.ts";
 import { applyMigrations } from "./migrate.ts";
 import { dataDir } from "./settings.ts";
+import { createSmtpPoolMailer } from "./smtp-pool-mailer.ts";
 import { createKysely, openSqlite, type Sqlite } from "./sqlite.ts";
+import { createLogger } from "./stderr-logger.ts";
 
 export interface NodeRuntime {
 	deps: Deps;
@@ -18,10 +23,6 @@ export interface NodeRuntime {
 	close(): Promise<void>;
 }
 
-/**
- * Wires core to Node: the SQLite file (migrated), the mailer the settings ask for, the
- * system clock. Tests pass their own clock and mailer; everything else is the real thing.
- */
 export function createNodeRuntime(
 	config: Config,
 	overrides: Partial<Pick<Deps, "clock" | "mailer" | "log" | "random">> = {},
@@ -30,29 +31,33 @@ export function createNodeRuntime(
 	const sqlite = openSqlite(config.databasePath);
 	const applied = applyMigrations(sqlite);
 	if (applied.length) log.info("migrations applied", { applied });
-	const mailer: Mailer =
-		overrides.mailer ??
-		(config.mail.smtpUrl
-			? createSmtpMailer(config.mail)
-			: createEmlMailer(join(dataDir(config.databasePath), "outbox"), log));
-	const deferred = trackDeferredWork(log);
-	const deps: Deps = {
+	const wired = createDeps({
 		db: createKysely(sqlite),
-		mailer,
-		clock: overrides.clock ?? systemClock,
-		random: overrides.random ?? { token: randomToken, unit: Math.random },
+		mailer: overrides.mailer ?? nodeMailer(config, log),
 		config,
 		log,
-		defer: deferred.defer,
-	};
+		clock: overrides.clock,
+		random: overrides.random,
+	});
 	return {
-		deps,
+		deps: wired.deps,
 		sqlite,
-		idle: deferred.idle,
+		idle: wired.idle,
 		async close() {
-			await deferred.idle();
-			await mailer.close?.();
-			await deps.db.destroy();
+			await wired.close();
+			await wired.deps.db.destroy();
 		},
 	};
+}
+
+/** SMTP through the pool, the HTTP mail API, or, when the settings name neither, .eml files in the data folder. */
+function nodeMailer(config: Config, log: Logger): Mailer {
+	switch (mailTransport(config.mail)) {
+		case "smtp":
+			return createSmtpPoolMailer(config.mail);
+		case "http":
+			return createApiMailer(config.mail);
+		case undefined:
+			return createEmlMailer(join(dataDir(config.databasePath), "outbox"), log);
+	}
 }

@@ -1,11 +1,15 @@
+/**
+ * Runs the jobs of src/core/jobs/schedule.ts on node-cron in the configured time zone,
+ * one at a time, plus a once-a-minute outbox drain that sends retries when they fall
+ * due. At start it catches up a digest period whose scheduled run was missed
+ * (downtime): one run for the current period, not one per missed week.
+ */
 import cron, { type ScheduledTask } from "node-cron";
-import { findJobRun } from "../core/db/job-runs.ts";
-import { drainOutbox, runDigest } from "../core/digest/job.ts";
+import { drainOutbox } from "../core/digest/outbox.ts";
 import { periodFor } from "../core/digest/period.ts";
-import { pruneExpired } from "../core/jobs/housekeeping.ts";
-import type { Fetch } from "../core/papers/fetch-source.ts";
-import { ingestScheduled } from "../core/papers/ingest.ts";
+import { digestRunStarted, runJob } from "../core/jobs/run-job.ts";
 import { type ScheduledJob, scheduledJobs } from "../core/jobs/schedule.ts";
+import type { Fetch } from "../core/papers/fetch-source.ts";
 import type { NodeRuntime } from "./runtime.ts";
 
 export interface Scheduler {
@@ -14,12 +18,6 @@ export interface Scheduler {
 	stop(): Promise<void>;
 }
 
-/**
- * Runs the jobs of src/core/schedule.ts on node-cron in the configured time zone, one at
- * a time, plus a once-a-minute outbox drain that sends retries when they fall due. At
- * start it catches up a digest period whose scheduled run was missed (downtime): one
- * run for the current period, not one per missed week.
- */
 export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.fetch): Scheduler {
 	const { deps } = runtime;
 	const { log, config } = deps;
@@ -47,28 +45,19 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
 		await current;
 	};
 
-	const run = (job: ScheduledJob) =>
-		exclusive(job.name, async () => {
-			if (job.name === "ingest")
-				return { pruned: await pruneExpired(deps), ingest: await ingestScheduled(deps, fetch) };
-			return runDigest(deps, job.frequencies, { signal: stopping.signal, fetch });
-		});
+	// Planned digests are sent from here; on stop, what is in flight finishes.
+	const deliver = () => drainOutbox(deps, { signal: stopping.signal });
+	const run = (job: ScheduledJob) => exclusive(job.name, () => runJob(deps, job, { deliver, fetch }));
 
 	const jobs = scheduledJobs(config);
 	const tasks: ScheduledTask[] = jobs.map((job) =>
 		cron.schedule(job.cron, run(job), { timezone: config.timeZone, name: job.name, noOverlap: true }),
 	);
-	tasks.push(
-		cron.schedule(
-			"* * * * *",
-			exclusive("outbox", () => drainOutbox(deps, { signal: stopping.signal })),
-			{ name: "outbox" },
-		),
-	);
+	tasks.push(cron.schedule("* * * * *", exclusive("outbox", deliver), { name: "outbox" }));
 
 	const ready = (async () => {
 		for (const job of jobs) {
-			if (!job.frequencies.length) continue;
+			if (job.kind !== "digest") continue;
 			const task = tasks[jobs.indexOf(job)] as ScheduledTask;
 			if (await missedThisPeriod(runtime, job, task)) {
 				log.info("catching up a missed digest run", { job: job.name });
@@ -92,13 +81,17 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
  * Whether the job's most recent fire time (looking back up to a week, minute by minute)
  * fell in the current period and that period has no run on record.
  */
-async function missedThisPeriod(runtime: NodeRuntime, job: ScheduledJob, task: ScheduledTask): Promise<boolean> {
+async function missedThisPeriod(
+	runtime: NodeRuntime,
+	job: ScheduledJob & { kind: "digest" },
+	task: ScheduledTask,
+): Promise<boolean> {
 	const { deps } = runtime;
 	const now = deps.clock.now();
 	const frequency = job.frequencies[0];
 	if (!frequency) return false;
 	const period = periodFor(frequency, now, deps.config.timeZone);
-	if (await findJobRun(deps.db, `digest:${frequency}`, period)) return false;
+	if (await digestRunStarted(deps, frequency, period)) return false;
 	const minute = 60_000;
 	for (let t = Math.floor(now.getTime() / minute) * minute; t > now.getTime() - 8 * 86_400_000; t -= minute) {
 		const at = new Date(t);

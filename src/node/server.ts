@@ -14,7 +14,8 @@ export function startServer(
 	runtime: NodeRuntime,
 	options: { port: number; hostname?: string },
 ): Promise<RunningServer> {
-	const app = createApp(runtime.deps, { clientIp: (c) => getConnInfo(c).remote.address });
+	const { deps } = runtime;
+	const app = createApp(deps.config, { deps: () => deps, clientIp: (c) => getConnInfo(c).remote.address });
 	return new Promise((resolve) => {
 		const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? "0.0.0.0" }, (info) => {
 			const { port } = info as AddressInfo;

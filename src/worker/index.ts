@@ -2,12 +2,41 @@
  * paperboy on Cloudflare Workers: the same core as on Node, over D1 (fetch), Cron
  * Triggers (scheduled) and a Queue that carries planned deliveries to the sender.
  */
+import type { Config } from "../core/config.ts";
+import type { Deps } from "../core/deps.ts";
 import { isAppError } from "../core/errors.ts";
+import { runJob } from "../core/jobs/run-job.ts";
 import { createApp } from "../core/web/app.tsx";
 import type { SendMessage, WorkerEnv } from "./bindings.ts";
+import { jobForCron } from "./cron.ts";
 import { openInvocation } from "./invocation.ts";
-import { runScheduled } from "./scheduled.ts";
-import { consumeSendBatch } from "./send-queue.ts";
+import { consumeSendBatch, enqueueDueDeliveries } from "./send-queue.ts";
+
+/** What the app's `deps` option reads: the invocation's services, passed as the request's bindings. */
+interface RequestServices {
+	deps: Deps;
+}
+
+/**
+ * The web app, built once per isolate (and set of settings) rather than per request, so
+ * what its routes cache (the rendered signup page) serves every request the isolate
+ * gets. Each request still brings its own services.
+ */
+const apps = new WeakMap<Config, ReturnType<typeof createApp>>();
+function appFor(config: Config) {
+	let app = apps.get(config);
+	if (!app) {
+		app = createApp(config, {
+			deps: (c) => (c.env as RequestServices).deps,
+			clientIp: (c) => c.req.header("cf-connecting-ip"),
+		});
+		apps.set(config, app);
+	}
+	return app;
+}
+
+/** Papers are fetched with the runtime's fetch; bound, as workerd wants it called. */
+const fetchPapers = (url: string, init: RequestInit) => fetch(url, init);
 
 export default {
 	async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext) {
@@ -17,18 +46,33 @@ export default {
 		} catch (error) {
 			return misconfigured(error);
 		}
-		const app = createApp(invocation.deps, { clientIp: (c) => c.req.header("cf-connecting-ip") });
-		const response = await app.fetch(request);
+		const services: RequestServices = { deps: invocation.deps };
+		const response = await appFor(invocation.deps.config).fetch(request, services, ctx);
 		ctx.waitUntil(invocation.finish());
 		return response;
 	},
 
+	/**
+	 * A Cron Trigger runs its job as on Node, except that a digest job only plans and
+	 * enqueues: sending from one invocation would run into Workers' CPU and subrequest
+	 * limits with a few hundred readers, so queue invocations send.
+	 */
 	async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext) {
 		const { deps, finish } = openInvocation(env, ctx);
 		const started = Date.now();
 		try {
-			const summary = await runScheduled(deps, controller.cron, env.SEND_QUEUE);
-			if (summary) deps.log.info("job finished", { cron: controller.cron, ms: Date.now() - started, summary });
+			const job = jobForCron(deps.config, controller.cron);
+			if (!job) {
+				deps.log.warn("a Cron Trigger matches no job: set INGEST_CRON, DIGEST_CRON or DAILY_DIGEST_CRON to it", {
+					cron: controller.cron,
+				});
+				return;
+			}
+			const summary = await runJob(deps, job, {
+				deliver: (d) => enqueueDueDeliveries(d, env.SEND_QUEUE),
+				fetch: fetchPapers,
+			});
+			deps.log.info("job finished", { job: job.name, cron: controller.cron, ms: Date.now() - started, summary });
 		} catch (error) {
 			deps.log.error("job failed", { cron: controller.cron, error });
 			throw error;

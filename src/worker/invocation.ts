@@ -1,12 +1,18 @@
+/**
+ * Settings once per isolate, services once per invocation: D1 through Kysely, the mailer
+ * the settings choose (a socket cannot outlive the invocation that opened it), and
+ * `defer` on the invocation's waitUntil.
+ */
 import { type Config, parseConfig } from "../core/config.ts";
 import { randomToken } from "../core/crypto.ts";
-import { trackDeferredWork } from "../core/deferred.ts";
-import { type Deps, systemClock } from "../core/deps.ts";
+import { createDeps, type Deps } from "../core/deps.ts";
 import { AppError } from "../core/errors.ts";
-import { createD1Kysely } from "./d1.ts";
+import { createApiMailer, mailTransport, paced } from "../core/mail/mail-transport.ts";
+import type { Mailer } from "../core/mail/mailer.ts";
 import { settingsOf, type WorkerEnv } from "./bindings.ts";
 import { createConsoleLogger } from "./console-logger.ts";
-import { createWorkerMailer, mailTransport } from "./mailers/select.ts";
+import { createD1Kysely } from "./d1.ts";
+import { createSocketSmtpMailer, smtpOptionsFromUrl } from "./smtp/socket-mailer.ts";
 
 /** The env object is the same for every request an isolate serves: parse it once. */
 const configs = new WeakMap<object, Config>();
@@ -18,7 +24,13 @@ export function workerConfig(env: WorkerEnv): Config {
 		// Node falls back to http://localhost:PORT; a deployed worker has no such thing.
 		if (!settings.BASE_URL) throw new AppError("config", "Invalid settings:\n  BASE_URL: required on Workers");
 		config = parseConfig(settings);
-		mailTransport(config.mail);
+		// Node falls back to .eml files; a worker has nowhere to write them.
+		if (!mailTransport(config.mail)) {
+			throw new AppError(
+				"config",
+				"No mail transport: set MAIL_TRANSPORT=http and the secret MAIL_API_TOKEN, or MAIL_TRANSPORT=smtp and the secret SMTP_URL",
+			);
+		}
 		if (config.mail.dkim) {
 			createConsoleLogger(config.logLevel).warn("DKIM_* settings are not used on Workers: the relay or API signs");
 		}
@@ -33,29 +45,27 @@ export interface Invocation {
 	finish(): Promise<void>;
 }
 
-/**
- * Deps for one fetch, scheduled or queue invocation: D1 through Kysely, the mailer the
- * settings choose, and `defer` on the invocation's waitUntil.
- */
 export function openInvocation(env: WorkerEnv, ctx: ExecutionContext): Invocation {
 	const config = workerConfig(env);
 	const log = createConsoleLogger(config.logLevel);
-	const mailer = createWorkerMailer(config);
-	const deferred = trackDeferredWork(log, (task) => ctx.waitUntil(task));
-	const deps: Deps = {
+	const wired = createDeps({
 		db: createD1Kysely(env.DB),
-		mailer,
-		clock: systemClock,
-		random: { token: randomToken, unit: Math.random },
+		mailer: workerMailer(config),
 		config,
 		log,
-		defer: deferred.defer,
-	};
-	return {
-		deps,
-		async finish() {
-			await deferred.idle();
-			await mailer.close?.();
-		},
-	};
+		onDefer: (task) => ctx.waitUntil(task),
+	});
+	return { deps: wired.deps, finish: wired.close };
+}
+
+/**
+ * SMTP over cloudflare:sockets or the HTTP API. SMTP_RATE_PER_SECOND paces either: the
+ * queue runs one consumer at a time (max_concurrency = 1), so it is the overall rate.
+ */
+function workerMailer(config: Config): Mailer {
+	const { mail } = config;
+	if (mailTransport(mail) !== "smtp" || !mail.smtpUrl) return createApiMailer(mail);
+	const boundary = () => `=_paperboy_${randomToken().slice(0, 24)}`;
+	const smtp = createSocketSmtpMailer(smtpOptionsFromUrl(mail.smtpUrl, new URL(config.baseUrl).hostname), boundary);
+	return mail.ratePerSecond > 0 ? paced(smtp, mail.ratePerSecond) : smtp;
 }

@@ -1,6 +1,5 @@
-import { listDeliveryStates, listPendingDeliveryIds } from "../core/db/deliveries.ts";
 import type { Deps } from "../core/deps.ts";
-import { drainOutbox } from "../core/digest/job.ts";
+import { deliveryStates, drainOutbox, dueDeliveryIds } from "../core/digest/outbox.ts";
 import type { SendMessage } from "./bindings.ts";
 
 /** Ids read from D1 per query. */
@@ -18,20 +17,16 @@ const maxRetryDelaySeconds = 12 * 60 * 60;
  * outbox before sending. Cost: one D1 query per 1,000 and one queue call per 100
  * deliveries, so Workers' 1,000 subrequests per invocation reach about 90,000 readers.
  */
-export async function enqueueDueDeliveries(deps: Deps, queue: Queue<SendMessage>): Promise<number> {
-	const dueBy = deps.clock.now().toISOString();
-	let afterId = 0;
+export async function enqueueDueDeliveries(deps: Deps, queue: Queue<SendMessage>): Promise<{ enqueued: number }> {
 	let enqueued = 0;
-	for (;;) {
-		const ids = await listPendingDeliveryIds(deps.db, { afterId, limit: idPage, dueBy });
+	for await (const ids of dueDeliveryIds(deps, idPage)) {
 		for (let i = 0; i < ids.length; i += sendBatchSize) {
 			const chunk = ids.slice(i, i + sendBatchSize);
 			await queue.sendBatch(chunk.map((deliveryId) => ({ body: { deliveryId }, contentType: "json" })));
 			enqueued += chunk.length;
 		}
-		if (ids.length < idPage) return enqueued;
-		afterId = ids[ids.length - 1] ?? afterId;
 	}
+	return { enqueued };
 }
 
 export interface ConsumeSummary {
@@ -67,12 +62,12 @@ export async function consumeSendBatch(deps: Deps, batch: MessageBatch<SendMessa
 		batch.retryAll({ delaySeconds: 60 });
 		return { acked: 0, retried: batch.messages.length };
 	}
-	const states = new Map((await listDeliveryStates(deps.db, ids)).map((s) => [s.id, s]));
+	const states = new Map((await deliveryStates(deps, ids)).map((s) => [s.id, s]));
 	const now = deps.clock.now().getTime();
 	for (const [id, messages] of byId) {
 		const state = states.get(id);
 		let delaySeconds: number | undefined;
-		if (state?.status === "pending") delaySeconds = Math.ceil((Date.parse(state.next_attempt_at) - now) / 1000);
+		if (state?.status === "pending") delaySeconds = Math.ceil((Date.parse(state.nextAttemptAt) - now) / 1000);
 		else if (state?.status === "sending") delaySeconds = deps.config.digest.leaseSeconds;
 		for (const message of messages) {
 			if (delaySeconds === undefined) {

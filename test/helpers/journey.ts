@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import type { SubscriberStatus } from "../../src/core/db/schema.ts";
+import type { ReaderStatus } from "../../src/core/subscriptions/reader.ts";
 import { minutes } from "./clock.ts";
 import { createTestRuntime, type TestRuntime } from "./runtime.ts";
 import { type Received, type SmtpSink, startSmtpSink } from "./smtp-sink.ts";
@@ -89,7 +89,7 @@ export async function confirmedReader(j: Journey, email: string, keywords = "dif
 }
 
 /** Brings an address into a status through the real journey, then lets the mail cooldown pass. */
-export async function readerWithStatus(j: Journey, email: string, status: SubscriberStatus | "new"): Promise<void> {
+export async function readerWithStatus(j: Journey, email: string, status: ReaderStatus | "new"): Promise<void> {
 	if (status === "pending") await signup(j.rt, email, "diffusion");
 	if (status === "active" || status === "paused" || status === "unsubscribed") {
 		const reader = await confirmedReader(j, email);

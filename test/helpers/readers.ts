@@ -1,5 +1,5 @@
-import { storePapers } from "../../src/core/papers/store.ts";
 import { emptyPaperFields, type NormalisedPaper } from "../../src/core/papers/paper.ts";
+import { storePapers } from "../../src/core/papers/store.ts";
 import { importReaders } from "../../src/core/subscriptions/import.ts";
 import type { TestRuntime } from "./runtime.ts";
 

@@ -38,7 +38,7 @@ export async function createTestRuntime(
 	const clock = options.clock ?? new FakeClock();
 	const runtime = createNodeRuntime(config, { clock });
 	if (options.seed !== false) await seedPapersIfEmpty(runtime.deps, readSeedPapers());
-	const app = createApp(runtime.deps, { clientIp: () => options.clientIp ?? "203.0.113.7" });
+	const app = createApp(config, { deps: () => runtime.deps, clientIp: () => options.clientIp ?? "203.0.113.7" });
 	return {
 		...runtime,
 		dir,

@@ -29,7 +29,7 @@ export const get = (rt: TestRuntime, path: string, headers: Record<string, strin
 /** The same runtime as seen by a client at another address (for per-IP limits). */
 export const asClient = (rt: TestRuntime, ip: string): TestRuntime => ({
 	...rt,
-	app: createApp(rt.deps, { clientIp: () => ip }),
+	app: createApp(rt.deps.config, { deps: () => rt.deps, clientIp: () => ip }),
 });
 
 /** The hidden value of a named input in a page. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runDigest } from "../../src/core/digest/job.ts";
+import { runDigest } from "../../src/core/jobs/run-job.ts";
 import { hours } from "../helpers/clock.ts";
 import { addReaders } from "../helpers/readers.ts";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.ts";

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { drainOutbox, runDigest } from "../../src/core/digest/job.ts";
+import { drainOutbox } from "../../src/core/digest/outbox.ts";
+import { runDigest } from "../../src/core/jobs/run-job.ts";
 import { days, hours } from "../helpers/clock.ts";
 import { addPapers, addReaders, paper } from "../helpers/readers.ts";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.ts";

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { dkimVerify } from "mailauth/lib/dkim/verify.js";
 import { expect, it } from "vitest";
-import { runDigest } from "../../src/core/digest/job.ts";
+import { runDigest } from "../../src/core/jobs/run-job.ts";
 import { hours } from "../helpers/clock.ts";
 import { useJourney } from "../helpers/journey.ts";
 import { addReaders } from "../helpers/readers.ts";

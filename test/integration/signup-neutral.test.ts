@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { SubscriberStatus } from "../../src/core/db/schema.ts";
 import { addSuppression } from "../../src/core/db/suppressions.ts";
+import type { ReaderStatus } from "../../src/core/subscriptions/reader.ts";
 import { readerWithStatus, settledMail, subscriberRow, useJourney } from "../helpers/journey.ts";
 import { signup } from "../helpers/web.ts";
 
 const j = useJourney();
 
-const states: (SubscriberStatus | "new")[] = ["new", "pending", "active", "paused", "unsubscribed"];
+const states: (ReaderStatus | "new")[] = ["new", "pending", "active", "paused", "unsubscribed"];
 
 /** The "check your inbox" page with the address it echoes taken out. */
 async function neutralPage(email: string, extra: Record<string, string> = {}) {

@@ -53,10 +53,14 @@ describe("worker-configuration.d.ts", () => {
 		{ timeout: 60_000 },
 		() => {
 			// Exits non-zero (and execFileSync throws) when the committed types are stale.
-			execFileSync("npx", ["wrangler", "types", "--strict-vars=false", "src/worker/worker-configuration.d.ts", "--check"], {
-				env: { ...process.env, ...offlineWranglerEnv },
-				stdio: "pipe",
-			});
+			execFileSync(
+				"npx",
+				["wrangler", "types", "--strict-vars=false", "src/worker/worker-configuration.d.ts", "--check"],
+				{
+					env: { ...process.env, ...offlineWranglerEnv },
+					stdio: "pipe",
+				},
+			);
 		},
 	);
 });

@@ -1,13 +1,35 @@
+/** The `deliveries` table: the outbox, one row per reader and period. */
 import { sql } from "kysely";
-import type { Db, DeliveryRow, DeliveryStatus, Frequency } from "./schema.ts";
+import type { ClaimedDelivery, Delivery, DeliveryOutcome, DeliveryStatus } from "../digest/delivery.ts";
+import type { DigestReader, Frequency } from "../subscriptions/reader.ts";
+import type { Db, DeliveryRow } from "./schema.ts";
+import { toDigestReader } from "./subscribers.ts";
 
-export function listDeliveriesForSubscriber(db: Db, subscriberId: number): Promise<DeliveryRow[]> {
-	return db
+const toDelivery = (row: DeliveryRow): Delivery => ({
+	id: row.id,
+	readerId: row.subscriber_id,
+	period: row.period,
+	status: row.status,
+	windowStart: row.window_start,
+	windowEnd: row.window_end,
+	attempts: row.attempts,
+	nextAttemptAt: row.next_attempt_at,
+	claimedAt: row.claimed_at,
+	sentAt: row.sent_at,
+	lastError: row.last_error,
+	messageId: row.message_id,
+	paperIds: row.paper_ids ? (JSON.parse(row.paper_ids) as string[]) : [],
+	createdAt: row.created_at,
+});
+
+export async function listDeliveriesForReader(db: Db, readerId: number): Promise<Delivery[]> {
+	const rows = await db
 		.selectFrom("deliveries")
 		.selectAll()
-		.where("subscriber_id", "=", subscriberId)
+		.where("subscriber_id", "=", readerId)
 		.orderBy("created_at", "desc")
 		.execute();
+	return rows.map(toDelivery);
 }
 
 /**
@@ -47,21 +69,6 @@ export async function supersedePendingDeliveries(db: Db, periodPrefix: string, p
 		.where("period", "!=", period)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
-}
-
-export interface ClaimedDelivery {
-	id: number;
-	subscriberId: number;
-	period: string;
-	windowStart: string;
-	windowEnd: string;
-	attempts: number;
-	email: string;
-	keywords: string;
-	frequency: Frequency;
-	subscriberStatus: string;
-	manageSalt: string;
-	suppressed: boolean;
 }
 
 /**
@@ -136,16 +143,12 @@ export async function claimDeliveries(
 		.execute();
 	return rows.map((r) => ({
 		id: r.id,
-		subscriberId: r.subscriber_id,
 		period: r.period,
 		windowStart: r.window_start,
 		windowEnd: r.window_end,
 		attempts: r.attempts,
-		email: r.email,
-		keywords: r.keywords,
-		frequency: r.frequency,
-		subscriberStatus: r.status,
-		manageSalt: r.manage_salt,
+		reader: toDigestReader({ ...r, id: r.subscriber_id }),
+		readerStatus: r.status,
 		suppressed: Boolean(r.suppressed),
 	}));
 }
@@ -171,12 +174,6 @@ export async function releaseClaims(db: Db, ids: readonly number[]): Promise<voi
 		.where("status", "=", "sending")
 		.execute();
 }
-
-export type DeliveryOutcome =
-	| { status: "sent"; at: string; messageId: string; paperIds: readonly string[] }
-	| { status: "skipped"; at: string; reason: string }
-	| { status: "retry"; at: string; nextAttemptAt: string; error: string }
-	| { status: "failed"; at: string; error: string };
 
 /** Records how a claimed delivery ended. Only a row still in `sending` is changed. */
 export async function finishDelivery(db: Db, id: number, outcome: DeliveryOutcome): Promise<void> {
@@ -246,24 +243,35 @@ export function listPendingDeliveryIds(db: Db, p: { afterId: number; limit: numb
 }
 
 /** Where these deliveries stand now: the Workers queue consumer acks or retries each message by it. */
-export function listDeliveryStates(db: Db, ids: readonly number[]) {
-	if (!ids.length) return Promise.resolve([]);
-	return db.selectFrom("deliveries").select(["id", "status", "next_attempt_at"]).where("id", "in", ids).execute();
+export async function listDeliveryStates(
+	db: Db,
+	ids: readonly number[],
+): Promise<Pick<Delivery, "id" | "status" | "nextAttemptAt">[]> {
+	if (!ids.length) return [];
+	const rows = await db
+		.selectFrom("deliveries")
+		.select(["id", "status", "next_attempt_at"])
+		.where("id", "in", ids)
+		.execute();
+	return rows.map((r) => ({ id: r.id, status: r.status, nextAttemptAt: r.next_attempt_at }));
 }
 
 /** Where a reader's next digest window would start (end of their last one). */
-export async function lastWindowEnd(db: Db, subscriberId: number): Promise<string | undefined> {
+export async function lastWindowEnd(db: Db, readerId: number): Promise<string | undefined> {
 	const row = await db
 		.selectFrom("deliveries")
 		.select((eb) => eb.fn.max("window_end").as("end"))
-		.where("subscriber_id", "=", subscriberId)
+		.where("subscriber_id", "=", readerId)
 		.where("status", "in", ["sent", "skipped"])
 		.executeTakeFirst();
 	return row?.end ?? undefined;
 }
 
 /** The readers `planDeliveries` would plan for now, with their windows (for dry runs). */
-export async function listReadersDue(db: Db, p: { frequency: Frequency; period: string; firstWindowStart: string }) {
+export async function listReadersDue(
+	db: Db,
+	p: { frequency: Frequency; period: string; firstWindowStart: string },
+): Promise<{ reader: DigestReader; windowStart: string }[]> {
 	const result = await sql<{
 		id: number;
 		email: string;
@@ -281,5 +289,5 @@ export async function listReadersDue(db: Db, p: { frequency: Frequency; period: 
 			and not exists (select 1 from suppressions x where x.email = s.email)
 			and not exists (select 1 from deliveries d where d.subscriber_id = s.id and d.period = ${p.period})
 		order by s.id`.execute(db);
-	return result.rows;
+	return result.rows.map((r) => ({ reader: toDigestReader(r), windowStart: r.window_start }));
 }

@@ -1,3 +1,4 @@
+/** The `job_runs` table: one row per job and period, which is how a period's run happens once. */
 import type { Db } from "./schema.ts";
 
 /**
@@ -22,8 +23,15 @@ export async function finishJobRun(db: Db, job: string, period: string, at: stri
 		.execute();
 }
 
-export function findJobRun(db: Db, job: string, period: string) {
-	return db.selectFrom("job_runs").selectAll().where("job", "=", job).where("period", "=", period).executeTakeFirst();
+/** Whether this job's period was started (finished or not). */
+export async function jobRunExists(db: Db, job: string, period: string): Promise<boolean> {
+	const row = await db
+		.selectFrom("job_runs")
+		.select("period")
+		.where("job", "=", job)
+		.where("period", "=", period)
+		.executeTakeFirst();
+	return row !== undefined;
 }
 
 /** When a job last finished a run, whatever the period. */

@@ -1,8 +1,55 @@
+/** The `papers` table and its full-text index `papers_fts`. */
 import { sql } from "kysely";
+import type { NewPaper, Paper } from "../papers/paper.ts";
 import { chunksFor } from "./limits.ts";
-import type { Db, NewPaper, PaperRow } from "./schema.ts";
+import type { Db, PaperRow } from "./schema.ts";
 
 const paperColumns = 20;
+
+const toPaper = (row: PaperRow): Paper => ({
+	num: row.num,
+	id: row.id,
+	title: row.title,
+	abstract: row.abstract,
+	authors: JSON.parse(row.authors) as string[],
+	publishedAt: row.published_at,
+	addedAt: row.added_at,
+	updatedAt: row.updated_at,
+	upvotes: row.upvotes,
+	comments: row.comments,
+	source: row.source,
+	absUrl: row.abs_url,
+	pdfUrl: row.pdf_url,
+	hfUrl: row.hf_url,
+	codeUrl: row.code_url,
+	codeStars: row.code_stars,
+	projectUrl: row.project_url,
+	thumbnailUrl: row.thumbnail_url,
+	aiSummary: row.ai_summary,
+	aiKeywords: row.ai_keywords === null ? null : (JSON.parse(row.ai_keywords) as string[]),
+});
+
+const toRow = (p: NewPaper): Omit<PaperRow, "num"> => ({
+	id: p.id,
+	title: p.title,
+	abstract: p.abstract,
+	authors: JSON.stringify(p.authors),
+	published_at: p.publishedAt,
+	added_at: p.addedAt,
+	updated_at: p.updatedAt,
+	upvotes: p.upvotes,
+	comments: p.comments,
+	source: p.source,
+	abs_url: p.absUrl,
+	pdf_url: p.pdfUrl,
+	hf_url: p.hfUrl,
+	code_url: p.codeUrl,
+	code_stars: p.codeStars,
+	project_url: p.projectUrl,
+	thumbnail_url: p.thumbnailUrl,
+	ai_summary: p.aiSummary,
+	ai_keywords: p.aiKeywords ? JSON.stringify(p.aiKeywords) : null,
+});
 
 // Counts that only grow: snapshots of the same day arrive in any order, the highest wins.
 const growing = ["comments", "code_stars"] as const;
@@ -34,7 +81,7 @@ export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise
 	for (const chunk of chunksFor(db, papers, paperColumns)) {
 		const rows = await db
 			.insertInto("papers")
-			.values(chunk)
+			.values(chunk.map(toRow))
 			.onConflict((oc) =>
 				oc
 					.column("id")
@@ -110,38 +157,33 @@ export async function papersVersion(db: Db): Promise<string> {
 }
 
 /** The newest papers first, for the signup page's list. */
-export function listRecentPapers(db: Db, limit: number): Promise<PaperRow[]> {
-	return (
-		db
-			.selectFrom("papers")
-			.selectAll()
-			.orderBy("added_at", "desc")
-			.orderBy("upvotes", "desc")
-			// Within one batch, keep the source's own order (trending first).
-			.orderBy("num", "asc")
-			.limit(limit)
-			.execute()
-	);
+export async function listRecentPapers(db: Db, limit: number): Promise<Paper[]> {
+	const rows = await db
+		.selectFrom("papers")
+		.selectAll()
+		.orderBy("added_at", "desc")
+		.orderBy("upvotes", "desc")
+		// Within one batch, keep the source's own order (trending first).
+		.orderBy("num", "asc")
+		.limit(limit)
+		.execute();
+	return rows.map(toPaper);
 }
 
-export function getPapersByNums(db: Db, nums: readonly number[]): Promise<PaperRow[]> {
-	if (!nums.length) return Promise.resolve([]);
-	return db.selectFrom("papers").selectAll().where("num", "in", nums).execute();
-}
-
-export function getPapersByIds(db: Db, ids: readonly string[]): Promise<PaperRow[]> {
-	if (!ids.length) return Promise.resolve([]);
-	return db.selectFrom("papers").selectAll().where("id", "in", ids).execute();
+export async function getPapersByNums(db: Db, nums: readonly number[]): Promise<Paper[]> {
+	if (!nums.length) return [];
+	return (await db.selectFrom("papers").selectAll().where("num", "in", nums).execute()).map(toPaper);
 }
 
 /** Just what ranking needs, for every paper added in [from, to). */
-export function listPaperStatsAddedBetween(db: Db, from: string, to: string) {
-	return db
+export async function listPaperStatsAddedBetween(db: Db, from: string, to: string) {
+	const rows = await db
 		.selectFrom("papers")
 		.select(["num", "upvotes", "added_at", "published_at"])
 		.where("added_at", ">=", from)
 		.where("added_at", "<", to)
 		.execute();
+	return rows.map((r) => ({ num: r.num, upvotes: r.upvotes, addedAt: r.added_at, publishedAt: r.published_at }));
 }
 
 /**

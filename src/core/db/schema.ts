@@ -1,6 +1,12 @@
-import type { ColumnType, Generated, Insertable, Kysely, Selectable } from "kysely";
+/**
+ * Kysely's view of migrations/*.sql. Times are ISO-8601 UTC strings. Rows never leave
+ * src/core/db/: each module maps its table's rows to the domain types it imports here.
+ */
+import type { ColumnType, Generated, Kysely, Selectable } from "kysely";
+import type { DeliveryStatus } from "../digest/delivery.ts";
+import type { Frequency, ReaderStatus } from "../subscriptions/reader.ts";
+import type { SuppressionReason } from "../subscriptions/suppress.ts";
 
-/** Kysely's view of migrations/*.sql. Times are ISO-8601 UTC strings. */
 export interface Database {
 	papers: PapersTable;
 	subscribers: SubscribersTable;
@@ -38,16 +44,11 @@ export interface PapersTable {
 	ai_keywords: string | null;
 }
 
-export const subscriberStatuses = ["pending", "active", "paused", "unsubscribed"] as const;
-export type SubscriberStatus = (typeof subscriberStatuses)[number];
-export const frequencies = ["weekly", "daily"] as const;
-export type Frequency = (typeof frequencies)[number];
-
 export interface SubscribersTable {
 	id: Generated<number>;
 	email: string;
-	status: SubscriberStatus;
-	/** JSON array of keyword strings as the reader typed them. */
+	status: ReaderStatus;
+	/** JSON array of the keywords as the reader typed them. */
 	keywords: string;
 	frequency: ColumnType<Frequency, Frequency | undefined, Frequency>;
 	timezone: string;
@@ -74,9 +75,6 @@ export interface TokensTable {
 	used_at: string | null;
 }
 
-export const deliveryStatuses = ["pending", "sending", "sent", "failed", "unknown", "skipped"] as const;
-export type DeliveryStatus = (typeof deliveryStatuses)[number];
-
 export interface DeliveriesTable {
 	id: Generated<number>;
 	subscriber_id: number;
@@ -94,8 +92,6 @@ export interface DeliveriesTable {
 	paper_ids: string | null;
 	created_at: string;
 }
-
-export type SuppressionReason = "bounce" | "complaint" | "manual";
 
 export interface SuppressionsTable {
 	email: string;
@@ -119,6 +115,5 @@ export interface JobRunsTable {
 }
 
 export type PaperRow = Selectable<PapersTable>;
-export type NewPaper = Omit<Insertable<PapersTable>, "num">;
 export type SubscriberRow = Selectable<SubscribersTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;

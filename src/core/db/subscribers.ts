@@ -1,45 +1,67 @@
+/** The `subscribers` table: one row per reader, mapped to `Reader` here and nowhere else. */
 import { sql } from "kysely";
+import type { DigestReader, Frequency, Reader, ReaderStatus, Signup } from "../subscriptions/reader.ts";
 import { chunksFor } from "./limits.ts";
-import type { Db, Frequency, SubscriberRow, SubscriberStatus } from "./schema.ts";
+import type { Db, SubscriberRow } from "./schema.ts";
 
-export interface SignupRecord {
-	email: string;
-	keywords: string;
-	manageSalt: string;
-	consentAt: string;
-	consentIp: string | null;
-	consentUserAgent: string | null;
-	consentFormVersion: string;
-	consentSource: string;
-	timezone: string;
-}
+export const toReader = (row: SubscriberRow): Reader => ({
+	id: row.id,
+	email: row.email,
+	status: row.status,
+	keywords: JSON.parse(row.keywords) as string[],
+	frequency: row.frequency,
+	timezone: row.timezone,
+	manageSalt: row.manage_salt,
+	consent: {
+		at: row.consent_at,
+		ip: row.consent_ip,
+		userAgent: row.consent_user_agent,
+		formVersion: row.consent_form_version,
+		source: row.consent_source,
+	},
+	confirmedAt: row.confirmed_at,
+	unsubscribedAt: row.unsubscribed_at,
+	createdAt: row.created_at,
+	updatedAt: row.updated_at,
+});
 
-/** A new subscribers row from a signup record: pending from the form, active when imported. */
-const newSubscriber = (s: SignupRecord, status: "pending" | "active") => ({
+/** The one place a digest's reader is built, from any query that selects these columns. */
+export const toDigestReader = (
+	row: Pick<SubscriberRow, "id" | "email" | "keywords" | "frequency" | "manage_salt">,
+): DigestReader => ({
+	id: row.id,
+	email: row.email,
+	keywords: JSON.parse(row.keywords) as string[],
+	frequency: row.frequency,
+	manageSalt: row.manage_salt,
+});
+
+/** A new row from a signup: pending from the form, active when imported. */
+const newRow = (s: Signup, status: "pending" | "active") => ({
 	email: s.email,
 	status,
-	keywords: s.keywords,
+	keywords: JSON.stringify(s.keywords),
 	timezone: s.timezone,
 	manage_salt: s.manageSalt,
-	consent_at: s.consentAt,
-	consent_ip: s.consentIp,
-	consent_user_agent: s.consentUserAgent,
-	consent_form_version: s.consentFormVersion,
-	consent_source: s.consentSource,
-	confirmed_at: status === "active" ? s.consentAt : null,
-	created_at: s.consentAt,
-	updated_at: s.consentAt,
+	consent_at: s.consent.at,
+	consent_ip: s.consent.ip,
+	consent_user_agent: s.consent.userAgent,
+	consent_form_version: s.consent.formVersion,
+	consent_source: s.consent.source,
+	confirmed_at: status === "active" ? s.consent.at : null,
+	created_at: s.consent.at,
+	updated_at: s.consent.at,
 });
 
 /**
  * Records a signup in one statement: a new address becomes pending; a pending or
  * unsubscribed one becomes pending again with the newest keywords and consent; an
- * active or paused reader is left exactly as they are. Returns the row as it now is.
+ * active or paused reader is left exactly as they are. Returns the reader as they now are.
  */
-export async function upsertSignup(db: Db, s: SignupRecord): Promise<SubscriberRow> {
+export async function upsertSignup(db: Db, s: Signup): Promise<Reader> {
 	const written = await db
 		.insertInto("subscribers")
-		.values(newSubscriber(s, "pending"))
+		.values(newRow(s, "pending"))
 		.onConflict((oc) =>
 			oc
 				.column("email")
@@ -59,19 +81,21 @@ export async function upsertSignup(db: Db, s: SignupRecord): Promise<SubscriberR
 		.returningAll()
 		.executeTakeFirst();
 	// Nothing returned: a confirmed reader, left as they are.
-	return written ?? db.selectFrom("subscribers").selectAll().where("email", "=", s.email).executeTakeFirstOrThrow();
+	return toReader(
+		written ?? (await db.selectFrom("subscribers").selectAll().where("email", "=", s.email).executeTakeFirstOrThrow()),
+	);
 }
 
 /**
  * Adds already-consented readers (CSV import) as active, up to 500 per statement; addresses
  * already on file are left as they are. Returns how many were added.
  */
-export async function insertImportedSubscribers(db: Db, records: readonly SignupRecord[]): Promise<number> {
+export async function insertImportedReaders(db: Db, signups: readonly Signup[]): Promise<number> {
 	let added = 0;
-	for (const chunk of chunksFor(db, records, 13, 500)) {
+	for (const chunk of chunksFor(db, signups, 13, 500)) {
 		const result = await db
 			.insertInto("subscribers")
-			.values(chunk.map((s) => newSubscriber(s, "active")))
+			.values(chunk.map((s) => newRow(s, "active")))
 			.onConflict((oc) => oc.column("email").doNothing())
 			.executeTakeFirst();
 		added += Number(result.numInsertedOrUpdatedRows ?? 0);
@@ -79,21 +103,23 @@ export async function insertImportedSubscribers(db: Db, records: readonly Signup
 	return added;
 }
 
-/** Rows for these addresses (compared case-insensitively, as stored). */
-export async function findSubscribersByEmails(db: Db, emails: readonly string[]): Promise<SubscriberRow[]> {
-	const rows: SubscriberRow[] = [];
+/** Readers with these addresses (compared case-insensitively, as stored). */
+export async function findReadersByEmails(db: Db, emails: readonly string[]): Promise<Reader[]> {
+	const readers: Reader[] = [];
 	for (const chunk of chunksFor(db, emails, 1, 500)) {
-		rows.push(...(await db.selectFrom("subscribers").selectAll().where("email", "in", chunk).execute()));
+		const rows = await db.selectFrom("subscribers").selectAll().where("email", "in", chunk).execute();
+		readers.push(...rows.map(toReader));
 	}
-	return rows;
+	return readers;
 }
 
-export function findSubscriberByEmail(db: Db, email: string): Promise<SubscriberRow | undefined> {
-	return db.selectFrom("subscribers").selectAll().where("email", "=", email).executeTakeFirst();
+export async function findReaderByEmail(db: Db, email: string): Promise<Reader | undefined> {
+	const row = await db.selectFrom("subscribers").selectAll().where("email", "=", email).executeTakeFirst();
+	return row && toReader(row);
 }
 
 /** pending -> active; does nothing for any other status. */
-export async function activateSubscriber(db: Db, id: number, at: string): Promise<void> {
+export async function activateReader(db: Db, id: number, at: string): Promise<void> {
 	await db
 		.updateTable("subscribers")
 		.set({ status: "active", confirmed_at: at, updated_at: at })
@@ -102,19 +128,19 @@ export async function activateSubscriber(db: Db, id: number, at: string): Promis
 		.execute();
 }
 
-export async function updateSubscriberPreferences(
+export async function updateReaderPreferences(
 	db: Db,
 	id: number,
-	changes: { keywords: string; frequency: Frequency; paused: boolean },
+	changes: { keywords: readonly string[]; frequency: Frequency; paused: boolean },
 	at: string,
 ): Promise<void> {
 	await db
 		.updateTable("subscribers")
 		.set({
-			keywords: changes.keywords,
+			keywords: JSON.stringify(changes.keywords),
 			frequency: changes.frequency,
 			// Only a confirmed reader can pause or resume; pending and unsubscribed stay put.
-			status: sql<SubscriberStatus>`case when status in ('active', 'paused') then ${changes.paused ? "paused" : "active"} else status end`,
+			status: sql<ReaderStatus>`case when status in ('active', 'paused') then ${changes.paused ? "paused" : "active"} else status end`,
 			updated_at: at,
 		})
 		.where("id", "=", id)
@@ -122,7 +148,7 @@ export async function updateSubscriberPreferences(
 }
 
 /** Idempotent: unsubscribing twice keeps the first time. */
-export async function unsubscribeSubscriber(db: Db, id: number, at: string): Promise<void> {
+export async function unsubscribeReader(db: Db, id: number, at: string): Promise<void> {
 	await db
 		.updateTable("subscribers")
 		.set({ status: "unsubscribed", unsubscribed_at: at, updated_at: at })
@@ -132,7 +158,7 @@ export async function unsubscribeSubscriber(db: Db, id: number, at: string): Pro
 }
 
 /** A reader who unsubscribed by mistake comes back from their own manage link. */
-export async function resubscribeSubscriber(db: Db, id: number, at: string): Promise<void> {
+export async function resubscribeReader(db: Db, id: number, at: string): Promise<void> {
 	await db
 		.updateTable("subscribers")
 		.set({ status: "active", unsubscribed_at: null, updated_at: at })
@@ -142,16 +168,12 @@ export async function resubscribeSubscriber(db: Db, id: number, at: string): Pro
 		.execute();
 }
 
-export async function deleteSubscriber(db: Db, id: number): Promise<void> {
+/** Deletes the reader and, by cascade, their tokens and deliveries. */
+export async function deleteReader(db: Db, id: number): Promise<void> {
 	await db.deleteFrom("subscribers").where("id", "=", id).execute();
 }
 
-export async function deleteSubscriberByEmail(db: Db, email: string): Promise<boolean> {
-	const result = await db.deleteFrom("subscribers").where("email", "=", email).executeTakeFirst();
-	return Number(result.numDeletedRows) > 0;
-}
-
-export async function countSubscribersByStatus(db: Db): Promise<Record<SubscriberStatus, number>> {
+export async function countReadersByStatus(db: Db): Promise<Record<ReaderStatus, number>> {
 	const rows = await db
 		.selectFrom("subscribers")
 		.select(["status", (eb) => eb.fn.countAll<number>().as("n")])
@@ -162,8 +184,8 @@ export async function countSubscribersByStatus(db: Db): Promise<Record<Subscribe
 	return counts;
 }
 
-export function listSubscribers(db: Db, options: { email?: string } = {}): Promise<SubscriberRow[]> {
+export async function listReaders(db: Db, options: { email?: string } = {}): Promise<Reader[]> {
 	let query = db.selectFrom("subscribers").selectAll().orderBy("id");
 	if (options.email) query = query.where("email", "=", options.email);
-	return query.execute();
+	return (await query.execute()).map(toReader);
 }

@@ -1,4 +1,6 @@
-import type { Db, SuppressionReason } from "./schema.ts";
+/** The `suppressions` table: addresses we never send to again. */
+import type { SuppressionReason } from "../subscriptions/suppress.ts";
+import type { Db } from "./schema.ts";
 
 export async function isSuppressed(db: Db, email: string): Promise<boolean> {
 	const row = await db.selectFrom("suppressions").select("email").where("email", "=", email).executeTakeFirst();

@@ -1,15 +1,18 @@
+/** The `tokens` table: hashes of the links we hand out (confirm, manage), never the tokens. */
+import type { Reader } from "../subscriptions/reader.ts";
 import { chunksFor } from "./limits.ts";
-import type { Db, SubscriberRow, TokenPurpose } from "./schema.ts";
+import type { Db, TokenPurpose } from "./schema.ts";
+import { toReader } from "./subscribers.ts";
 
 export async function insertToken(
 	db: Db,
-	token: { hash: string; subscriberId: number; purpose: TokenPurpose; createdAt: string; expiresAt: string | null },
+	token: { hash: string; readerId: number; purpose: TokenPurpose; createdAt: string; expiresAt: string | null },
 ): Promise<void> {
 	await db
 		.insertInto("tokens")
 		.values({
 			hash: token.hash,
-			subscriber_id: token.subscriberId,
+			subscriber_id: token.readerId,
 			purpose: token.purpose,
 			created_at: token.createdAt,
 			expires_at: token.expiresAt,
@@ -18,17 +21,17 @@ export async function insertToken(
 		.execute();
 }
 
-export interface TokenWithSubscriber {
+export interface TokenWithReader {
 	expiresAt: string | null;
 	usedAt: string | null;
-	subscriber: SubscriberRow;
+	reader: Reader;
 }
 
-export async function findTokenWithSubscriber(
+export async function findTokenWithReader(
 	db: Db,
 	hash: string,
 	purpose: TokenPurpose,
-): Promise<TokenWithSubscriber | undefined> {
+): Promise<TokenWithReader | undefined> {
 	const row = await db
 		.selectFrom("tokens")
 		.innerJoin("subscribers", "subscribers.id", "tokens.subscriber_id")
@@ -39,7 +42,7 @@ export async function findTokenWithSubscriber(
 		.executeTakeFirst();
 	if (!row) return undefined;
 	const { token_expires_at, token_used_at, ...subscriber } = row;
-	return { expiresAt: token_expires_at, usedAt: token_used_at, subscriber };
+	return { expiresAt: token_expires_at, usedAt: token_used_at, reader: toReader(subscriber) };
 }
 
 export async function markTokenUsed(db: Db, hash: string, at: string): Promise<void> {
@@ -59,7 +62,7 @@ export async function deleteExpiredTokens(db: Db, now: string): Promise<number> 
 /** Many manage tokens at once (a digest batch, an import); existing ones are kept. */
 export async function insertManageTokens(
 	db: Db,
-	tokens: readonly { hash: string; subscriberId: number }[],
+	tokens: readonly { hash: string; readerId: number }[],
 	createdAt: string,
 ): Promise<void> {
 	for (const chunk of chunksFor(db, tokens, 5, 500)) {
@@ -68,7 +71,7 @@ export async function insertManageTokens(
 			.values(
 				chunk.map((t) => ({
 					hash: t.hash,
-					subscriber_id: t.subscriberId,
+					subscriber_id: t.readerId,
 					purpose: "manage" as const,
 					created_at: createdAt,
 					expires_at: null,

@@ -1,23 +1,15 @@
 import { getPapersByNums } from "../db/papers.ts";
-import type { Frequency, PaperRow } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
-import { manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
+import type { Paper } from "../papers/paper.ts";
 import { manageTokenFor } from "../subscriptions/link-tokens.ts";
+import { manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
+import type { DigestReader } from "../subscriptions/reader.ts";
 import { TopicMatcher } from "../topics/match.ts";
 import { type ParsedKeywords, parseKeywords } from "../topics/parse.ts";
 import { type DigestPaper, type RenderedDigest, renderDigest } from "./render.ts";
 
 /** Distinct keywords a run keeps parsed (readers share most of theirs); beyond it, start over. */
 const maxCachedKeywords = 50_000;
-
-export interface DigestReader {
-	id: number;
-	email: string;
-	/** JSON array, as stored. */
-	keywords: string;
-	frequency: Frequency;
-	manageSalt: string;
-}
 
 export interface ComposedDigest {
 	papers: DigestPaper[];
@@ -31,7 +23,7 @@ export interface ComposedDigest {
  */
 export class DigestComposer {
 	#matcher: TopicMatcher | undefined;
-	readonly #papers = new Map<number, PaperRow>();
+	readonly #papers = new Map<number, Paper>();
 	readonly #keywords = new Map<string, ParsedKeywords>();
 
 	constructor(private readonly deps: Pick<Deps, "db" | "config">) {}
@@ -57,8 +49,7 @@ export class DigestComposer {
 	 * A reader's keywords, parsed. Each distinct keyword is parsed once per run and its
 	 * Topic object shared, which is also what lets the matcher find its hits by identity.
 	 */
-	keywordsOf(stored: string): { list: string[]; parsed: ParsedKeywords } {
-		const list = JSON.parse(stored) as string[];
+	keywordsOf(list: readonly string[]): ParsedKeywords {
 		if (this.#keywords.size > maxCachedKeywords) this.#keywords.clear();
 		const parts = list.map((keyword) => {
 			let one = this.#keywords.get(keyword);
@@ -70,14 +61,11 @@ export class DigestComposer {
 		});
 		// Plain topics combine as they are; exclusion keywords (rare) take the full parse.
 		const plain = parts.every((p) => !p.globalNoneOf.length && !p.problems.length);
-		const parsed = plain
-			? { topics: parts.flatMap((p) => p.topics), globalNoneOf: [], problems: [] }
-			: parseKeywords(list);
-		return { list, parsed };
+		return plain ? { topics: parts.flatMap((p) => p.topics), globalNoneOf: [], problems: [] } : parseKeywords(list);
 	}
 
 	async papersFor(reader: DigestReader, window: { from: string; to: string }): Promise<DigestPaper[]> {
-		return this.#papersFor(this.keywordsOf(reader.keywords).parsed, window);
+		return this.#papersFor(this.keywordsOf(reader.keywords), window);
 	}
 
 	async #papersFor(keywords: ParsedKeywords, window: { from: string; to: string }): Promise<DigestPaper[]> {
@@ -99,16 +87,15 @@ export class DigestComposer {
 
 	/** The reader's digest for a window, or undefined when no paper matches. */
 	async compose(reader: DigestReader, window: { from: string; to: string }): Promise<ComposedDigest | undefined> {
-		const keywords = this.keywordsOf(reader.keywords);
-		const papers = await this.#papersFor(keywords.parsed, window);
+		const papers = await this.#papersFor(this.keywordsOf(reader.keywords), window);
 		if (!papers.length) return undefined;
 		const { config } = this.deps;
-		const token = manageTokenFor(config.secret, { id: reader.id, manage_salt: reader.manageSalt });
+		const token = manageTokenFor(config.secret, reader);
 		const links = { manageUrl: manageUrl(config, token), unsubscribeUrl: unsubscribeUrl(config, token) };
 		const rendered = renderDigest(config, {
 			email: reader.email,
 			frequency: reader.frequency,
-			keywords: keywords.list,
+			keywords: reader.keywords,
 			papers,
 			...links,
 		});

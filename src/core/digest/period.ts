@@ -1,4 +1,4 @@
-import type { Frequency } from "../db/schema.ts";
+import type { Frequency } from "../subscriptions/reader.ts";
 
 /** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
 export function localDate(at: Date, timeZone: string): string {

@@ -1,5 +1,4 @@
 import type { Config } from "../config.ts";
-import type { Frequency, PaperRow } from "../db/schema.ts";
 import { compiledTemplates } from "../mail/compiled-templates.ts";
 import {
 	asciiHtml,
@@ -11,12 +10,14 @@ import {
 	type PreparedTemplate,
 	partialFill,
 	prepareTemplate,
-	safeHttpUrl,
 } from "../mail/template.ts";
 import { authorLine, snippet } from "../papers/format.ts";
+import type { Paper } from "../papers/paper.ts";
+import { safeUrl } from "../safe-url.ts";
+import type { Frequency } from "../subscriptions/reader.ts";
 
 export interface DigestPaper {
-	paper: PaperRow;
+	paper: Paper;
 	/** The reader's keywords that matched this paper. */
 	matched: readonly string[];
 }
@@ -71,14 +72,14 @@ const template = splitDigestTemplate(collapseIndentation(compiledTemplates.diges
 
 const periodWord = (frequency: Frequency) => (frequency === "daily" ? "today" : "this week");
 
-function paperLinks(p: PaperRow) {
-	const code = p.code_stars ? `Code (★ ${p.code_stars})` : "Code";
+function paperLinks(p: Paper) {
+	const code = p.codeStars ? `Code (★ ${p.codeStars})` : "Code";
 	return [
-		{ label: "arXiv", url: p.abs_url },
-		{ label: "PDF", url: p.pdf_url },
-		{ label: "Hugging Face", url: p.hf_url },
-		{ label: code, url: p.code_url },
-		{ label: "Project page", url: p.project_url },
+		{ label: "arXiv", url: p.absUrl },
+		{ label: "PDF", url: p.pdfUrl },
+		{ label: "Hugging Face", url: p.hfUrl },
+		{ label: code, url: p.codeUrl },
+		{ label: "Project page", url: p.projectUrl },
 	];
 }
 
@@ -107,14 +108,14 @@ interface PaperParts {
 	textAfter: string;
 }
 
-// Rows are shared by every digest of a run (DigestComposer loads each once), so a
+// Papers are shared by every digest of a run (DigestComposer loads each once), so a
 // paper's block is escaped, checked and joined once per run instead of once per reader.
-const paperParts = new WeakMap<PaperRow, PaperParts>();
+const paperParts = new WeakMap<Paper, PaperParts>();
 
-function partsOf(config: Config, paper: PaperRow): PaperParts {
+function partsOf(config: Config, paper: Paper): PaperParts {
 	const cached = paperParts.get(paper);
 	if (cached && cached.baseUrl === config.baseUrl) return cached;
-	const url = safeHttpUrl(paper.abs_url) ?? safeHttpUrl(paper.hf_url) ?? config.baseUrl;
+	const url = safeUrl(paper.absUrl) ?? safeUrl(paper.hfUrl) ?? config.baseUrl;
 	const authors = authorLine(paper.authors);
 	const summary = snippet(paper.abstract);
 	const links = paperLinks(paper);
@@ -134,7 +135,7 @@ function partsOf(config: Config, paper: PaperRow): PaperParts {
 		throw new Error("the digest's paper block must have exactly one {{matched}} slot");
 	}
 	const textLinks = links.flatMap(({ label, url }) => {
-		const safe = safeHttpUrl(url);
+		const safe = safeUrl(url);
 		return safe ? [`   ${label}: ${safe}\n`] : [];
 	});
 	const parts: PaperParts = {

@@ -1,9 +1,9 @@
 import { backoffMs } from "../backoff.ts";
-import type { ClaimedDelivery, DeliveryOutcome } from "../db/deliveries.ts";
-import { addSuppression } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import { isAppError } from "../errors.ts";
 import { composeMessage } from "../mail/compose-message.ts";
+import { suppressAddress } from "../subscriptions/suppress.ts";
+import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
 import type { DigestComposer } from "./digest-composer.ts";
 
 /** Mailbox-level permanent failures (RFC 3463 5.1.x: no such user, bad address). */
@@ -16,16 +16,12 @@ const badMailbox = /\b5\.1\.\d{1,3}\b/;
  */
 export async function sendDelivery(deps: Deps, composer: DigestComposer, d: ClaimedDelivery): Promise<DeliveryOutcome> {
 	const at = () => deps.clock.now().toISOString();
-	if (d.subscriberStatus !== "active")
-		return { status: "skipped", at: at(), reason: `reader is ${d.subscriberStatus}` };
+	if (d.readerStatus !== "active") return { status: "skipped", at: at(), reason: `reader is ${d.readerStatus}` };
 	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
-	const digest = await composer.compose(
-		{ id: d.subscriberId, email: d.email, keywords: d.keywords, frequency: d.frequency, manageSalt: d.manageSalt },
-		{ from: d.windowStart, to: d.windowEnd },
-	);
+	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd });
 	if (!digest) return { status: "skipped", at: at(), reason: "no new papers matched" };
 	const message = composeMessage(deps.config.mail, {
-		to: d.email,
+		to: d.reader.email,
 		subject: digest.rendered.subject,
 		html: digest.rendered.html,
 		text: digest.rendered.text,
@@ -40,7 +36,7 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 		const text = error instanceof Error ? error.message : String(error);
 		if (isAppError(error) && error.code === "rejected") {
 			if (badMailbox.test(text)) {
-				await addSuppression(deps.db, { email: d.email, reason: "bounce", detail: text.slice(0, 500), at: at() });
+				await suppressAddress(deps, { email: d.reader.email, reason: "bounce", detail: text.slice(0, 500) });
 			}
 			return { status: "failed", at: at(), error: text.slice(0, 1000) };
 		}

@@ -1,14 +1,15 @@
 import type { Config } from "../config.ts";
-import type { Frequency } from "../db/schema.ts";
+import type { Frequency } from "../subscriptions/reader.ts";
 
 export type JobName = "ingest" | "digest-weekly" | "digest-daily";
 
-export interface ScheduledJob {
-	name: JobName;
-	cron: string;
-	/** For digest jobs: the frequencies whose period this run plans. */
-	frequencies: Frequency[];
-}
+/** What a run does: fetch papers (and tidy up), or plan and deliver digests. */
+export type Job = { kind: "ingest" } | { kind: "digest"; frequencies: readonly Frequency[] };
+
+export type ScheduledJob = Job & { name: JobName; cron: string };
+
+/** The job_runs name of a digest period's run. */
+export const digestJobName = (frequency: Frequency) => `digest:${frequency}`;
 
 /**
  * The jobs both runtimes schedule: node-cron on Node, Cron Triggers on Workers
@@ -17,8 +18,8 @@ export interface ScheduledJob {
  */
 export function scheduledJobs(config: Config): ScheduledJob[] {
 	return [
-		{ name: "ingest", cron: config.schedule.ingestCron, frequencies: [] },
-		{ name: "digest-weekly", cron: config.schedule.digestCron, frequencies: ["weekly", "daily"] },
-		{ name: "digest-daily", cron: config.schedule.dailyDigestCron, frequencies: ["daily"] },
+		{ name: "ingest", kind: "ingest", cron: config.schedule.ingestCron },
+		{ name: "digest-weekly", kind: "digest", cron: config.schedule.digestCron, frequencies: ["weekly", "daily"] },
+		{ name: "digest-daily", kind: "digest", cron: config.schedule.dailyDigestCron, frequencies: ["daily"] },
 	];
 }

@@ -1,6 +1,9 @@
 import type { Config } from "../config.ts";
 import type { MailMessage } from "./mailer.ts";
 
+/** "Mon, 02 Nov 2026 08:00:00 +0000": RFC 5322 prefers a numeric zone to "GMT". */
+export const rfc5322Date = (date: Date) => date.toUTCString().replace(/GMT$/, "+0000");
+
 /** The domain of the From address: Message-IDs and List-Id live under it. */
 export function sendingDomain(from: string): string {
 	const match = /@([^>\s]+)>?\s*$/.exec(from);

@@ -1,6 +1,6 @@
 import { AppError } from "../errors.ts";
+import { rfc5322Date } from "./compose-message.ts";
 import type { Mailer, MailMessage } from "./mailer.ts";
-import { rfc5322Date } from "../../worker/smtp/mime-text.ts";
 
 export interface HttpMailOptions {
 	/** MAIL_API_URL: https://api.resend.com, or a local stand-in in tests. */

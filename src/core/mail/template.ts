@@ -3,6 +3,8 @@
  * and is only ever given HTML that this module's helpers built from escaped values.
  * A template is split into literal parts once, so filling is one join per message.
  */
+import { safeUrl } from "../safe-url.ts";
+
 export interface PreparedTemplate {
 	literals: string[];
 	slots: { name: string; raw: boolean }[];
@@ -106,17 +108,6 @@ const needsAsciiEscape = /[&<>"'\r\n\u0080-\uffff]/;
 export const escapeHtmlAscii: Escape = (text) =>
 	needsAsciiEscape.test(text) ? asciiHtml(escapeHtml(text.replace(lineBreaks, " "))) : text;
 
-/** Only http(s) URLs ever become links; anything else (javascript:, data:) is dropped. */
-export function safeHttpUrl(url: string | null | undefined): string | undefined {
-	if (!url) return undefined;
-	try {
-		const parsed = new URL(url);
-		return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /** `<a href="…">label</a>` joined by separators, for links that may or may not exist. */
 export function linkList(
 	links: readonly { label: string; url: string | null | undefined }[],
@@ -124,7 +115,7 @@ export function linkList(
 ): string {
 	return links
 		.flatMap(({ label, url }) => {
-			const safe = safeHttpUrl(url);
+			const safe = safeUrl(url);
 			return safe ? [`<a href="${escapeHtml(safe)}">${escapeHtml(label)}</a>`] : [];
 		})
 		.join(separator);

@@ -1,14 +1,6 @@
-/** "A, B, C et al." from the authors JSON column; empty when unknown. */
-export function authorLine(authorsJson: string, max = 3): string {
-	let names: unknown;
-	try {
-		names = JSON.parse(authorsJson);
-	} catch {
-		return "";
-	}
-	if (!Array.isArray(names)) return "";
-	const list = names.filter((n): n is string => typeof n === "string");
-	return list.length > max ? `${list.slice(0, max).join(", ")} et al.` : list.join(", ");
+/** "A, B, C et al."; empty when the authors are unknown. */
+export function authorLine(names: readonly string[], max = 3): string {
+	return names.length > max ? `${names.slice(0, max).join(", ")} et al.` : names.join(", ");
 }
 
 /** The first sentences of an abstract, cut at a word boundary near `max` characters. */

@@ -64,17 +64,6 @@ export function splitAuthorList(list: string): string[] {
 	return foldList(list.split(/,|\s+and\s+/).map((name) => name.replace(/^\s*and\s+/, "")));
 }
 
-/** The URL when it is an absolute http(s) URL; anything else (javascript:, data:, junk) is null. */
-export function safeUrl(raw: unknown): string | null {
-	if (typeof raw !== "string" || !raw.trim()) return null;
-	try {
-		const url = new URL(raw.trim());
-		return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-	} catch {
-		return null;
-	}
-}
-
 /** A date or time in any form `Date` reads (ISO 8601, RFC 822) as ISO 8601 UTC, or null. */
 export function isoTime(raw: string | null | undefined): string | null {
 	if (!raw) return null;

@@ -34,3 +34,17 @@ export const emptyPaperFields = {
 	aiSummary: null,
 	aiKeywords: null,
 } satisfies Omit<NormalisedPaper, "id" | "title" | "abstract">;
+
+/** A stored paper: what its source said, plus where and when we first saw it. */
+export interface Paper extends NormalisedPaper {
+	/** The row key full-text search points at (stable across VACUUM); `id` is what everything else uses. */
+	num: number;
+	/** The source that first brought it ("hf", "arxiv", "rss", "seed"). */
+	source: string;
+	/** First seen: what "new since your last digest" means. */
+	addedAt: string;
+	updatedAt: string;
+}
+
+/** A paper about to be stored; the database gives it its `num`. */
+export type NewPaper = Omit<Paper, "num">;

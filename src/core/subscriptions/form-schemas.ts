@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { frequencies } from "../db/schema.ts";
 import { keywordLimits, parseKeywords, splitKeywords } from "../topics/parse.ts";
 import { normaliseEmail } from "./email.ts";
+import { frequencies } from "./reader.ts";
 
 // C0/C1 controls, DEL, Unicode line separators, and bidi controls (overrides, isolates and
 // marks, which can disguise text in a page or mail).

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { findSubscribersByEmails, insertImportedSubscribers } from "../db/subscribers.ts";
+import { findReadersByEmails, insertImportedReaders } from "../db/subscribers.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
 import { emailField, keywordsField } from "./form-schemas.ts";
@@ -47,27 +47,24 @@ export async function importReaders(
 		throw new AppError("invalid_input", `nothing imported; fix these rows:\n  ${shown}${more}`);
 	}
 	const now = deps.clock.now().toISOString();
-	const added = await insertImportedSubscribers(
+	const consent = { at: now, ip: null, userAgent: null, formVersion: importFormVersion, source: "import" };
+	const added = await insertImportedReaders(
 		deps.db,
 		valid.map((r) => ({
 			email: r.email,
-			keywords: JSON.stringify(r.keywords),
+			keywords: r.keywords,
 			manageSalt: deps.random.token(),
-			consentAt: now,
-			consentIp: null,
-			consentUserAgent: null,
-			consentFormVersion: importFormVersion,
-			consentSource: "import",
+			consent,
 			timezone: deps.config.timeZone,
 		})),
 	);
-	const stored = await findSubscribersByEmails(
+	const stored = await findReadersByEmails(
 		deps.db,
 		valid.map((r) => r.email),
 	);
 	await ensureManageTokens(
 		deps,
-		stored.filter((s) => s.consent_source === "import"),
+		stored.filter((reader) => reader.consent.source === "import"),
 	);
 	return { added, existing: valid.length - added };
 }

@@ -1,6 +1,6 @@
 import { getPapersByNums } from "../db/papers.ts";
 import type { Deps } from "../deps.ts";
-import { safeHttpUrl } from "../mail/template.ts";
+import { safeUrl } from "../safe-url.ts";
 import { TopicMatcher } from "./match.ts";
 import { parseKeywords } from "./parse.ts";
 
@@ -51,9 +51,7 @@ export async function previewKeywords(
 		problems: parsed.problems,
 		papers: shown.flatMap((r) => {
 			const paper = rows.get(r.num);
-			return paper
-				? [{ id: paper.id, title: paper.title, url: safeHttpUrl(paper.abs_url) ?? null, matched: r.matched }]
-				: [];
+			return paper ? [{ id: paper.id, title: paper.title, url: safeUrl(paper.absUrl), matched: r.matched }] : [];
 		}),
 	};
 }

@@ -86,8 +86,8 @@ export class TopicMatcher {
 			const stats = rows.map((r) => ({
 				num: r.num,
 				upvotes: r.upvotes,
-				addedAt: r.added_at,
-				recency: r.published_at ?? r.added_at,
+				addedAt: r.addedAt,
+				recency: r.publishedAt ?? r.addedAt,
 			}));
 			stats.sort(
 				(a, b) =>

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Config } from "../config.ts";
 import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
@@ -17,6 +18,8 @@ import { unsubscribeRoutes } from "./routes/unsubscribe-routes.tsx";
 import { MessagePage } from "./views/layout.tsx";
 
 export interface AppOptions {
+	/** The services for this request: the same for every request on Node, per invocation on Workers. */
+	deps: (c: Context) => Deps;
 	/** The peer address as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */
 	clientIp?: (c: Context) => string | null | undefined;
 }
@@ -34,9 +37,18 @@ const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
 	config: 500,
 };
 
-export function createApp(deps: Deps, options: AppOptions = {}) {
+/**
+ * The whole web app. Built once per process (Node) or isolate (Workers) for one set of
+ * settings; each request brings its own services (`options.deps`).
+ */
+export function createApp(config: Config, options: AppOptions) {
 	const app = new Hono<Env>();
-	const ownOrigin = new URL(deps.config.baseUrl).origin;
+	const ownOrigin = new URL(config.baseUrl).origin;
+
+	app.use(async (c, next) => {
+		c.set("deps", options.deps(c));
+		await next();
+	});
 
 	app.use(
 		secureHeaders({
@@ -58,7 +70,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 	app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text("Request body too large", 413) }));
 	app.use(async (c, next) => {
 		// The trusted proxy appends the peer it saw; entries left of it are whatever the client sent.
-		const forwarded = deps.config.trustProxy ? c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined;
+		const forwarded = config.trustProxy ? c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined;
 		c.set("clientIp", forwarded || options.clientIp?.(c) || null);
 		await next();
 		// Pages behind a token are personal: keep them out of shared caches and history.
@@ -78,12 +90,12 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 	app.get("/favicon.ico", (c) => c.redirect(assetPath("favicon.svg"), 301));
 	app.get("/healthz", (c) => c.json({ ok: true }));
 
-	app.route("/", signupRoutes(deps));
-	app.route("/", confirmRoutes(deps));
-	app.route("/", manageRoutes(deps));
-	app.route("/", unsubscribeRoutes(deps));
-	app.route("/", previewRoutes(deps));
-	app.route("/", adminRoutes(deps));
+	app.route("/", signupRoutes());
+	app.route("/", confirmRoutes());
+	app.route("/", manageRoutes());
+	app.route("/", unsubscribeRoutes());
+	app.route("/", previewRoutes());
+	app.route("/", adminRoutes(config));
 
 	app.notFound((c) =>
 		c.html(
@@ -99,7 +111,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 	app.onError((error, c) => {
 		if (isAppError(error)) {
 			const status = statusFor[error.code];
-			if (status >= 500) deps.log.error("request failed", { path: c.req.path, code: error.code, error });
+			if (status >= 500) c.var.deps.log.error("request failed", { path: c.req.path, code: error.code, error });
 			return c.html(
 				<MessagePage title={status === 404 ? "Link not valid" : "Something is not right"}>
 					<p>{error.message}</p>
@@ -120,7 +132,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 				status as ContentfulStatusCode,
 			);
 		}
-		deps.log.error("unhandled error", { path: c.req.path, error });
+		c.var.deps.log.error("unhandled error", { path: c.req.path, error });
 		return c.html(
 			<MessagePage title="Something went wrong">
 				<p>Sorry, something broke on our side. Please try again in a minute.</p>

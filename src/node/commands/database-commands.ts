@@ -1,7 +1,5 @@
-import { countPapers } from "../../core/db/papers.ts";
-import { countSubscribersByStatus } from "../../core/db/subscribers.ts";
-import { countSuppressions } from "../../core/db/suppressions.ts";
 import { seedPapersIfEmpty, storePapers } from "../../core/papers/store.ts";
+import { paperboyStats } from "../../core/stats.ts";
 import { applyMigrations } from "../migrate.ts";
 import { readSeedPapers } from "../seed.ts";
 import { defineCommand } from "./command.ts";
@@ -39,11 +37,11 @@ export const stats = defineCommand({
 	usage: "paperboy stats",
 	async run(ctx) {
 		const { deps } = ctx.runtime();
-		const readers = await countSubscribersByStatus(deps.db);
-		ctx.out(`papers: ${await countPapers(deps.db)}`);
+		const { papers, readers, suppressions } = await paperboyStats(deps);
+		ctx.out(`papers: ${papers}`);
 		ctx.out(
 			`readers: ${readers.active} active, ${readers.paused} paused, ${readers.pending} pending, ${readers.unsubscribed} unsubscribed`,
 		);
-		ctx.out(`suppressed addresses: ${await countSuppressions(deps.db)}`);
+		ctx.out(`suppressed addresses: ${suppressions}`);
 	},
 });

@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Frequency } from "../../core/db/schema.ts";
-import { findSubscriberByEmail } from "../../core/db/subscribers.ts";
-import { dryRunDigest, runDigest } from "../../core/digest/job.ts";
 import { previewDigestFor } from "../../core/digest/next-digest.ts";
+import { drainOutbox, dryRunDigest } from "../../core/digest/outbox.ts";
 import { AppError } from "../../core/errors.ts";
+import { runDigest } from "../../core/jobs/run-job.ts";
 import { normaliseEmail } from "../../core/subscriptions/email.ts";
+import { readerByEmail } from "../../core/subscriptions/find-reader.ts";
+import type { Frequency } from "../../core/subscriptions/reader.ts";
 import { clockFrom } from "./clock-option.ts";
 import { defineCommand } from "./command.ts";
 
@@ -32,8 +33,11 @@ export const digest = defineCommand({
 		}
 		const s = await runDigest(deps, frequencies, {
 			fetch: globalThis.fetch,
-			onProgress: (p) =>
-				ctx.progress(`digest: ${p.sent} sent, ${p.skipped} skipped, ${p.failed} failed, ${p.retrying} retrying`),
+			deliver: (d) =>
+				drainOutbox(d, {
+					onProgress: (p) =>
+						ctx.progress(`digest: ${p.sent} sent, ${p.skipped} skipped, ${p.failed} failed, ${p.retrying} retrying`),
+				}),
 		});
 		ctx.out(
 			`digest (${s.periods.join(", ")}): ${s.planned} planned, ${s.sent} sent, ${s.skipped} skipped (no new papers or not active), ${s.failed} failed, ${s.retrying} waiting to retry`,
@@ -49,9 +53,7 @@ export const preview = defineCommand({
 		const email = normaliseEmail(String(values.email ?? ""));
 		if (!email) throw new AppError("invalid_input", "--email ADDRESS is required and must be an email address");
 		const { deps } = ctx.runtime({ clock: clockFrom(values.now) });
-		const subscriber = await findSubscriberByEmail(deps.db, email);
-		if (!subscriber) throw new AppError("not_found", `no reader with the address ${email}`);
-		const { window, digest } = await previewDigestFor(deps, subscriber);
+		const { window, digest } = await previewDigestFor(deps, await readerByEmail(deps, email));
 		if (!digest) {
 			ctx.out(
 				`preview: no papers added between ${window.from} and now match ${email}'s topics; no digest would be sent`,

@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import { deleteSubscriberByEmail, listSubscribers } from "../../core/db/subscribers.ts";
-import { addSuppression, removeSuppression } from "../../core/db/suppressions.ts";
 import { AppError } from "../../core/errors.ts";
 import { normaliseEmail } from "../../core/subscriptions/email.ts";
+import { exportReaders } from "../../core/subscriptions/export-readers.ts";
+import { readerByEmail } from "../../core/subscriptions/find-reader.ts";
+import { forgetReader } from "../../core/subscriptions/forget-reader.ts";
 import { type ImportRow, importReaders } from "../../core/subscriptions/import.ts";
+import { allowAddress, suppressAddress, suppressionReasons } from "../../core/subscriptions/suppress.ts";
 import { defineCommand } from "./command.ts";
 
 function requireEmail(value: string | boolean | undefined): string {
@@ -61,30 +63,8 @@ export const exportCommand = defineCommand({
 	async run(ctx, values) {
 		const { deps } = ctx.runtime();
 		const email = values.email === undefined ? undefined : requireEmail(values.email);
-		const readers = await listSubscribers(deps.db, { email });
-		if (email && !readers.length) throw new AppError("not_found", `no reader with the address ${email}`);
-		const rows = readers.map((s) => ({
-			email: s.email,
-			// Keywords as typed on the form: comma-separated (quotes keep their commas).
-			keywords: (JSON.parse(s.keywords) as string[]).join(", "),
-			status: s.status,
-			frequency: s.frequency,
-			consent_at: s.consent_at,
-			consent_source: s.consent_source,
-			confirmed_at: s.confirmed_at ?? "",
-			unsubscribed_at: s.unsubscribed_at ?? "",
-		}));
-		const columns = [
-			"email",
-			"keywords",
-			"status",
-			"frequency",
-			"consent_at",
-			"consent_source",
-			"confirmed_at",
-			"unsubscribed_at",
-		];
-		process.stdout.write(stringify(rows, { header: true, columns }));
+		const table = await exportReaders(deps, { email });
+		process.stdout.write(stringify([table.columns, ...table.rows]));
 	},
 });
 
@@ -95,8 +75,7 @@ export const forget = defineCommand({
 	async run(ctx, values) {
 		const email = requireEmail(values.email);
 		const { deps } = ctx.runtime();
-		if (!(await deleteSubscriberByEmail(deps.db, email)))
-			throw new AppError("not_found", `no reader with the address ${email}`);
+		await forgetReader(deps, await readerByEmail(deps, email));
 		ctx.out(`forget: deleted ${email}, their tokens and their digest history`);
 	},
 });
@@ -107,25 +86,18 @@ export const suppress = defineCommand({
 	options: { email: { type: "string" }, reason: { type: "string" }, remove: { type: "boolean" } },
 	async run(ctx, values) {
 		const email = requireEmail(values.email);
-		const reason = values.reason ?? "manual";
-		if (reason !== "bounce" && reason !== "complaint" && reason !== "manual") {
-			throw new AppError("invalid_input", "--reason must be bounce, complaint or manual");
-		}
+		const reason = suppressionReasons.find((r) => r === (values.reason ?? "manual"));
+		if (!reason) throw new AppError("invalid_input", "--reason must be bounce, complaint or manual");
 		const { deps } = ctx.runtime();
 		if (values.remove) {
 			ctx.out(
-				(await removeSuppression(deps.db, email))
+				(await allowAddress(deps, email))
 					? `suppress: ${email} may receive mail again`
 					: `suppress: ${email} was not suppressed`,
 			);
 			return;
 		}
-		await addSuppression(deps.db, {
-			email,
-			reason,
-			detail: "added by paperboy suppress",
-			at: deps.clock.now().toISOString(),
-		});
+		await suppressAddress(deps, { email, reason, detail: "added by paperboy suppress" });
 		ctx.out(`suppress: ${email} will get no more mail (${reason})`);
 	},
 });

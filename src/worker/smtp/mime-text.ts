@@ -1,10 +1,10 @@
-import type { MailMessage } from "../../core/mail/mailer.ts";
-
 /**
  * Builds the RFC 5322 / MIME text of a message for SMTP: multipart/alternative with a
  * quoted-printable text and HTML part, so every line is 7-bit and at most 76 characters
  * whatever the content, and no relay has to re-encode (which would break DKIM).
  */
+import { rfc5322Date } from "../../core/mail/compose-message.ts";
+import type { MailMessage } from "../../core/mail/mailer.ts";
 
 const CRLF = "\r\n";
 const encoder = new TextEncoder();
@@ -44,9 +44,6 @@ export function buildMime(message: MailMessage, boundary: string): string {
 
 /** A value from our own data must never start a new header line. */
 const singleLine = (value: string) => value.replace(/[\r\n]+\s*/g, " ");
-
-/** "Mon, 02 Nov 2026 08:00:00 +0000": RFC 5322 prefers a numeric zone to "GMT". */
-export const rfc5322Date = (date: Date) => date.toUTCString().replace(/GMT$/, "+0000");
 
 /** RFC 2047 encoded words (base64, at most 75 characters each) for non-ASCII header text. */
 export function encodeWords(text: string): string {

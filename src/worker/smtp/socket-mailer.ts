@@ -1,30 +1,23 @@
 import { AppError } from "../../core/errors.ts";
 import type { Mailer, MailMessage } from "../../core/mail/mailer.ts";
+import { classifySmtpFailure } from "../../core/mail/smtp-failure.ts";
+import { parseSmtpUrl } from "../../core/mail/smtp-url.ts";
 import { buildMime, envelopeAddress } from "./mime-text.ts";
 import { type SmtpOptions, SmtpReplyError, SmtpSession } from "./socket-session.ts";
 
-/** SMTP_URL as on Node: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, ?tls=off. */
-export function smtpOptionsFromUrl(url: string, clientName: string): SmtpOptions {
-	const u = new URL(url);
-	const tls = u.protocol === "smtps:";
-	return {
-		host: u.hostname,
-		port: u.port ? Number(u.port) : tls ? 465 : 587,
-		security: tls ? "tls" : u.searchParams.get("tls") === "off" ? "off" : "starttls",
-		...(u.username
-			? { credentials: { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } }
-			: {}),
-		clientName,
-		timeoutMs: 20_000,
-	};
-}
+/** SMTP_URL as on Node, plus our name in EHLO. */
+export const smtpOptionsFromUrl = (url: string, clientName: string): SmtpOptions => ({
+	...parseSmtpUrl(url),
+	clientName,
+	timeoutMs: 20_000,
+});
 
 /**
  * One SMTP connection per invocation, opened on the first message and reused for the
  * rest (Workers allow only a few open sockets, and each handshake costs round trips).
  * A connection that failed is dropped, and the next message opens a new one.
  */
-export function createSmtpMailer(options: SmtpOptions, newBoundary: () => string): Mailer {
+export function createSocketSmtpMailer(options: SmtpOptions, newBoundary: () => string): Mailer {
 	let session: Promise<SmtpSession> | undefined;
 	const drop = (broken: Promise<SmtpSession>) => {
 		if (session === broken) session = undefined;
@@ -65,22 +58,22 @@ export function createSmtpMailer(options: SmtpOptions, newBoundary: () => string
 			} else if (!(error instanceof AppError)) {
 				drop(current);
 			}
-			throw classifySmtpFailure(error);
+			throw socketSmtpFailure(error);
 		}
 	}
 }
 
-/**
- * A 5xx about this message (recipient or content) is final; everything else, including
- * a 5xx at login or to the sender, is the relay or our settings, and worth retrying
- * once that is fixed rather than failing every reader's delivery for good.
- */
-export function classifySmtpFailure(error: unknown): AppError {
+/** This client's failures as the outbox reads them (see classifySmtpFailure). */
+function socketSmtpFailure(error: unknown): AppError {
 	if (error instanceof AppError) return error;
 	if (error instanceof SmtpReplyError) {
-		const code = error.stage === "message" && error.reply.code >= 500 ? "rejected" : "unavailable";
-		return new AppError(code, error.message, {}, { cause: error });
+		return classifySmtpFailure({
+			text: error.message,
+			replyCode: error.reply.code,
+			aboutMessage: error.stage === "message",
+			cause: error,
+		});
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return new AppError("unavailable", `SMTP: ${message}`, {}, { cause: error });
+	return classifySmtpFailure({ text: `SMTP: ${message}`, aboutMessage: false, cause: error });
 }

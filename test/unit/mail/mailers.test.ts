@@ -4,7 +4,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseConfig } from "../../../src/core/config.ts";
 import { composeMessage } from "../../../src/core/mail/compose-message.ts";
-import { createSmtpMailer } from "../../../src/node/mailers.ts";
+import { createSmtpPoolMailer } from "../../../src/node/smtp-pool-mailer.ts";
 
 let server: SMTPServer;
 let port = 0;
@@ -39,7 +39,7 @@ it("DKIM-signs the built message when DKIM is configured", async () => {
 		DKIM_SELECTOR: "pb1",
 		DKIM_PRIVATE_KEY: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
 	});
-	const mailer = createSmtpMailer(config.mail);
+	const mailer = createSmtpPoolMailer(config.mail);
 	await mailer.send(
 		composeMessage(config.mail, {
 			to: "ann@example.org",

@@ -1,9 +1,9 @@
 import { simpleParser } from "mailparser";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
-import { classifySmtpError } from "../../../src/node/mailers.ts";
 import { MimeBuilder } from "../../../src/node/mime-builder.ts";
 import { SmtpPool, type SmtpPoolOptions } from "../../../src/node/smtp-pool.ts";
+import { classifySmtpError } from "../../../src/node/smtp-pool-mailer.ts";
 
 interface Received {
 	from: string;

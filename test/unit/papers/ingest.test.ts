@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { countPapers, getPapersByIds } from "../../../src/core/db/papers.ts";
+import { countPapers } from "../../../src/core/db/papers.ts";
+import type { Db } from "../../../src/core/db/schema.ts";
 import type { Fetch } from "../../../src/core/papers/fetch-source.ts";
 import { ingest, ingestIfStale, ingestScheduled } from "../../../src/core/papers/ingest.ts";
 import { hours, seconds } from "../../helpers/clock.ts";
 import { appErrorOf, fixtures, rawHfItems, readFixture } from "../../helpers/paper-fixtures.ts";
 import { createTestRuntime, type TestRuntime } from "../../helpers/runtime.ts";
+
+/** The stored rows, as the table holds them. */
+const paperRows = (db: Db, ids: string[]) => db.selectFrom("papers").selectAll().where("id", "in", ids).execute();
 
 let runtimes: TestRuntime[] = [];
 afterEach(async () => {
@@ -48,7 +52,7 @@ describe("ingest from saved payloads", () => {
 		expect(first).toEqual({ source: "hf", fetched: 35, new: 35, updated: 0, skipped: 0, errors: 0 });
 		expect(second).toEqual({ source: "hf", fetched: 30, new: 9, updated: 21, skipped: 0, errors: 0 });
 
-		const [robust] = await getPapersByIds(r.deps.db, ["2606.08063"]);
+		const [robust] = await paperRows(r.deps.db, ["2606.08063"]);
 		expect(robust?.upvotes).toBe(74);
 		expect(robust?.added_at).toBe(firstSeen);
 		expect(robust?.updated_at).toBe(r.clock.now().toISOString());
@@ -58,7 +62,7 @@ describe("ingest from saved payloads", () => {
 		const r = await fresh();
 		await ingest(r.deps, { source: "hf", payload: payload(fixtures.hfLatest0612) });
 		await ingest(r.deps, { source: "hf", payload: payload(fixtures.hfDate0612) });
-		const [robust, evo] = await getPapersByIds(r.deps.db, ["2606.08063", "2606.13681"]).then((rows) =>
+		const [robust, evo] = await paperRows(r.deps.db, ["2606.08063", "2606.13681"]).then((rows) =>
 			rows.sort((a, b) => a.id.localeCompare(b.id)),
 		);
 		expect(robust?.upvotes).toBe(74);

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-	arxivIdFrom,
-	foldLine,
-	foldParagraphs,
-	isoTime,
-	safeUrl,
-	splitAuthorList,
-} from "../../../src/core/papers/normalise.ts";
+import { arxivIdFrom, foldLine, foldParagraphs, isoTime, splitAuthorList } from "../../../src/core/papers/normalise.ts";
+import { safeUrl } from "../../../src/core/safe-url.ts";
 
 describe("arxivIdFrom", () => {
 	it.each([

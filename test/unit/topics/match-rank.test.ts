@@ -58,7 +58,7 @@ async function reference(
 	const stats = new Map(
 		(await listPaperStatsAddedBetween(rt.deps.db, range.from, range.to)).map((r) => [
 			r.num,
-			{ upvotes: r.upvotes, addedAt: r.added_at, recency: r.published_at ?? r.added_at },
+			{ upvotes: r.upvotes, addedAt: r.addedAt, recency: r.publishedAt ?? r.addedAt },
 		]),
 	);
 	const found = new Map<number, { num: number; matched: string[]; inTitle: boolean }>();

@@ -7,10 +7,10 @@ import {
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { systemClock } from "../../../src/core/deps.ts";
-import { storePapers } from "../../../src/core/papers/store.ts";
 import { emptyPaperFields } from "../../../src/core/papers/paper.ts";
-import { createD1Kysely } from "../../../src/worker/d1.ts";
+import { storePapers } from "../../../src/core/papers/store.ts";
 import type { SendMessage, WorkerEnv } from "../../../src/worker/bindings.ts";
+import { createD1Kysely } from "../../../src/worker/d1.ts";
 import worker from "../../../src/worker/index.ts";
 import type { ApiRequest, SinkMessage } from "../sink-types.ts";
 

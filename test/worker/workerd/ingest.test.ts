@@ -14,8 +14,8 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { systemClock } from "../../../src/core/deps.ts";
-import { storePapers } from "../../../src/core/papers/store.ts";
 import { emptyPaperFields } from "../../../src/core/papers/paper.ts";
+import { storePapers } from "../../../src/core/papers/store.ts";
 import hf0612 from "../../fixtures/hf-daily-papers/daily_papers_date-2026-06-12.json?raw";
 import hf0813 from "../../fixtures/hf-daily-papers/daily_papers_date-2026-08-13.json?raw";
 import { db, migrate, recordingQueue, runCron } from "./helpers.ts";

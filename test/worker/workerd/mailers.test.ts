@@ -5,12 +5,12 @@ import { AppError } from "../../../src/core/errors.ts";
 import { composeMessage } from "../../../src/core/mail/compose-message.ts";
 import type { Mailer } from "../../../src/core/mail/mailer.ts";
 import { createHttpMailer } from "../../../src/core/mail/resend-mailer.ts";
-import { createSmtpMailer, smtpOptionsFromUrl } from "../../../src/worker/smtp/socket-mailer.ts";
+import { createSocketSmtpMailer, smtpOptionsFromUrl } from "../../../src/worker/smtp/socket-mailer.ts";
 import { apiAnswers, apiRequestsTo, mailApiUrl, smtpAnswers, smtpMessagesTo } from "./helpers.ts";
 
 const config = parseConfig({ SECRET: env.SECRET, BASE_URL: "http://paperboy.test", MAIL_FROM: env.MAIL_FROM });
 let boundaries = 0;
-const smtp = createSmtpMailer(smtpOptionsFromUrl(env.SMTP_URL, "paperboy.test"), () => `=_test_${++boundaries}`);
+const smtp = createSocketSmtpMailer(smtpOptionsFromUrl(env.SMTP_URL, "paperboy.test"), () => `=_test_${++boundaries}`);
 afterAll(() => smtp.close?.());
 
 /** A digest-shaped message: list headers, non-ASCII, long lines, a line that starts with a dot. */
@@ -72,14 +72,17 @@ describe("SMTP over cloudflare:sockets", () => {
 	});
 
 	it("reports a server it cannot reach as unavailable", async () => {
-		const nowhere = createSmtpMailer(smtpOptionsFromUrl("smtp://127.0.0.1:9?tls=off", "paperboy.test"), () => "=_b");
+		const nowhere = createSocketSmtpMailer(
+			smtpOptionsFromUrl("smtp://127.0.0.1:9?tls=off", "paperboy.test"),
+			() => "=_b",
+		);
 		expect((await failure(nowhere, "nobody@example.org")).code).toBe("unavailable");
 	});
 });
 
 describe("SMTP login", () => {
 	const relay = (userinfo: string, query = "") =>
-		createSmtpMailer(
+		createSocketSmtpMailer(
 			smtpOptionsFromUrl(`smtp://${userinfo}@127.0.0.1:${inject("authSmtpPort")}${query}`, "paperboy.test"),
 			() => "=_b",
 		);

@@ -5,7 +5,8 @@
  * require. `[]` is a normal day.
  */
 import * as z from "zod";
-import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime, safeUrl } from "../normalise.ts";
+import { safeUrl } from "../../safe-url.ts";
+import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime } from "../normalise.ts";
 import { emptyPaperFields } from "../paper.ts";
 import { collectPapers, invalidPayload, type ParsedPayload, parseShape } from "./payload.ts";
 

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
-import type { Deps } from "../../deps.ts";
+import type { Config } from "../../config.ts";
 import { fieldErrors } from "../../subscriptions/form-schemas.ts";
 import { suppressAddress, suppressionReport } from "../../subscriptions/suppress.ts";
 import type { Env } from "../hono-env.ts";
 
 /** Machine endpoints behind ADMIN_TOKEN; absent (404) when no token is configured. */
-export function adminRoutes(deps: Deps) {
+export function adminRoutes(config: Config) {
 	const app = new Hono<Env>();
-	const token = deps.config.adminToken;
+	const token = config.adminToken;
 	if (!token) return app;
 	app.use("/admin/*", bearerAuth({ token }));
 
@@ -17,7 +17,7 @@ export function adminRoutes(deps: Deps) {
 		const body: unknown = await c.req.json().catch(() => undefined);
 		const parsed = suppressionReport.safeParse(body);
 		if (!parsed.success) return c.json({ error: "invalid report", fields: fieldErrors(parsed.error) }, 422);
-		await suppressAddress(deps, parsed.data);
+		await suppressAddress(c.var.deps, parsed.data);
 		return c.json({ suppressed: parsed.data.email, reason: parsed.data.reason });
 	});
 

@@ -1,6 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
-import type { Deps } from "../../deps.ts";
 import { isAppError } from "../../errors.ts";
 import { confirmSubscription } from "../../subscriptions/confirm-subscription.ts";
 import type { Env } from "../hono-env.ts";
@@ -12,13 +11,13 @@ const headings = {
 	not_found: "This link is not valid",
 } as const;
 
-export function confirmRoutes(deps: Deps) {
+export function confirmRoutes() {
 	const app = new Hono<Env>();
 
 	// The link in the confirmation email: activates, then lands on the manage page.
 	app.get("/confirm/:token", async (c) => {
 		try {
-			const { manageToken } = await confirmSubscription(deps, c.req.param("token"));
+			const { manageToken } = await confirmSubscription(c.var.deps, c.req.param("token"));
 			return c.redirect(`/manage/${manageToken}?confirmed=1`, 303);
 		} catch (error) {
 			if (!isAppError(error) || !(error.code in headings)) throw error;

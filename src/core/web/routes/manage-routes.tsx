@@ -5,8 +5,8 @@ import { previewDigestFor } from "../../digest/next-digest.ts";
 import { isAppError } from "../../errors.ts";
 import { deleteForm, fieldErrors, manageForm } from "../../subscriptions/form-schemas.ts";
 import {
-	deleteSubscriberData,
-	exportSubscriberData,
+	deleteReaderData,
+	downloadReaderData,
 	type ManageSession,
 	openManageSession,
 	resubscribe,
@@ -15,34 +15,35 @@ import {
 import { previewKeywords } from "../../topics/keyword-preview.ts";
 import type { Env } from "../hono-env.ts";
 import { readForm } from "../read-form.ts";
-import { DigestPreview } from "../views/next-digest-section.tsx";
 import { MessagePage } from "../views/layout.tsx";
 import { ManagePage, type ManageValues } from "../views/manage-page.tsx";
+import { DigestPreview } from "../views/next-digest-section.tsx";
 
 const valuesOf = (session: ManageSession): ManageValues => ({
-	keywords: session.keywords.join(", "),
-	frequency: session.subscriber.frequency,
-	paused: session.subscriber.status === "paused",
+	keywords: session.reader.keywords.join(", "),
+	frequency: session.reader.frequency,
+	paused: session.reader.status === "paused",
 });
 
-export function manageRoutes(deps: Deps) {
+export function manageRoutes() {
 	const app = new Hono<Env>();
 
 	const page = async (
+		deps: Deps,
 		session: ManageSession,
 		extra: { values?: ManageValues; errors?: Record<string, string>; notice?: string } = {},
 	) => (
 		<ManagePage
 			preview={
 				<DigestPreview
-					next={await previewDigestFor(deps, session.subscriber)}
-					topics={await previewKeywords(deps, session.keywords)}
+					next={await previewDigestFor(deps, session.reader)}
+					topics={await previewKeywords(deps, session.reader.keywords)}
 				/>
 			}
 			token={session.manageToken}
 			csrf={session.csrf}
-			email={session.subscriber.email}
-			status={session.subscriber.status}
+			email={session.reader.email}
+			status={session.reader.status}
 			values={extra.values ?? valuesOf(session)}
 			errors={extra.errors ?? {}}
 			notice={extra.notice}
@@ -50,16 +51,18 @@ export function manageRoutes(deps: Deps) {
 	);
 
 	app.get("/manage/:token", async (c) => {
+		const { deps } = c.var;
 		const session = await openManageSession(deps, c.req.param("token"));
 		const notice = c.req.query("confirmed")
 			? "Your subscription is confirmed. Your first digest arrives with the next weekly run."
 			: c.req.query("saved")
 				? "Saved."
 				: undefined;
-		return c.html(await page(session, { notice }));
+		return c.html(await page(deps, session, { notice }));
 	});
 
 	app.post("/manage/:token", async (c) => {
+		const { deps } = c.var;
 		const token = c.req.param("token");
 		const fields = await readForm(c);
 		const parsed = manageForm.safeParse(fields);
@@ -75,7 +78,7 @@ export function manageRoutes(deps: Deps) {
 			if (Object.keys(errors).some((field) => field !== "keywords" && field !== "frequency")) {
 				errors.form ??= "This form was not sent as we rendered it. Reload the page and try again.";
 			}
-			return c.html(await page(session, { values, errors }), 422);
+			return c.html(await page(deps, session, { values, errors }), 422);
 		}
 		await updatePreferences(deps, token, parsed.data);
 		// Post/redirect/get: a reload does not resubmit the form.
@@ -84,26 +87,27 @@ export function manageRoutes(deps: Deps) {
 
 	app.post("/manage/:token/resubscribe", async (c) => {
 		const token = c.req.param("token");
-		await resubscribe(deps, token, (await readForm(c)).csrf ?? "");
+		await resubscribe(c.var.deps, token, (await readForm(c)).csrf ?? "");
 		return c.redirect(`/manage/${token}?saved=1`, 303);
 	});
 
 	app.get("/manage/:token/data.json", async (c) => {
-		const data = await exportSubscriberData(deps, c.req.param("token"));
+		const data = await downloadReaderData(c.var.deps, c.req.param("token"));
 		c.header("Content-Disposition", 'attachment; filename="paperboy-data.json"');
 		return c.json(data);
 	});
 
 	app.post("/manage/:token/delete", async (c) => {
+		const { deps } = c.var;
 		const token = c.req.param("token");
 		// Values longer than our own form sends cannot be ours: treated as a missing token.
 		const parsed = deleteForm.safeParse(await readForm(c));
 		const form = parsed.success ? parsed.data : { csrf: "", confirm: "" };
 		try {
-			await deleteSubscriberData(deps, token, form);
+			await deleteReaderData(deps, token, form);
 		} catch (error) {
 			if (!isAppError(error) || error.code !== "invalid_input") throw error;
-			return c.html(await page(await openManageSession(deps, token), { errors: error.fields }), 422);
+			return c.html(await page(deps, await openManageSession(deps, token), { errors: error.fields }), 422);
 		}
 		return c.html(
 			<MessagePage title="Your data is deleted">

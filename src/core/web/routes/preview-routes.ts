@@ -1,13 +1,12 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import type { Deps } from "../../deps.ts";
 import { keywordsField } from "../../subscriptions/form-schemas.ts";
 import { previewKeywords } from "../../topics/keyword-preview.ts";
 import type { Env } from "../hono-env.ts";
 
 const query = z.object({ keywords: keywordsField });
 
-export function previewRoutes(deps: Deps) {
+export function previewRoutes() {
 	const app = new Hono<Env>();
 
 	// The live preview behind the signup and manage forms (progressive: forms work without it).
@@ -16,7 +15,7 @@ export function previewRoutes(deps: Deps) {
 		const parsed = query.safeParse({ keywords: c.req.query("keywords") ?? "" });
 		// Half-typed topics are normal while typing: answer 200 with the problem to show.
 		if (!parsed.success) return c.json({ error: parsed.error.issues[0]?.message ?? "Invalid keywords." });
-		return c.json(await previewKeywords(deps, parsed.data.keywords));
+		return c.json(await previewKeywords(c.var.deps, parsed.data.keywords));
 	});
 
 	return app;

@@ -1,33 +1,34 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
-import { listRecentPapers, papersVersion } from "../../db/papers.ts";
 import type { Deps } from "../../deps.ts";
 import { isAppError } from "../../errors.ts";
 import { escapeHtml } from "../../mail/template.ts";
+import { recentPapers, recentPapersVersion } from "../../papers/recent.ts";
 import { fieldErrors, subscribeForm } from "../../subscriptions/form-schemas.ts";
+import { stampForm } from "../../subscriptions/form-signatures.ts";
 import { subscribe } from "../../subscriptions/subscribe.ts";
-import { stampForm } from "../../subscriptions/link-tokens.ts";
 import type { Env } from "../hono-env.ts";
 import { readForm } from "../read-form.ts";
 import { MessagePage } from "../views/layout.tsx";
 import { SignupPage, type SignupValues } from "../views/signup-page.tsx";
 
-export function signupRoutes(deps: Deps) {
+export function signupRoutes() {
 	const app = new Hono<Env>();
 
-	const stamp = () => stampForm(deps.config.secret, deps.clock.now());
+	const stamp = (deps: Deps) => stampForm(deps.config.secret, deps.clock.now());
 	const renderForm = async (
+		deps: Deps,
 		values: SignupValues,
 		errors: Record<string, string>,
 		notice?: string,
-		formStamp = stamp(),
+		formStamp = stamp(deps),
 	) => (
 		<SignupPage
 			values={values}
 			errors={errors}
 			notice={notice}
 			stamp={formStamp}
-			papers={await listRecentPapers(deps.db, 30)}
+			papers={await recentPapers(deps, 30)}
 		/>
 	);
 
@@ -40,26 +41,28 @@ export function signupRoutes(deps: Deps) {
 	let checkInbox: string | undefined;
 
 	app.get("/", async (c) => {
+		const { deps } = c.var;
 		const keywords = c.req.query("keywords");
-		if (keywords) return c.html(await renderForm({ email: "", keywords }, {}));
-		const version = await papersVersion(deps.db);
+		if (keywords) return c.html(await renderForm(deps, { email: "", keywords }, {}));
+		const version = await recentPapersVersion(deps);
 		if (plainPage?.version !== version) {
-			const html = String(await (await renderForm({ email: "", keywords: "" }, {}, undefined, stampSlot)).toString());
-			plainPage = { version, html };
+			const page = await renderForm(deps, { email: "", keywords: "" }, {}, undefined, stampSlot);
+			plainPage = { version, html: String(await page.toString()) };
 		}
-		return c.html(plainPage.html.replace(stampSlot, stamp()));
+		return c.html(plainPage.html.replace(stampSlot, stamp(deps)));
 	});
 
 	app.post("/subscribe", async (c) => {
+		const { deps } = c.var;
 		const fields = await readForm(c);
 		const values = { email: fields.email ?? "", keywords: fields.keywords ?? "" };
 		const parsed = subscribeForm.safeParse(fields);
-		if (!parsed.success) return c.html(await renderForm(values, fieldErrors(parsed.error)), 422);
+		if (!parsed.success) return c.html(await renderForm(deps, values, fieldErrors(parsed.error)), 422);
 		try {
 			await subscribe(deps, parsed.data, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") ?? null });
 		} catch (error) {
 			if (isAppError(error) && (error.code === "rate_limited" || error.code === "expired")) {
-				return c.html(await renderForm(values, {}, error.message), error.code === "expired" ? 422 : 429);
+				return c.html(await renderForm(deps, values, {}, error.message), error.code === "expired" ? 422 : 429);
 			}
 			throw error;
 		}

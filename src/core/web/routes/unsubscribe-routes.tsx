@@ -1,18 +1,16 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
-import type { Deps } from "../../deps.ts";
 import { openManageSession, unsubscribe } from "../../subscriptions/manage-subscription.ts";
 import type { Env } from "../hono-env.ts";
 import { UnsubscribedPage, UnsubscribePage } from "../views/unsubscribe-page.tsx";
 
-export function unsubscribeRoutes(deps: Deps) {
+export function unsubscribeRoutes() {
 	const app = new Hono<Env>();
 
 	app.get("/unsubscribe/:token", async (c) => {
-		const session = await openManageSession(deps, c.req.param("token"));
-		if (session.subscriber.status === "unsubscribed")
-			return c.html(<UnsubscribedPage token={session.manageToken} known />);
-		return c.html(<UnsubscribePage token={session.manageToken} email={session.subscriber.email} />);
+		const session = await openManageSession(c.var.deps, c.req.param("token"));
+		if (session.reader.status === "unsubscribed") return c.html(<UnsubscribedPage token={session.manageToken} known />);
+		return c.html(<UnsubscribePage token={session.manageToken} email={session.reader.email} />);
 	});
 
 	// RFC 8058 one-click: mailbox providers POST `List-Unsubscribe=One-Click` with no
@@ -20,7 +18,7 @@ export function unsubscribeRoutes(deps: Deps) {
 	// credential. Always 200, never a redirect, and repeating it is harmless.
 	app.post("/unsubscribe/:token", async (c) => {
 		const token = c.req.param("token");
-		const known = await unsubscribe(deps, token);
+		const known = await unsubscribe(c.var.deps, token);
 		return c.html(<UnsubscribedPage token={token} known={known} />, 200);
 	});
 

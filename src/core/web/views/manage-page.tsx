@@ -1,10 +1,10 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, FC } from "hono/jsx";
-import type { SubscriberStatus } from "../../db/schema.ts";
+import type { ReaderStatus } from "../../subscriptions/reader.ts";
 import { KeywordsField, LivePreview } from "./keywords-field.tsx";
 import { Layout } from "./layout.tsx";
 
-const statusText: Record<SubscriberStatus, string> = {
+const statusText: Record<ReaderStatus, string> = {
 	pending: "Waiting for you to confirm by email",
 	active: "Active",
 	paused: "Paused: no digests until you resume",
@@ -21,7 +21,7 @@ export const ManagePage: FC<{
 	token: string;
 	csrf: string;
 	email: string;
-	status: SubscriberStatus;
+	status: ReaderStatus;
 	values: ManageValues;
 	errors: Record<string, string>;
 	notice?: string;

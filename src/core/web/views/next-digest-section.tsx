@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { ReaderPreview } from "../../digest/next-digest.ts";
-import { safeHttpUrl } from "../../mail/template.ts";
 import type { KeywordPreview } from "../../topics/keyword-preview.ts";
+import { PaperTitle } from "./paper-list.tsx";
 
 /** The manage page's view of the next digest and of how each topic fares. */
 export const DigestPreview: FC<{ next: ReaderPreview; topics: KeywordPreview }> = ({ next, topics }) => (
@@ -17,7 +17,7 @@ export const DigestPreview: FC<{ next: ReaderPreview; topics: KeywordPreview }> 
 					{next.digest.papers.map(({ paper, matched }) => (
 						<li>
 							<h3>
-								{safeHttpUrl(paper.abs_url) ? <a href={safeHttpUrl(paper.abs_url)}>{paper.title}</a> : paper.title}
+								<PaperTitle paper={paper} />
 							</h3>
 							<p class="matched">Matched: {matched.join(", ")}</p>
 						</li>

@@ -1,14 +1,22 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { PaperRow } from "../../db/schema.ts";
-import { safeHttpUrl } from "../../mail/template.ts";
 import { authorLine, snippet } from "../../papers/format.ts";
+import type { Paper } from "../../papers/paper.ts";
+import { safeUrl } from "../../safe-url.ts";
 
-export const PaperList: FC<{ papers: readonly PaperRow[] }> = ({ papers }) => (
+/** A paper's title, linked to its arXiv page when it has a safe one. */
+export const PaperTitle: FC<{ paper: Paper }> = ({ paper }) => {
+	const url = safeUrl(paper.absUrl);
+	return url ? <a href={url}>{paper.title}</a> : paper.title;
+};
+
+export const PaperList: FC<{ papers: readonly Paper[] }> = ({ papers }) => (
 	<ol class="papers">
 		{papers.map((p) => (
 			<li>
-				<h3>{safeHttpUrl(p.abs_url) ? <a href={safeHttpUrl(p.abs_url)}>{p.title}</a> : p.title}</h3>
+				<h3>
+					<PaperTitle paper={p} />
+				</h3>
 				<p class="meta">
 					{authorLine(p.authors)}
 					{p.upvotes > 0 ? <span class="upvotes"> · ▲ {p.upvotes}</span> : null}

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { PaperRow } from "../../db/schema.ts";
+import type { Paper } from "../../papers/paper.ts";
 import { KeywordsField, LivePreview } from "./keywords-field.tsx";
 import { Layout } from "./layout.tsx";
 import { PaperList } from "./paper-list.tsx";
@@ -14,7 +14,7 @@ export const SignupPage: FC<{
 	values: SignupValues;
 	errors: Record<string, string>;
 	stamp: string;
-	papers: readonly PaperRow[];
+	papers: readonly Paper[];
 	notice?: string;
 }> = ({ values, errors, stamp, papers, notice }) => (
 	<Layout title="paperboy" script>

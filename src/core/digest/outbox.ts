@@ -1,21 +1,26 @@
+/**
+ * The digest outbox: planning one delivery per reader and period, draining what is due
+ * (claim, compose, send, record), and a dry run of both. See
+ * docs/decisions/006-outbox-at-least-once.md for what a crash can repeat.
+ */
 import {
-	type ClaimedDelivery,
 	claimDeliveries,
 	countDeliveries,
-	countDeliveriesByStatus,
 	finishDelivery,
+	listDeliveryStates,
+	listPendingDeliveryIds,
 	listReadersDue,
 	planDeliveries,
 	releaseClaims,
 	renewClaims,
 	supersedePendingDeliveries,
 } from "../db/deliveries.ts";
-import { finishJobRun, startJobRun } from "../db/job-runs.ts";
-import type { Frequency } from "../db/schema.ts";
+import { startJobRun } from "../db/job-runs.ts";
 import type { Deps } from "../deps.ts";
-import type { Fetch } from "../papers/fetch-source.ts";
-import { ingestIfStale } from "../papers/ingest.ts";
+import { digestJobName } from "../jobs/schedule.ts";
 import { ensureManageTokens } from "../subscriptions/link-tokens.ts";
+import type { Frequency } from "../subscriptions/reader.ts";
+import type { ClaimedDelivery } from "./delivery.ts";
 import { DigestComposer } from "./digest-composer.ts";
 import { periodFor } from "./period.ts";
 import { sendDelivery } from "./send-delivery.ts";
@@ -35,7 +40,7 @@ export async function planDigests(deps: Deps, frequencies: readonly Frequency[])
 	for (const frequency of frequencies) {
 		const period = periodFor(frequency, now, deps.config.timeZone);
 		periods.push(period);
-		await startJobRun(deps.db, `digest:${frequency}`, period, at);
+		await startJobRun(deps.db, digestJobName(frequency), period, at);
 		await supersedePendingDeliveries(deps.db, `${frequency}:`, period, at);
 		planned += await planDeliveries(deps.db, { frequency, period, now: at, firstWindowStart });
 	}
@@ -91,7 +96,7 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 		if (claimed.length) {
 			await ensureManageTokens(
 				deps,
-				claimed.map((d) => ({ id: d.subscriberId, manage_salt: d.manageSalt })),
+				claimed.map((d) => d.reader),
 			);
 			await sendBatch(deps, composer, claimed, { concurrency, leaseMs, signal: options.signal }, summary);
 			options.onProgress?.(summary);
@@ -154,35 +159,23 @@ async function sendBatch(
 	}
 }
 
-export interface DigestRunSummary extends PlanSummary, SendSummary {}
-
-export interface DigestRunOptions extends Omit<DrainOptions, "ids"> {
-	/** When given, papers are ingested first if the last ingest is more than a day old. */
-	fetch?: Fetch;
+/**
+ * Ids of the deliveries due now, a page at a time, for a runtime that hands them to a
+ * queue instead of sending here (Workers).
+ */
+export async function* dueDeliveryIds(deps: Pick<Deps, "db" | "clock">, pageSize: number): AsyncGenerator<number[]> {
+	const dueBy = deps.clock.now().toISOString();
+	let afterId = 0;
+	for (;;) {
+		const ids = await listPendingDeliveryIds(deps.db, { afterId, limit: pageSize, dueBy });
+		if (ids.length) yield ids;
+		if (ids.length < pageSize) return;
+		afterId = ids[ids.length - 1] ?? afterId;
+	}
 }
 
-/** The weekly (or daily) job: plan this period, then send everything due. */
-export async function runDigest(
-	deps: Deps,
-	frequencies: readonly Frequency[],
-	options: DigestRunOptions = {},
-): Promise<DigestRunSummary> {
-	if (options.fetch) {
-		// Stale papers make a poor digest, but no papers at all is no reason to skip it.
-		await ingestIfStale(deps, options.fetch).catch((error: unknown) =>
-			deps.log.error("ingest before the digest failed; sending with the papers we have", { error }),
-		);
-	}
-	const plan = await planDigests(deps, frequencies);
-	const sent = await drainOutbox(deps, options);
-	const at = deps.clock.now().toISOString();
-	const counts = await countDeliveriesByStatus(deps.db, plan.periods);
-	for (const [i, frequency] of frequencies.entries()) {
-		const period = plan.periods[i] as string;
-		await finishJobRun(deps.db, `digest:${frequency}`, period, at, { ...sent, periodCounts: counts });
-	}
-	return { ...plan, ...sent };
-}
+/** Where these deliveries stand now (a queue consumer acks or retries its messages by it). */
+export const deliveryStates = (deps: Pick<Deps, "db">, ids: readonly number[]) => listDeliveryStates(deps.db, ids);
 
 export interface DryRunSummary {
 	periods: string[];
@@ -201,12 +194,9 @@ export async function dryRunDigest(deps: Deps, frequencies: readonly Frequency[]
 	for (const frequency of frequencies) {
 		const period = periodFor(frequency, now, deps.config.timeZone);
 		summary.periods.push(period);
-		for (const r of await listReadersDue(deps.db, { frequency, period, firstWindowStart })) {
+		for (const due of await listReadersDue(deps.db, { frequency, period, firstWindowStart })) {
 			summary.readers++;
-			const papers = await composer.papersFor(
-				{ id: r.id, email: r.email, keywords: r.keywords, frequency: r.frequency, manageSalt: r.manage_salt },
-				{ from: r.window_start, to: now.toISOString() },
-			);
+			const papers = await composer.papersFor(due.reader, { from: due.windowStart, to: now.toISOString() });
 			if (papers.length) summary.wouldSend++;
 			else summary.wouldSkip++;
 			summary.papers += papers.length;

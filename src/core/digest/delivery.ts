@@ -1,0 +1,48 @@
+/**
+ * A delivery: one reader's digest for one period, as the outbox (`deliveries`) keeps it.
+ * Planned once per reader and period, claimed by one sender at a time, finished once.
+ */
+import type { DigestReader, ReaderStatus } from "../subscriptions/reader.ts";
+
+export const deliveryStatuses = ["pending", "sending", "sent", "failed", "unknown", "skipped"] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export interface Delivery {
+	id: number;
+	readerId: number;
+	/** `weekly:2026-W48` or `daily:2026-11-23`. */
+	period: string;
+	status: DeliveryStatus;
+	/** The papers it offers were first seen in [windowStart, windowEnd). */
+	windowStart: string;
+	windowEnd: string;
+	attempts: number;
+	nextAttemptAt: string;
+	claimedAt: string | null;
+	sentAt: string | null;
+	lastError: string | null;
+	messageId: string | null;
+	/** The papers the digest carried (empty until sent). */
+	paperIds: string[];
+	createdAt: string;
+}
+
+/** A delivery a sender has claimed, with what it needs to compose and address it. */
+export interface ClaimedDelivery {
+	id: number;
+	period: string;
+	windowStart: string;
+	windowEnd: string;
+	attempts: number;
+	reader: DigestReader;
+	/** The reader's status now, which may have changed since planning. */
+	readerStatus: ReaderStatus;
+	suppressed: boolean;
+}
+
+/** How a claimed delivery ended. */
+export type DeliveryOutcome =
+	| { status: "sent"; at: string; messageId: string; paperIds: readonly string[] }
+	| { status: "skipped"; at: string; reason: string }
+	| { status: "retry"; at: string; nextAttemptAt: string; error: string }
+	| { status: "failed"; at: string; error: string };

@@ -1,0 +1,68 @@
+/**
+ * What a job does, written once for both runtimes: node-cron (src/node/scheduler.ts),
+ * Cron Triggers (src/worker/index.ts) and `paperboy digest` all call runJob. The one
+ * thing that differs is how planned digests leave: Node drains the outbox in the same
+ * process, Workers put them on a queue. The caller says which with `deliver`.
+ */
+import { countDeliveriesByStatus } from "../db/deliveries.ts";
+import { finishJobRun, jobRunExists } from "../db/job-runs.ts";
+import type { Deps } from "../deps.ts";
+import { drainOutbox, type PlanSummary, planDigests, type SendSummary } from "../digest/outbox.ts";
+import type { Fetch } from "../papers/fetch-source.ts";
+import { ingestIfStale, ingestScheduled } from "../papers/ingest.ts";
+import type { Frequency } from "../subscriptions/reader.ts";
+import { pruneExpired } from "./housekeeping.ts";
+import { digestJobName, type Job } from "./schedule.ts";
+
+export interface RunJobOptions<Delivered> {
+	/** Sends or hands over what a digest job planned, and says how that went. */
+	deliver: (deps: Deps) => Promise<Delivered>;
+	/**
+	 * How paper sources are reached. Ingest jobs need it; digest jobs given one ingest
+	 * first when the last ingest is more than a day old.
+	 */
+	fetch?: Fetch;
+}
+
+/** Runs a job to the end and returns its summary (for the log). */
+export async function runJob<Delivered extends object>(deps: Deps, job: Job, options: RunJobOptions<Delivered>) {
+	if (job.kind === "ingest") {
+		if (!options.fetch) throw new Error("the ingest job needs a fetch");
+		return { pruned: await pruneExpired(deps), ingest: await ingestScheduled(deps, options.fetch) };
+	}
+	return runDigest(deps, job.frequencies, options);
+}
+
+/**
+ * The weekly (or daily) digest: plan this period in the outbox, deliver (by default:
+ * send everything due from here), record the run. Safe to repeat: a second run in the
+ * same period plans nothing new.
+ */
+export async function runDigest<Delivered extends object = SendSummary>(
+	deps: Deps,
+	frequencies: readonly Frequency[],
+	options: Partial<RunJobOptions<Delivered>> = {},
+): Promise<PlanSummary & Delivered> {
+	if (options.fetch) {
+		// Stale papers make a poor digest, but no papers at all is no reason to skip it.
+		await ingestIfStale(deps, options.fetch).catch((error: unknown) =>
+			deps.log.error("ingest before the digest failed; going on with the papers we have", { error }),
+		);
+	}
+	const plan = await planDigests(deps, frequencies);
+	// Without `deliver`, Delivered is its default, SendSummary: what drainOutbox returns.
+	const deliver = options.deliver ?? (drainOutbox as unknown as (deps: Deps) => Promise<Delivered>);
+	const delivered = await deliver(deps);
+	const at = deps.clock.now().toISOString();
+	const periodCounts = await countDeliveriesByStatus(deps.db, plan.periods);
+	for (const [i, frequency] of frequencies.entries()) {
+		const period = plan.periods[i] as string;
+		const summary = { planned: plan.planned, ...delivered, periodCounts };
+		await finishJobRun(deps.db, digestJobName(frequency), period, at, summary);
+	}
+	return { ...plan, ...delivered };
+}
+
+/** Whether a digest run for this frequency's period has started (here or elsewhere). */
+export const digestRunStarted = (deps: Pick<Deps, "db">, frequency: Frequency, period: string): Promise<boolean> =>
+	jobRunExists(deps.db, digestJobName(frequency), period);
