@@ -6,15 +6,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { SMTPServer } from "smtp-server";
 import type { TestProject } from "vitest/node";
+import { createMailApi, readBody, sendJson as send } from "../helpers/mail-api.ts";
 import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
-import type { ApiRequest, SinkMessage } from "./sink-types.ts";
+import type { SinkMessage } from "./sink-types.ts";
 
 export default async function setup(project: TestProject) {
 	const sink = await startSmtpSink();
 	/** Per recipient: the SMTP reply to RCPT TO, or the HTTP status the API answers. */
 	const smtpAnswers = new Map<string, { code: number; message: string }>();
-	const apiAnswers = new Map<string, number>();
-	const apiRequests: ApiRequest[] = [];
+	const api = createMailApi();
 	sink.respond = (address) => smtpAnswers.get(address.toLowerCase());
 
 	const server = createServer((req, res) => {
@@ -23,16 +23,9 @@ export default async function setup(project: TestProject) {
 	async function handle(req: IncomingMessage, res: ServerResponse) {
 		const url = new URL(req.url ?? "/", "http://control");
 		const body = req.method === "POST" ? await readBody(req) : "";
-		if (req.method === "POST" && url.pathname === "/emails") {
-			const json = JSON.parse(body) as { to?: string[] };
-			const to = json.to?.[0]?.toLowerCase() ?? "";
-			apiRequests.push({ headers: lowerCaseHeaders(req), body: json });
-			const status = apiAnswers.get(to) ?? 200;
-			if (status === 200) return send(res, 200, { id: `api-${apiRequests.length}` });
-			return send(res, status, { statusCode: status, name: "test_error", message: `answer ${status} for ${to}` });
-		}
+		if (api.handle(req, body, res)) return;
 		if (req.method === "GET" && url.pathname === "/smtp/messages") return send(res, 200, sinkMessages(sink));
-		if (req.method === "GET" && url.pathname === "/api/requests") return send(res, 200, apiRequests);
+		if (req.method === "GET" && url.pathname === "/api/requests") return send(res, 200, api.requests);
 		if (req.method === "GET" && url.pathname === "/smtp-auth/logins") return send(res, 200, auth.logins);
 		if (req.method === "POST" && url.pathname === "/smtp/answer") {
 			const { address, code, message } = JSON.parse(body) as { address: string; code: number; message: string };
@@ -41,7 +34,7 @@ export default async function setup(project: TestProject) {
 		}
 		if (req.method === "POST" && url.pathname === "/api/answer") {
 			const { address, status } = JSON.parse(body) as { address: string; status: number };
-			apiAnswers.set(address.toLowerCase(), status);
+			api.answers.set(address.toLowerCase(), status);
 			return send(res, 204);
 		}
 		return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
@@ -78,23 +71,6 @@ function sinkMessages(sink: SmtpSink): SinkMessage[] {
 			]),
 		),
 	}));
-}
-
-function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers[name] = value;
-	return headers;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of req) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(res: ServerResponse, status: number, body?: unknown) {
-	res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
-	res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
 /**

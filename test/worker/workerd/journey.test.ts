@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+	addPapers,
 	apiRequestsTo,
+	db,
 	inputValue,
 	linkIn,
 	mailApiUrl,
@@ -75,6 +77,23 @@ describe("the web journey on workerd with D1", () => {
 		expect(sent?.body.headers?.["Auto-Submitted"]).toBe("auto-generated");
 		expect(sent?.body.headers?.["Message-ID"]).toBe(`<${sent?.headers["idempotency-key"]}>`);
 		expect(sent?.body.headers?.Date).toMatch(/\+0000$/);
+	});
+
+	it("renders the signup page once per isolate, not once per request, until the papers change", async () => {
+		await addPapers([{ id: "2611.90001", title: "Cached Title Before", abstract: "About caching pages." }]);
+		const first = await (await request("/")).text();
+		expect(first).toContain("Cached Title Before");
+		// Behind the app's back: a new title, but the papers' version (max updated_at) as it was.
+		await db.updateTable("papers").set({ title: "Cached Title After" }).where("id", "=", "2611.90001").execute();
+		const second = await (await request("/")).text();
+		expect(second).toContain("Cached Title Before");
+		expect(second).not.toContain("Cached Title After");
+		expect(inputValue(second, "stamp")).toMatch(/^\d+\./);
+		// A paper coming in changes the version: the page is rendered again.
+		await addPapers([{ id: "2611.90002", title: "Cached Title Newer", abstract: "About new papers." }]);
+		const third = await (await request("/")).text();
+		expect(third).toContain("Cached Title After");
+		expect(third).toContain("Cached Title Newer");
 	});
 
 	it("answers every request with a plain 500 when the settings are invalid", async () => {
