@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { AppError } from "./errors.ts";
 import { logLevels } from "./logging.ts";
+import { type SourceSettings, sourceNames, sourceSettingsShape } from "./papers/sources/registry.ts";
 
 const cron = z
 	.string()
@@ -56,9 +57,9 @@ const envSchema = z.object({
 						.map((x) => x.trim())
 						.filter(Boolean),
 		)
-		.pipe(z.array(z.enum(["hf", "arxiv", "rss"]))),
-	ARXIV_QUERY: z.string().default("cat:cs.LG OR cat:cs.CL OR cat:cs.AI OR cat:cs.CV"),
-	RSS_CATEGORIES: z.string().default("cs.LG+cs.CL+cs.AI+cs.CV"),
+		.pipe(z.array(z.enum(sourceNames))),
+	// Each paper source's own settings (ARXIV_QUERY, RSS_CATEGORIES): see papers/sources/.
+	...sourceSettingsShape,
 	TZ_DEFAULT: timeZone.default("UTC"),
 	ADMIN_TOKEN: z.string().min(16).optional(),
 	DIGEST_MAX_PAPERS: int(1, 100).default(20),
@@ -112,7 +113,12 @@ export function parseConfig(env: Env) {
 			dkim,
 		},
 		schedule: { digestCron: e.DIGEST_CRON, dailyDigestCron: e.DAILY_DIGEST_CRON, ingestCron: e.INGEST_CRON },
-		ingest: { sources: e.INGEST_SOURCES, arxivQuery: e.ARXIV_QUERY, rssCategories: e.RSS_CATEGORIES },
+		ingest: {
+			sources: e.INGEST_SOURCES,
+			settings: Object.fromEntries(
+				Object.keys(sourceSettingsShape).map((name) => [name, e[name as keyof typeof e]]),
+			) as SourceSettings,
+		},
 		digest: {
 			maxPapers: e.DIGEST_MAX_PAPERS,
 			firstWindowDays: e.DIGEST_FIRST_WINDOW_DAYS,

@@ -1,20 +1,17 @@
 /**
  * Brings papers in from a source, from a saved payload or over the network. Each payload
  * (a file, one response, one arXiv page) is parsed and checked whole before anything is
- * written, then stored in one statement: it is applied entirely or not at all.
+ * written, then stored in one statement: it is applied entirely or not at all. What is
+ * particular to a source lives in its entry in sources/registry.ts.
  */
 import { finishJobRun, lastJobFinishedAt, startJobRun } from "../db/job-runs.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, isAppError } from "../errors.ts";
 import { defaultFetchPolicy, type Fetch, fetchText } from "./fetch-source.ts";
-import { arxivQueryUrl, parseArxivFeed } from "./sources/arxiv.ts";
-import { hfDailyPapersUrl, parseHfDailyPapers } from "./sources/hf.ts";
+import type { Payload, SourceRun } from "./sources/paper-source.ts";
 import type { ParsedPayload } from "./sources/payload.ts";
-import { arxivRssUrl, parseArxivRss } from "./sources/rss.ts";
+import { paperSource, type RequestOf, type SourceName } from "./sources/registry.ts";
 import { storePapers } from "./store.ts";
-
-export const sourceNames = ["hf", "arxiv", "rss"] as const;
-export type SourceName = (typeof sourceNames)[number];
 
 export type IngestDeps = Pick<Deps, "db" | "clock" | "random" | "config" | "log">;
 
@@ -32,41 +29,14 @@ export interface IngestSummary {
 	problem?: string;
 }
 
-/** A saved payload; `origin` (a file path) names it in error messages. */
-export interface Payload {
-	text: string;
-	origin: string;
-}
+/** A request to fetch from a source: its name, how to reach the network, and what the source takes. */
+export type FetchRequest = { [S in SourceName]: { source: S; fetch: Fetch } & RequestOf<S> }[SourceName];
 
-export type FetchRequest =
-	/** `date` is YYYY-MM-DD; without it, Hugging Face's latest day. */
-	| { source: "hf"; date?: string }
-	| { source: "arxiv"; query: string; from: Date; maxResults?: number }
-	| { source: "rss"; category: string };
-
-export type IngestRequest = { source: SourceName; payload: Payload } | (FetchRequest & { fetch: Fetch });
+export type IngestRequest = { source: SourceName; payload: Payload } | FetchRequest;
 
 export type Progress = (message: string) => void;
 
 const day = 86_400_000;
-/** arXiv asks for at most one request every 3 seconds. */
-export const arxivIntervalMs = 3_000;
-export const arxivPageSize = 200;
-/** A run stops here; a broader need is a narrower --query or a later --from. */
-export const arxivMaxResults = 2_000;
-/** Submission to announcement takes up to 4 days over a weekend. */
-export const arxivDefaultWindowDays = 3;
-
-const parsers: Record<SourceName, (text: string) => ParsedPayload> = {
-	hf: parseHfDailyPapers,
-	arxiv: parseArxivFeed,
-	rss: parseArxivRss,
-};
-const accepts: Record<SourceName, string> = {
-	hf: "application/json",
-	arxiv: "application/atom+xml",
-	rss: "application/rss+xml, application/atom+xml",
-};
 
 export const emptySummary = (source: SourceName): IngestSummary => ({
 	source,
@@ -91,23 +61,15 @@ export async function ingest(
 	progress: Progress = () => {},
 ): Promise<IngestSummary> {
 	const summary = emptySummary(request.source);
+	const source = paperSource(request.source);
 	if ("payload" in request) {
 		progress(`ingest ${request.source}: reading ${request.payload.origin}`);
-		await apply(deps, summary, parseNamed(parsers[request.source], request.payload));
+		await apply(deps, summary, parseNamed(source.parse, request.payload));
 		return summary;
 	}
-	switch (request.source) {
-		case "hf":
-		case "rss": {
-			const url = request.source === "hf" ? hfDailyPapersUrl(request.date) : arxivRssUrl(request.category);
-			const payload = await fetchPayload(deps, request.fetch, request.source, url, progress);
-			await apply(deps, summary, parseNamed(parsers[request.source], payload));
-			return summary;
-		}
-		case "arxiv":
-			await ingestArxivPages(deps, request, summary, progress);
-			return summary;
-	}
+	const { source: _, fetch, ...sourceRequest } = request;
+	await source.ingest(sourceRun(deps, summary, fetch, progress), sourceRequest);
+	return summary;
 }
 
 /** Parses a payload; a problem is reported with the payload's name in front. */
@@ -131,103 +93,58 @@ async function apply(deps: IngestDeps, summary: IngestSummary, parsed: ParsedPay
 	for (const reason of parsed.unusable) deps.log.warn(`ingest ${summary.source}: entry left out`, { reason });
 }
 
-// Retries toward arXiv never come sooner than its 3 s interval.
-const arxivFetchPolicy = { ...defaultFetchPolicy, baseDelayMs: 2 * arxivIntervalMs };
-
-/** The body of a successful answer, named by its URL for error messages. */
-async function fetchPayload(
-	deps: IngestDeps,
-	fetch: Fetch,
-	source: SourceName,
-	url: string,
-	progress: Progress,
-): Promise<Payload> {
-	progress(`ingest ${source}: fetching ${url}`);
-	const policy = source === "arxiv" ? arxivFetchPolicy : defaultFetchPolicy;
-	const answer = await fetchText(deps, fetch, url, { accept: accepts[source], policy });
-	const payload = { text: answer.text, origin: url };
-	if (answer.status >= 200 && answer.status < 300) return payload;
-	// arXiv explains a rejected query in an Atom error feed (HTTP 400): parsing it throws arXiv's words.
-	if (source === "arxiv") parseNamed(parseArxivFeed, payload);
-	const excerpt = answer.text.replace(/\s+/g, " ").trim().slice(0, 160);
-	throw new AppError("unavailable", `${url} answered HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ""}`);
-}
-
-/** Pages through an arXiv query, newest first, one request per 3 s, each page stored as it comes. */
-async function ingestArxivPages(
-	deps: IngestDeps,
-	request: Extract<IngestRequest, { source: "arxiv"; fetch: Fetch }>,
-	summary: IngestSummary,
-	progress: Progress,
-): Promise<void> {
-	const until = deps.clock.now();
-	const maxResults = request.maxResults ?? arxivMaxResults;
-	let total = maxResults;
-	for (let start = 0; start < Math.min(total, maxResults); ) {
-		if (start > 0) await deps.clock.sleep(arxivIntervalMs);
-		const size = Math.min(arxivPageSize, maxResults - start);
-		const url = arxivQueryUrl({ query: request.query, from: request.from, until, start, maxResults: size });
-		let entries: number;
-		try {
-			const page = parseNamed(parseArxivFeed, await fetchPayload(deps, request.fetch, "arxiv", url, progress));
-			await apply(deps, summary, page);
-			total = page.totalResults;
-			entries = page.entries;
-		} catch (error) {
-			// Pages already stored stay stored; the run reports where it stopped.
-			if (start === 0 || !isAppError(error)) throw error;
+/** What a source's `ingest` gets to work with, counting into `summary`. */
+function sourceRun(deps: IngestDeps, summary: IngestSummary, fetch: Fetch, progress: Progress): SourceRun {
+	const source = paperSource(summary.source);
+	return {
+		now: deps.clock.now(),
+		async fetchPayload(url) {
+			progress(`ingest ${summary.source}: fetching ${url}`);
+			const policy = source.fetchPolicy ?? defaultFetchPolicy;
+			const answer = await fetchText(deps, fetch, url, { accept: source.accept, policy });
+			const payload = { text: answer.text, origin: url };
+			if (answer.status >= 200 && answer.status < 300) return payload;
+			// A source that explains a refusal in its own format (arXiv's error feed): parsing it throws its words.
+			if (source.explainsRefusals) parseNamed(source.parse, payload);
+			const excerpt = answer.text.replace(/\s+/g, " ").trim().slice(0, 160);
+			throw new AppError("unavailable", `${url} answered HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ""}`);
+		},
+		parse: (payload, parse) => parseNamed(parse, payload),
+		store: (parsed) => apply(deps, summary, parsed),
+		progress,
+		sleep: (ms) => deps.clock.sleep(ms),
+		warn: (message, fields) => deps.log.warn(message, fields),
+		stoppedEarly(problem) {
 			summary.errors++;
-			summary.problem = `stopped after ${start} results: ${error.message}`;
-			return;
-		}
-		// arXiv sometimes answers a page with no entries before the end; asking again would loop.
-		if (entries === 0) break;
-		// Counting what came, not what was asked for, skips nothing when a page comes up short.
-		start += entries;
-		progress(`ingest arxiv: ${Math.min(start, total)} of ${total} results`);
-	}
-	if (total > maxResults) {
-		deps.log.warn("ingest arxiv: more results than one run takes", { total, taken: maxResults, query: request.query });
-	}
-}
-
-/** What the schedule fetches for each source, from the settings. */
-function scheduledRequests(deps: IngestDeps, fetch: Fetch, source: SourceName, now: Date): IngestRequest[] {
-	const { ingest: settings } = deps.config;
-	switch (source) {
-		case "hf":
-			// Yesterday's list is complete by now; the latest day may still be filling up.
-			return [
-				{ source, fetch, date: new Date(now.getTime() - day).toISOString().slice(0, 10) },
-				{ source, fetch },
-			];
-		case "arxiv":
-			return [
-				{ source, fetch, query: settings.arxivQuery, from: new Date(now.getTime() - arxivDefaultWindowDays * day) },
-			];
-		case "rss":
-			return [{ source, fetch, category: settings.rssCategories }];
-	}
+			summary.problem = problem;
+		},
+	};
 }
 
 const counts = ["fetched", "new", "updated", "skipped", "errors"] as const;
 
+/** One source as the daily job fetches it: every request its schedule names, totalled. */
 async function ingestScheduledSource(
 	deps: IngestDeps,
 	fetch: Fetch,
-	source: SourceName,
+	name: SourceName,
 	now: Date,
 ): Promise<IngestSummary> {
-	const total = emptySummary(source);
-	for (const request of scheduledRequests(deps, fetch, source, now)) {
+	const total = emptySummary(name);
+	const source = paperSource(name);
+	for (const request of source.scheduled(deps.config.ingest.settings, now)) {
+		const summary = emptySummary(name);
 		try {
-			const summary = await ingest(deps, request);
-			for (const key of counts) total[key] += summary[key];
-			if (summary.problem) total.problem = summary.problem;
+			await source.ingest(
+				sourceRun(deps, summary, fetch, () => {}),
+				request,
+			);
 		} catch (error) {
-			total.errors++;
-			total.problem = error instanceof Error ? error.message : String(error);
+			summary.errors++;
+			summary.problem = error instanceof Error ? error.message : String(error);
 		}
+		for (const key of counts) total[key] += summary[key];
+		if (summary.problem) total.problem = summary.problem;
 	}
 	if (total.problem) deps.log.error(formatSummary(total), { problem: total.problem });
 	else deps.log.info(formatSummary(total));

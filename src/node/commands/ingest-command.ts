@@ -1,38 +1,13 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod";
-import { AppError } from "../../core/errors.ts";
-import {
-	arxivDefaultWindowDays,
-	formatSummary,
-	type IngestRequest,
-	ingest,
-	type SourceName,
-	sourceNames,
-} from "../../core/papers/ingest.ts";
-import { defineCommand, type Values } from "./command.ts";
+import { AppError, isAppError } from "../../core/errors.ts";
+import { formatSummary, type IngestRequest, ingest } from "../../core/papers/ingest.ts";
+import { paperSource, paperSources, type SourceName, sourceNames } from "../../core/papers/sources/registry.ts";
+import { defineCommand, type Options, type Values } from "./command.ts";
 
-const fetchFlags: Record<SourceName, readonly string[]> = { hf: ["date"], arxiv: ["query", "from"], rss: ["category"] };
-
-const day = z
-	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD, e.g. 2026-06-12")
-	.refine((d) => {
-		const time = Date.parse(`${d}T00:00:00Z`);
-		return !Number.isNaN(time) && new Date(time).toISOString().startsWith(d);
-	}, "not a date on the calendar");
-const flagsSchema = z.object({
-	file: z.string().min(1, "expected a file path").optional(),
-	date: day.optional(),
-	from: day.optional(),
-	query: z.string().trim().min(1, "expected an arXiv query, e.g. cat:cs.LG").max(1000).optional(),
-	category: z
-		.string()
-		.regex(
-			/^[a-z-]+(\.[A-Za-z-]+)?(\+[a-z-]+(\.[A-Za-z-]+)?)*$/,
-			"expected arXiv categories, e.g. cs.LG or cs.LG+stat.ML",
-		)
-		.optional(),
-});
+const sources = Object.values(paperSources);
+/** Every source's flags, which parseArgs must all know; each applies to its own source only. */
+const sourceFlags = Object.fromEntries(sources.flatMap((source) => Object.entries(source.flags)));
 
 function usageError(message: string): AppError {
 	return new AppError("invalid_input", `${message}\nusage: ${ingestCommand.usage}`);
@@ -40,26 +15,30 @@ function usageError(message: string): AppError {
 
 /** The source and flags, checked together: a flag for another source or for fetching alongside --file is a mistake. */
 function parseFlags(values: Values, positionals: string[]) {
-	const [source, ...extra] = positionals;
-	if (!source || extra.length || !sourceNames.includes(source as SourceName)) {
+	const [name, ...extra] = positionals;
+	if (!name || extra.length || !sourceNames.includes(name as SourceName)) {
 		throw usageError(`say which source to ingest: ${sourceNames.join(", ")}`);
 	}
-	const name = source as SourceName;
-	const parsed = flagsSchema.safeParse(values);
+	const source = paperSource(name as SourceName);
+	const file = z.string().min(1, "expected a file path").optional();
+	const schema = z.object({
+		file,
+		...Object.fromEntries(Object.entries(sourceFlags).map(([flag, { schema }]) => [flag, schema.optional()])),
+	});
+	const parsed = schema.safeParse(values);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		const flag = String(issue?.path[0]);
 		throw usageError(`--${flag} ${JSON.stringify(values[flag])}: ${issue?.message}`);
 	}
-	const given = Object.keys(fetchFlags)
-		.flatMap((s) => fetchFlags[s as SourceName])
-		.filter((flag) => values[flag] !== undefined);
-	const foreign = given.find((flag) => !fetchFlags[name].includes(flag));
+	const given = Object.keys(sourceFlags).filter((flag) => values[flag] !== undefined);
+	const foreign = given.find((flag) => !(flag in source.flags));
 	if (foreign) throw usageError(`--${foreign} does not apply to ingest ${name}`);
 	if (parsed.data.file && given.length) {
 		throw usageError(`--${given[0]} applies when fetching; --file reads a saved payload as it is`);
 	}
-	return { source: name, ...parsed.data };
+	const { file: path, ...flags } = parsed.data as Record<string, string | undefined>;
+	return { name: name as SourceName, source, path, flags };
 }
 
 function readPayloadFile(path: string): string {
@@ -72,39 +51,36 @@ function readPayloadFile(path: string): string {
 	}
 }
 
+const titles = sources.map((source) => source.title);
+
 export const ingestCommand = defineCommand({
-	summary: "bring papers in from Hugging Face Daily Papers, the arXiv API or arXiv RSS",
-	usage: [
-		"paperboy ingest hf [--date YYYY-MM-DD] [--file PATH]",
-		"       paperboy ingest arxiv [--query Q] [--from YYYY-MM-DD] [--file PATH]",
-		"       paperboy ingest rss [--category cs.LG] [--file PATH]",
-	].join("\n"),
+	summary: `bring papers in from ${titles.slice(0, -1).join(", ")} or ${titles.at(-1)}`,
+	usage: sources
+		.map((source) => {
+			const flags = Object.values(source.flags).map((flag) => `${flag.usage} `);
+			return `paperboy ingest ${source.name} ${flags.join("")}[--file PATH]`;
+		})
+		.join("\n       "),
 	options: {
 		file: { type: "string" },
-		date: { type: "string" },
-		query: { type: "string" },
-		from: { type: "string" },
-		category: { type: "string" },
-	},
+		...Object.fromEntries(Object.keys(sourceFlags).map((flag) => [flag, { type: "string" }])),
+	} satisfies Options,
 	positionals: true,
 	async run(ctx, values, positionals) {
-		const flags = parseFlags(values, positionals);
+		const { name, source, path, flags } = parseFlags(values, positionals);
 		const { deps } = ctx.runtime();
-		const fetch = globalThis.fetch;
-		const now = deps.clock.now();
 		let request: IngestRequest;
-		if (flags.file) {
-			request = { source: flags.source, payload: { text: readPayloadFile(flags.file), origin: flags.file } };
-		} else if (flags.source === "hf") {
-			request = { source: "hf", fetch, date: flags.date };
-		} else if (flags.source === "arxiv") {
-			const from = flags.from
-				? new Date(`${flags.from}T00:00:00Z`)
-				: new Date(now.getTime() - arxivDefaultWindowDays * 86_400_000);
-			if (from > now) throw usageError(`--from ${flags.from} is in the future`);
-			request = { source: "arxiv", fetch, query: flags.query ?? deps.config.ingest.arxivQuery, from };
+		if (path) {
+			request = { source: name, payload: { text: readPayloadFile(path), origin: path } };
 		} else {
-			request = { source: "rss", fetch, category: flags.category ?? deps.config.ingest.rssCategories };
+			let asked: object;
+			try {
+				asked = source.request(flags, deps.config.ingest.settings, deps.clock.now()) as object;
+			} catch (error) {
+				if (isAppError(error) && error.code === "invalid_input") throw usageError(error.message);
+				throw error;
+			}
+			request = { source: name, fetch: globalThis.fetch, ...asked } as IngestRequest;
 		}
 		const summary = await ingest(deps, request, ctx.progress);
 		ctx.out(formatSummary(summary));

@@ -6,8 +6,10 @@
  */
 import * as z from "zod";
 import { AppError } from "../../errors.ts";
+import { defaultFetchPolicy } from "../fetch-source.ts";
 import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime } from "../normalise.ts";
 import { emptyPaperFields, type NormalisedPaper } from "../paper.ts";
+import { dayFlag, defineSource, type SourceRun } from "./paper-source.ts";
 import { collectPapers, type ParsedPayload, parseShape } from "./payload.ts";
 import { atomNamespace, expectRoot, parseXmlDocument, xmlText } from "./xml.ts";
 
@@ -103,3 +105,80 @@ export function arxivQueryUrl(q: ArxivQuery): string {
 	});
 	return `${arxivApiUrl}?${params}`;
 }
+
+/** arXiv asks for at most one request every 3 seconds. */
+export const arxivIntervalMs = 3_000;
+export const arxivPageSize = 200;
+/** A run stops here; a broader need is a narrower --query or a later --from. */
+export const arxivMaxResults = 2_000;
+/** Submission to announcement takes up to 4 days over a weekend. */
+export const arxivDefaultWindowDays = 3;
+const day = 86_400_000;
+
+export interface ArxivRequest {
+	query: string;
+	/** Papers submitted since. */
+	from: Date;
+	maxResults?: number;
+}
+
+/** Pages through a query, newest first, one request per 3 s, each page stored as it comes. */
+async function ingestArxivPages(run: SourceRun, request: ArxivRequest): Promise<void> {
+	const until = run.now;
+	const maxResults = request.maxResults ?? arxivMaxResults;
+	let total = maxResults;
+	for (let start = 0; start < Math.min(total, maxResults); ) {
+		if (start > 0) await run.sleep(arxivIntervalMs);
+		const size = Math.min(arxivPageSize, maxResults - start);
+		const url = arxivQueryUrl({ query: request.query, from: request.from, until, start, maxResults: size });
+		let entries: number;
+		try {
+			const page = run.parse(await run.fetchPayload(url), parseArxivFeed);
+			await run.store(page);
+			total = page.totalResults;
+			entries = page.entries;
+		} catch (error) {
+			// Pages already stored stay stored; the run reports where it stopped.
+			if (start === 0 || !(error instanceof AppError)) throw error;
+			run.stoppedEarly(`stopped after ${start} results: ${error.message}`);
+			return;
+		}
+		// arXiv sometimes answers a page with no entries before the end; asking again would loop.
+		if (entries === 0) break;
+		// Counting what came, not what was asked for, skips nothing when a page comes up short.
+		start += entries;
+		run.progress(`ingest arxiv: ${Math.min(start, total)} of ${total} results`);
+	}
+	if (total > maxResults) {
+		run.warn("ingest arxiv: more results than one run takes", { total, taken: maxResults, query: request.query });
+	}
+}
+
+const sinceDays = (now: Date, days: number) => new Date(now.getTime() - days * day);
+
+export const arxivSource = defineSource({
+	name: "arxiv",
+	title: "the arXiv API",
+	accept: "application/atom+xml",
+	// Retries toward arXiv never come sooner than its 3 s interval.
+	fetchPolicy: { ...defaultFetchPolicy, baseDelayMs: 2 * arxivIntervalMs },
+	explainsRefusals: true,
+	settings: { ARXIV_QUERY: z.string().default("cat:cs.LG OR cat:cs.CL OR cat:cs.AI OR cat:cs.CV") },
+	parse: parseArxivFeed,
+	flags: {
+		query: {
+			usage: "[--query Q]",
+			schema: z.string().trim().min(1, "expected an arXiv query, e.g. cat:cs.LG").max(1000),
+		},
+		from: { usage: "[--from YYYY-MM-DD]", schema: dayFlag },
+	},
+	request(flags, settings, now): ArxivRequest {
+		const from = flags.from ? new Date(`${flags.from}T00:00:00Z`) : sinceDays(now, arxivDefaultWindowDays);
+		if (from > now) throw new AppError("invalid_input", `--from ${flags.from} is in the future`);
+		return { query: flags.query ?? settings.ARXIV_QUERY, from };
+	},
+	scheduled: (settings, now): ArxivRequest[] => [
+		{ query: settings.ARXIV_QUERY, from: sinceDays(now, arxivDefaultWindowDays) },
+	],
+	ingest: ingestArxivPages,
+});

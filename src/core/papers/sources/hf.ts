@@ -8,6 +8,7 @@ import * as z from "zod";
 import { safeUrl } from "../../safe-url.ts";
 import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime } from "../normalise.ts";
 import { emptyPaperFields } from "../paper.ts";
+import { dayFlag, defineSource, singlePayload } from "./paper-source.ts";
 import { collectPapers, invalidPayload, type ParsedPayload, parseShape } from "./payload.ts";
 
 export const hfDailyPapersUrl = (date?: string) =>
@@ -78,3 +79,17 @@ export function parseHfDailyPapers(text: string): ParsedPayload {
 		}),
 	}));
 }
+
+export const hfSource = defineSource({
+	name: "hf",
+	title: "Hugging Face Daily Papers",
+	accept: "application/json",
+	settings: {},
+	parse: parseHfDailyPapers,
+	flags: { date: { usage: "[--date YYYY-MM-DD]", schema: dayFlag } },
+	/** Without `date`, Hugging Face's latest day. */
+	request: (flags): { date?: string } => ({ date: flags.date }),
+	// Yesterday's list is complete by now; the latest day may still be filling up.
+	scheduled: (_settings, now) => [{ date: new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10) }, {}],
+	ingest: singlePayload((request) => hfDailyPapersUrl(request.date), parseHfDailyPapers),
+});

@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { splitAuthorList } from "../normalise.ts";
 import { arxivPaper } from "./arxiv.ts";
+import { defineSource, singlePayload } from "./paper-source.ts";
 import { collectPapers, type EntryReading, invalidPayload, type ParsedPayload, parseShape } from "./payload.ts";
 import { atomNamespace, expectRoot, parseXmlDocument, xmlAttribute, xmlText } from "./xml.ts";
 
@@ -110,3 +111,25 @@ export function parseArxivRss(text: string): ParsedPayload {
 	}
 	throw invalidPayload(`expected an arXiv RSS 2.0 (<rss>) or Atom (<feed>) feed, found <${doc.rootName}>`);
 }
+
+export const rssSource = defineSource({
+	name: "rss",
+	title: "arXiv RSS",
+	accept: "application/rss+xml, application/atom+xml",
+	settings: { RSS_CATEGORIES: z.string().default("cs.LG+cs.CL+cs.AI+cs.CV") },
+	parse: parseArxivRss,
+	flags: {
+		category: {
+			usage: "[--category cs.LG]",
+			schema: z
+				.string()
+				.regex(
+					/^[a-z-]+(\.[A-Za-z-]+)?(\+[a-z-]+(\.[A-Za-z-]+)?)*$/,
+					"expected arXiv categories, e.g. cs.LG or cs.LG+stat.ML",
+				),
+		},
+	},
+	request: (flags, settings): { category: string } => ({ category: flags.category ?? settings.RSS_CATEGORIES }),
+	scheduled: (settings) => [{ category: settings.RSS_CATEGORIES }],
+	ingest: singlePayload((request) => arxivRssUrl(request.category), parseArxivRss),
+});
