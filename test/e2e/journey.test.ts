@@ -1,8 +1,9 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../../src/node/server.ts";
-import { freePort, launchChromium, watchedPage } from "../helpers/browser.ts";
+import { launchChromium, watchedPage } from "../helpers/browser.ts";
 import { seconds } from "../helpers/clock.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { lastMailTo, subscriberRow, useJourney } from "../helpers/journey.ts";
 import { linkIn } from "../helpers/web.ts";
 

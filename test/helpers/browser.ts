@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium (`.ci/run` installs it); playwright's own download is unreachable here. */
@@ -42,16 +41,4 @@ export async function watchedPage(browser: Browser): Promise<WatchedPage> {
 		if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
 	});
 	return { page, problems };
-}
-
-/** A port nothing listens on right now, so BASE_URL (and every emailed link) can name it. */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
 }

@@ -1,29 +1,41 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { ReaderStatus } from "../../src/core/subscriptions/reader.ts";
 import { minutes } from "./clock.ts";
-import { createTestRuntime, type TestRuntime } from "./runtime.ts";
+import { createTestRuntime, type TestRuntime, type TestRuntimeOptions } from "./runtime.ts";
 import { type Received, type SmtpSink, startSmtpSink } from "./smtp-sink.ts";
 import { get, inputValue, linkIn, oneClickUnsubscribe, postForm, signup } from "./web.ts";
 
 export interface Journey {
 	readonly sink: SmtpSink;
 	readonly rt: TestRuntime;
+	/** Replaces this test's runtime with one on more settings or another clock (a fresh database). */
+	restart(more?: Record<string, string>, options?: TestRuntimeOptions): Promise<TestRuntime>;
 }
 
 /**
  * One real SMTP sink per test file and a fresh runtime (new SQLite file, real mailer to
  * the sink) per test. The runtime is disposed before the sink closes, so no send hangs.
+ * Each test starts with an empty sink that accepts everything at once.
  */
 export function useJourney(env: Record<string, string> = {}): Journey {
 	let sink: SmtpSink | undefined;
 	let rt: TestRuntime | undefined;
+	const start = async (more: Record<string, string> = {}, options: TestRuntimeOptions = {}) => {
+		if (!sink) throw new Error("SMTP sink not started");
+		await rt?.dispose();
+		rt = await createTestRuntime({ SMTP_URL: sink.url, ...env, ...more }, options);
+		return rt;
+	};
 	beforeAll(async () => {
 		sink = await startSmtpSink();
 	});
 	beforeEach(async () => {
-		if (!sink) throw new Error("SMTP sink not started");
-		sink.clear();
-		rt = await createTestRuntime({ SMTP_URL: sink.url, ...env });
+		if (sink) {
+			sink.clear();
+			sink.respond = () => undefined;
+			sink.delayMs = 0;
+		}
+		await start();
 	});
 	afterEach(async () => {
 		await rt?.dispose();
@@ -41,6 +53,7 @@ export function useJourney(env: Record<string, string> = {}): Journey {
 			if (!rt) throw new Error("runtime not created");
 			return rt;
 		},
+		restart: start,
 	};
 }
 

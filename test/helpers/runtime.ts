@@ -22,9 +22,16 @@ export interface TestRuntime extends NodeRuntime {
  * A real runtime on a fresh SQLite file in a temp folder: real migrations, the real
  * mailer for the settings given (SMTP to a sink when SMTP_URL is set), a fake clock.
  */
+export interface TestRuntimeOptions {
+	/** Load the seed papers (default: yes). */
+	seed?: boolean;
+	clock?: FakeClock;
+	clientIp?: string;
+}
+
 export async function createTestRuntime(
 	env: Record<string, string> = {},
-	options: { seed?: boolean; clock?: FakeClock; clientIp?: string } = {},
+	options: TestRuntimeOptions = {},
 ): Promise<TestRuntime> {
 	const dir = mkdtempSync(join(tmpdir(), "paperboy-test-"));
 	const config = parseConfig({

@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { runDigest } from "../../src/core/jobs/run-job.ts";
 import { hours } from "../helpers/clock.ts";
+import { useJourney } from "../helpers/journey.ts";
 import { addReaders } from "../helpers/readers.ts";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
-import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+import type { SmtpSink } from "../helpers/smtp-sink.ts";
 
+const adminToken = "admin-token-0123456789";
+const j = useJourney({ ADMIN_TOKEN: adminToken });
 let sink: SmtpSink;
 let rt: TestRuntime;
-const adminToken = "admin-token-0123456789";
 
-beforeAll(async () => {
-	sink = await startSmtpSink();
-	rt = await createTestRuntime({ SMTP_URL: sink.url, ADMIN_TOKEN: adminToken });
+beforeEach(() => {
+	({ sink, rt } = j);
 	rt.clock.advance(hours(1));
-});
-afterAll(async () => {
-	await rt.dispose();
-	await sink.close();
 });
 
 const report = (body: unknown, token = adminToken) =>

@@ -1,50 +1,43 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config.ts";
-import { seedPapersIfEmpty } from "../../src/core/papers/store.ts";
-import { importReaders } from "../../src/core/subscriptions/import.ts";
-import { createNodeRuntime } from "../../src/node/runtime.ts";
-import { readSeedPapers } from "../../src/node/seed.ts";
+import { beforeEach, expect, it } from "vitest";
 import { runCli, startCli } from "../helpers/cli.ts";
-import { testSecret } from "../helpers/runtime.ts";
-import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+import { FakeClock } from "../helpers/clock.ts";
+import { useJourney } from "../helpers/journey.ts";
+import { addReaders } from "../helpers/readers.ts";
+import { type TestRuntime, testSecret } from "../helpers/runtime.ts";
+import type { SmtpSink } from "../helpers/smtp-sink.ts";
 
+// The harness's runtime seeds the database file and adds the readers; the CLI runs on the
+// same file, on the real clock, so the papers are seeded as first seen now.
+const j = useJourney();
 let sink: SmtpSink;
-let dir: string;
+let rt: TestRuntime;
 const readers = 40;
 const poolSize = 2;
 
-beforeAll(async () => {
-	sink = await startSmtpSink();
-	dir = mkdtempSync(join(tmpdir(), "paperboy-crash-"));
-});
-afterAll(async () => {
-	await sink.close();
-	rmSync(dir, { recursive: true, force: true });
+beforeEach(async () => {
+	sink = j.sink;
+	rt = await j.restart({}, { clock: new FakeClock(new Date()) });
 });
 
 it("loses no reader and sends no second digest when the sender is killed -9 mid-run", async () => {
 	const env = {
-		DATABASE_PATH: join(dir, "paperboy.db"),
+		DATABASE_PATH: join(rt.dir, "paperboy.db"),
 		SECRET: testSecret,
 		SMTP_URL: sink.url,
 		SMTP_POOL_SIZE: String(poolSize),
 		SEND_LEASE_SECONDS: "2",
 		BASE_URL: "https://paperboy.example",
 	};
-	const setup = createNodeRuntime(parseConfig({ ...env, LOG_LEVEL: "silent" }));
-	await seedPapersIfEmpty(setup.deps, readSeedPapers());
-	await importReaders(
-		setup.deps,
-		Array.from({ length: readers }, (_, i) => ({
-			line: i + 2,
-			email: `reader${i}@example.org`,
-			keywords: i % 2 ? "state space models" : "mixture of experts",
-		})),
+	await addReaders(
+		rt,
+		Object.fromEntries(
+			Array.from({ length: readers }, (_, i) => [
+				`reader${i}@example.org`,
+				i % 2 ? "state space models" : "mixture of experts",
+			]),
+		),
 	);
-	await setup.close();
 
 	// A slow server keeps messages in flight long enough to kill the sender among them.
 	sink.delayMs = 60;

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { drainOutbox } from "../../src/core/digest/outbox.ts";
 import { runDigest } from "../../src/core/jobs/run-job.ts";
 import { days, hours } from "../helpers/clock.ts";
+import { useJourney } from "../helpers/journey.ts";
 import { addPapers, addReaders, paper } from "../helpers/readers.ts";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
-import { type Received, type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+import type { TestRuntime } from "../helpers/runtime.ts";
+import type { Received, SmtpSink } from "../helpers/smtp-sink.ts";
 
+const j = useJourney({ SEND_RETRY_BASE_SECONDS: "60" });
 let sink: SmtpSink;
 let rt: TestRuntime;
 
-beforeAll(async () => {
-	sink = await startSmtpSink();
-});
-afterAll(async () => {
-	await rt?.dispose();
-	await sink.close();
-});
-beforeEach(async () => {
-	await rt?.dispose();
-	sink.clear();
-	sink.respond = () => undefined;
+beforeEach(() => {
+	({ sink, rt } = j);
 	// Seed papers are first seen on Monday 2026-11-23 08:00 UTC; the digest runs an hour later.
-	rt = await createTestRuntime({ SMTP_URL: sink.url, SEND_RETRY_BASE_SECONDS: "60" });
 	rt.clock.advance(hours(1));
 });
 

@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { countPapers } from "../../src/core/db/papers.ts";
 import type { Fetch } from "../../src/core/papers/fetch-source.ts";
 import { startScheduler } from "../../src/node/scheduler.ts";
 import { days, FakeClock, hours } from "../helpers/clock.ts";
+import { useJourney } from "../helpers/journey.ts";
 import { fixtures, readFixture } from "../helpers/paper-fixtures.ts";
 import { addPapers, addReaders, paper } from "../helpers/readers.ts";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
-import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+import type { TestRuntime } from "../helpers/runtime.ts";
+import type { SmtpSink } from "../helpers/smtp-sink.ts";
 
+const j = useJourney();
 let sink: SmtpSink;
 let rt: TestRuntime;
 let fetched: string[];
@@ -18,15 +20,8 @@ const recordedHf: Fetch = async (url) => {
 	return new Response(readFixture(fixtures.hf0813), { headers: { "content-type": "application/json" } });
 };
 
-beforeAll(async () => {
-	sink = await startSmtpSink();
-});
-afterAll(async () => {
-	await rt?.dispose();
-	await sink.close();
-});
 beforeEach(() => {
-	sink.clear();
+	sink = j.sink;
 	fetched = [];
 });
 
@@ -38,8 +33,7 @@ async function bootAt(at: string) {
 }
 
 async function freshRuntime(start: string, env: Record<string, string> = {}) {
-	await rt?.dispose();
-	rt = await createTestRuntime({ SMTP_URL: sink.url, INGEST_SOURCES: "none", ...env }, { clock: new FakeClock(start) });
+	rt = await j.restart({ INGEST_SOURCES: "none", ...env }, { clock: new FakeClock(start) });
 }
 
 const weeklyRuns = () =>

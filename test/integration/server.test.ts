@@ -1,39 +1,34 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config.ts";
-import { seedPapersIfEmpty } from "../../src/core/papers/store.ts";
-import { importReaders } from "../../src/core/subscriptions/import.ts";
-import { createNodeRuntime } from "../../src/node/runtime.ts";
-import { readSeedPapers } from "../../src/node/seed.ts";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.ts";
-import { testSecret } from "../helpers/runtime.ts";
-import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+import { FakeClock } from "../helpers/clock.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { useJourney } from "../helpers/journey.ts";
+import { addReaders } from "../helpers/readers.ts";
+import { type TestRuntime, testSecret } from "../helpers/runtime.ts";
+import type { SmtpSink } from "../helpers/smtp-sink.ts";
 
 const mainPath = fileURLToPath(new URL("../../src/node/main.ts", import.meta.url));
+// The server runs on the real clock: the harness's runtime seeds and adds readers as of now.
+const j = useJourney();
 let sink: SmtpSink;
+let rt: TestRuntime;
 let dir: string;
 
-beforeAll(async () => {
-	sink = await startSmtpSink();
+beforeAll(() => {
 	dir = mkdtempSync(join(tmpdir(), "paperboy-server-"));
 });
-afterAll(async () => {
-	await sink.close();
+afterAll(() => {
 	rmSync(dir, { recursive: true, force: true });
 });
-
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const probe = createServer().listen(0, "127.0.0.1", () => {
-			const { port } = probe.address() as { port: number };
-			probe.close(() => resolve(port));
-		});
-	});
+beforeEach(async () => {
+	sink = j.sink;
+	rt = await j.restart({}, { clock: new FakeClock(new Date()) });
+});
 
 function startServer(env: Record<string, string>) {
 	const child = spawn(process.execPath, ["--import", "tsx", mainPath], {
@@ -91,7 +86,7 @@ it("npm start on a fresh data folder seeds, serves, writes .eml files without SM
 
 it("on SIGTERM finishes the digests in flight, exits 0, and leaves the rest for the next run", async () => {
 	const env = {
-		DATABASE_PATH: join(dir, "digest", "paperboy.db"),
+		DATABASE_PATH: join(rt.dir, "paperboy.db"),
 		SECRET: testSecret,
 		SMTP_URL: sink.url,
 		SMTP_POOL_SIZE: "1",
@@ -99,18 +94,11 @@ it("on SIGTERM finishes the digests in flight, exits 0, and leaves the rest for 
 		// Every minute, so the catch-up at start always has a run to make up for.
 		DIGEST_CRON: "* * * * *",
 	};
-	const setup = createNodeRuntime(parseConfig({ ...env, LOG_LEVEL: "silent" }));
-	await seedPapersIfEmpty(setup.deps, readSeedPapers());
 	const readers = 30;
-	await importReaders(
-		setup.deps,
-		Array.from({ length: readers }, (_, i) => ({
-			line: i + 2,
-			email: `r${i}@example.org`,
-			keywords: "language models",
-		})),
+	await addReaders(
+		rt,
+		Object.fromEntries(Array.from({ length: readers }, (_, i) => [`r${i}@example.org`, "language models"])),
 	);
-	await setup.close();
 
 	sink.delayMs = 150;
 	const server = startServer({ ...env, PORT: String(await freePort()) });
@@ -122,13 +110,11 @@ it("on SIGTERM finishes the digests in flight, exits 0, and leaves the rest for 
 	const delivered = sink.messages.length;
 	expect(delivered).toBeLessThan(readers);
 
-	const check = createNodeRuntime(parseConfig({ ...env, LOG_LEVEL: "silent" }));
-	const statuses = await check.deps.db
+	const statuses = await rt.deps.db
 		.selectFrom("deliveries")
 		.select(["status", (eb) => eb.fn.countAll<number>().as("n")])
 		.groupBy("status")
 		.execute();
-	await check.close();
 	expect(Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)]))).toEqual({
 		sent: delivered,
 		pending: readers - delivered,
