@@ -1,10 +1,12 @@
+/**
+ * Hashes with @noble/hashes (audited, pure JS, the same on Node and workerd). Web
+ * Crypto would do too, but its async calls cost ~70 µs each on Node against ~5-12 µs
+ * here, and a signup or a digest needs several.
+ */
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 
-// Hashes with @noble/hashes (audited, pure JS, the same on Node and workerd). Web
-// Crypto would do too, but its async calls cost ~70 µs each on Node against ~5-12 µs
-// here, and a signup or a digest needs several.
 const encoder = new TextEncoder();
 
 export const toBase64Url = (bytes: Uint8Array): string => {

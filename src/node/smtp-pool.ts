@@ -1,15 +1,14 @@
-import { connect as connectTcp, isIP, type Socket } from "node:net";
-import { hostname } from "node:os";
-import { type ConnectionOptions, connect as connectTls, type TLSSocket } from "node:tls";
-
 /**
- * Pooled SMTP for prebuilt messages (see mime.ts). nodemailer's pool pushes every
+ * Pooled SMTP for prebuilt messages (see mime-builder.ts). nodemailer's pool pushes every
  * message byte through a JavaScript dot-stuffing Transform; our messages are 7-bit with
  * base64 bodies, so no line can start with a dot and the bytes go to the socket as they
  * are. Per connection: EHLO, STARTTLS when offered (unless ignoreTLS), AUTH PLAIN or
  * LOGIN, then MAIL/RCPT/DATA pipelined when the server offers PIPELINING. Failures carry
  * the reply code (`responseCode`) like nodemailer's, so callers classify them the same.
  */
+import { connect as connectTcp, isIP, type Socket } from "node:net";
+import { hostname } from "node:os";
+import { type ConnectionOptions, connect as connectTls, type TLSSocket } from "node:tls";
 
 export interface SmtpPoolOptions {
 	host: string;

@@ -86,7 +86,7 @@ export const manageForm = z.object({
 
 export const deleteForm = z.object({
 	csrf: z.string().max(200).default(""),
-	// The checkbox is `required` in the page; the server asks for it too (manage.ts).
+	// The checkbox is `required` in the page; the server asks for it too (manage-subscription.ts).
 	confirm: z.string().max(10).default(""),
 });
 

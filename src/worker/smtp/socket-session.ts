@@ -1,6 +1,3 @@
-import { connect } from "cloudflare:sockets";
-import { utf8Base64 } from "./mime-text.ts";
-
 /**
  * A minimal SMTP client over cloudflare:sockets (RFC 5321, STARTTLS, AUTH PLAIN/LOGIN).
  * Written here rather than taken from worker-mailer 1.2.1, whose reader loops forever
@@ -8,6 +5,8 @@ import { utf8Base64 } from "./mime-text.ts";
  * without the reply code, and whose queue stops silently after a failed RSET: all three
  * matter to a queue consumer that must tell a 4xx from a 5xx and must not hang.
  */
+import { connect } from "cloudflare:sockets";
+import { utf8Base64 } from "./mime-text.ts";
 
 export interface SmtpOptions {
 	host: string;
