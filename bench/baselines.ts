@@ -57,12 +57,11 @@ export interface MatchRenderResult {
  */
 export async function matchAndRender(
 	deps: Deps,
-	subscribers: readonly Reader[],
+	readers: readonly Reader[],
 	window: Window,
 	sampleCount: number,
 	progress: (line: string) => void,
 ): Promise<MatchRenderResult> {
-	const readers = subscribers;
 	const matcher = new DigestComposer(deps);
 	const t0 = performance.now();
 	for (const reader of readers) await matcher.papersFor(reader, window);
@@ -70,15 +69,15 @@ export async function matchAndRender(
 	progress(`bench: matched ${readers.length.toLocaleString("en")} readers in ${matchS.toFixed(2)} s`);
 
 	const composer = new DigestComposer(deps);
-	const every = Math.max(1, Math.floor(subscribers.length / sampleCount));
+	const every = Math.max(1, Math.floor(readers.length / sampleCount));
 	const samples: DigestInput[] = [];
 	let renderMs = 0;
 	let digests = 0;
 	let papers = 0;
 	let htmlBytes = 0;
-	for (const [i, s] of subscribers.entries()) {
-		const matched = await composer.papersFor(readers[i] as (typeof readers)[number], window);
-		if (i % 20_000 === 19_999) progress(`bench: rendered ${i + 1}/${subscribers.length}`);
+	for (const [i, s] of readers.entries()) {
+		const matched = await composer.papersFor(s, window);
+		if (i % 20_000 === 19_999) progress(`bench: rendered ${i + 1}/${readers.length}`);
 		if (!matched.length) continue;
 		const token = manageTokenFor(deps.config.secret, s);
 		const input: DigestInput = {
@@ -98,7 +97,7 @@ export async function matchAndRender(
 		if (i % every === 0 && samples.length < sampleCount) samples.push(input);
 	}
 	return {
-		readers: subscribers.length,
+		readers: readers.length,
 		digests,
 		matchS,
 		ftsQueries: matcher.queries,
@@ -117,11 +116,11 @@ const spread = <T>(list: readonly T[], count: number): T[] => {
 /** Naive way 1: one FTS5 query per reader (all their topics OR-ed), extrapolated to all readers. */
 export async function perReaderQuery(
 	deps: Deps,
-	subscribers: readonly Reader[],
+	readers: readonly Reader[],
 	window: Window,
 	sample: number,
 ): Promise<{ sample: number; msPerReader: number; extrapolatedS: number }> {
-	const chosen = spread(subscribers, sample);
+	const chosen = spread(readers, sample);
 	const t0 = performance.now();
 	for (const s of chosen) {
 		const k = parseKeywords(s.keywords);
@@ -129,7 +128,7 @@ export async function perReaderQuery(
 		await matchPaperNums(deps.db, match, window.from, window.to);
 	}
 	const msPerReader = (performance.now() - t0) / chosen.length;
-	return { sample: chosen.length, msPerReader, extrapolatedS: (msPerReader * subscribers.length) / 1000 };
+	return { sample: chosen.length, msPerReader, extrapolatedS: (msPerReader * readers.length) / 1000 };
 }
 
 /**
@@ -139,12 +138,12 @@ export async function perReaderQuery(
  */
 export function perReaderLoop(
 	papers: readonly Paper[],
-	subscribers: readonly Reader[],
+	readers: readonly Reader[],
 	window: Window,
 	sample: number,
 	limit: number,
 ): { sample: number; msPerReader: number; extrapolatedS: number } {
-	const chosen = spread(subscribers, sample);
+	const chosen = spread(readers, sample);
 	const texts = papers
 		.filter((p) => p.addedAt >= window.from && p.addedAt < window.to)
 		.map((paper) => ({ paper, text: ` ${words(`${paper.title} ${paper.abstract}`).join(" ")} ` }));
@@ -162,7 +161,7 @@ export function perReaderLoop(
 		found.length = Math.min(found.length, limit);
 	}
 	const msPerReader = (performance.now() - t0) / chosen.length;
-	return { sample: chosen.length, msPerReader, extrapolatedS: (msPerReader * subscribers.length) / 1000 };
+	return { sample: chosen.length, msPerReader, extrapolatedS: (msPerReader * readers.length) / 1000 };
 }
 
 const templatePath = fileURLToPath(new URL("../templates/digest.mjml", import.meta.url));

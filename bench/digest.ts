@@ -176,22 +176,22 @@ async function main() {
 	if (counts.sent + counts.skipped !== readers) problems.push(`not every reader finished: ${JSON.stringify(counts)}`);
 
 	// 4. Matching and rendering for every reader, and the naive ways on samples.
-	const subscribers = await listReaders(check.deps.db);
+	const readerList = await listReaders(check.deps.db);
 	const window = {
 		from: new Date(now.getTime() - config.digest.firstWindowDays * 86_400_000).toISOString(),
 		to: now.toISOString(),
 	};
 	t = performance.now();
-	const mr = await matchAndRender(check.deps, subscribers, window, 1000, progress);
+	const mr = await matchAndRender(check.deps, readerList, window, 1000, progress);
 	progress(`bench: matched and rendered ${fmt(readers)} readers in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 	let baselines: Awaited<ReturnType<typeof runBaselines>> | undefined;
 	if (!flags["skip-baselines"]) baselines = await runBaselines();
 	async function runBaselines() {
 		const papers = await listRecentPapers(check.deps.db, paperCount * 2);
 		progress("bench: baseline one FTS5 query per reader");
-		const query = await perReaderQuery(check.deps, subscribers, window, 1000);
+		const query = await perReaderQuery(check.deps, readerList, window, 1000);
 		progress("bench: baseline per-reader loop over papers");
-		const loop = perReaderLoop(papers, subscribers, window, 300, config.digest.maxPapers);
+		const loop = perReaderLoop(papers, readerList, window, 300, config.digest.maxPapers);
 		progress("bench: baseline mjml2html per digest");
 		const mjml = await mjmlPerDigest(config, mr.samples.slice(0, 30));
 		progress("bench: baseline nodemailer defaults vs the real mailer");
