@@ -54,11 +54,13 @@ export async function runDigest<Delivered extends object = SendSummary>(
 	const deliver = options.deliver ?? (drainOutbox as unknown as (deps: Deps) => Promise<Delivered>);
 	const delivered = await deliver(deps);
 	const at = deps.clock.now().toISOString();
-	const periodCounts = await countDeliveriesByStatus(deps.db, plan.periods);
+	const summary = {
+		planned: plan.planned,
+		...delivered,
+		periodCounts: await countDeliveriesByStatus(deps.db, plan.periods),
+	};
 	for (const [i, frequency] of frequencies.entries()) {
-		const period = plan.periods[i] as string;
-		const summary = { planned: plan.planned, ...delivered, periodCounts };
-		await finishJobRun(deps.db, digestJobName(frequency), period, at, summary);
+		await finishJobRun(deps.db, digestJobName(frequency), plan.periods[i] as string, at, summary);
 	}
 	return { ...plan, ...delivered };
 }

@@ -23,9 +23,9 @@ export async function storePapers(
 		deps.db,
 		unique.map((p) => p.id),
 	);
-	const rows: NewPaper[] = unique.map((p) => ({ ...p, source, addedAt: now, updatedAt: now }));
-	const written = await upsertPapers(deps.db, rows);
-	const added = rows.length - existing.size;
+	const toStore: NewPaper[] = unique.map((p) => ({ ...p, source, addedAt: now, updatedAt: now }));
+	const written = await upsertPapers(deps.db, toStore);
+	const added = toStore.length - existing.size;
 	// Papers seen again with nothing new are neither new nor updated.
 	return { new: added, updated: written - added };
 }
