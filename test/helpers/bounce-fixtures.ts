@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import type { BounceKind } from "../../src/node/bounces/parse-report.ts";
+import type { BounceKind } from "../../src/core/bounces/bounce-report.ts";
 
 /** The bounce address the fixtures were written for (test/fixtures/bounces/SOURCES.md). */
 export const bounceAddress = "bounces@paperboy.example";

@@ -1,8 +1,8 @@
 import type { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BounceReport } from "../../src/core/bounces/bounce-report.ts";
 import { AppError } from "../../src/core/errors.ts";
 import { createImapPoller, parseImapUrl } from "../../src/node/bounces/imap-poller.ts";
-import type { BounceReport } from "../../src/node/bounces/parse-report.ts";
 import { bounceAddress, bounceFixtures, expectedReport, readBounceFixture } from "../helpers/bounce-fixtures.ts";
 import { type Dovecot, startDovecot } from "../helpers/dovecot.ts";
 

@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BounceReport } from "../../src/node/bounces/parse-report.ts";
+import type { BounceReport } from "../../src/core/bounces/bounce-report.ts";
 import { type BounceEnvelope, type BounceListener, startBounceListener } from "../../src/node/bounces/smtp-listener.ts";
 import { bounceAddress, bounceFixtures, expectedReport, readBounceFixture } from "../helpers/bounce-fixtures.ts";
 

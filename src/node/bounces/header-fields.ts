@@ -1,5 +1,6 @@
 import libmime from "libmime";
 import addressparser from "nodemailer/lib/addressparser/index.js";
+import { isMailbox, oneLine } from "../../core/bounces/bounce-report.ts";
 
 /**
  * Header-style text, read with libmime (mailparser's own header code): a message's header
@@ -32,16 +33,8 @@ export function cleanText(value: string, max = 1000): string {
 	} catch {
 		decoded = value;
 	}
-	return decoded
-		.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
-		.replace(/\s+/g, " ")
-		.trim()
-		.slice(0, max);
+	return oneLine(decoded, max);
 }
-
-/** A plausible mailbox: something@domain, no spaces or brackets, not absurdly long. */
-const mailbox = /^[^\s<>@()",;:]+@[^\s<>@()",;:]+\.[^\s<>@()",;:]+$/;
-export const isMailbox = (value: string) => value.length <= 254 && mailbox.test(value);
 
 /** Items in order, without a second one for the same address (compared case-insensitively). */
 export function distinctAddresses<T>(items: T[], addressOf: (item: T) => string): T[] {
@@ -72,12 +65,4 @@ export function typedAddress(value: string | undefined): string | undefined {
 		.replace(/^<(.*)>$/, "$1")
 		.trim();
 	return isMailbox(address) ? address : undefined;
-}
-
-/** A Message-ID field value as `<id>`, or undefined when there is none to read. */
-export function messageIdOf(value: string | undefined): string | undefined {
-	if (!value) return undefined;
-	const bracketed = /<([^<>\s]{1,500})>/.exec(value);
-	const id = bracketed?.[1] ?? value.trim();
-	return /^[^\s<>]{1,500}@[^\s<>]+$/.test(id) ? `<${id}>` : undefined;
 }

@@ -1,9 +1,10 @@
 import type { ConnectionOptions } from "node:tls";
 import { ImapFlow } from "imapflow";
+import type { BounceReport } from "../../core/bounces/bounce-report.ts";
+import { parseBounceAddress } from "../../core/bounces/verp.ts";
 import type { Logger } from "../../core/deps.ts";
 import { AppError } from "../../core/errors.ts";
-import { type BounceReport, defaultMaxBounceBytes, parseBounceReport } from "./parse-report.ts";
-import { parseBounceAddress } from "./verp.ts";
+import { defaultMaxBounceBytes, parseBounceReport } from "./parse-report.ts";
 
 /**
  * Reads a bounce mailbox over IMAP (BOUNCE_IMAP_URL), for operators whose bounce address is

@@ -1,4 +1,6 @@
 import { type Attachment, type ParsedMail, simpleParser } from "mailparser";
+import { type BounceRecipient, type BounceReport, messageIdOf, statusIn } from "../../core/bounces/bounce-report.ts";
+import { type BounceAddress, parseBounceAddress, verpTokenOf } from "../../core/bounces/verp.ts";
 import { AppError } from "../../core/errors.ts";
 import {
 	addressesIn,
@@ -8,11 +10,9 @@ import {
 	field,
 	fieldGroups,
 	headerFields,
-	messageIdOf,
 	typedAddress,
 } from "./header-fields.ts";
-import { readTextBounce, statusIn } from "./text-bounces.ts";
-import { type BounceAddress, parseBounceAddress, verpTokenOf } from "./verp.ts";
+import { readTextBounce } from "./text-bounces.ts";
 
 /**
  * Reads a message that arrived at the bounce address and says what it reports.
@@ -40,30 +40,6 @@ import { type BounceAddress, parseBounceAddress, verpTokenOf } from "./verp.ts";
  * Throws only AppError("invalid_payload"): larger than `maxBytes` (default 1 MiB), or MIME that
  * mailparser itself fails on (none found by the property tests).
  */
-
-export type BounceKind = "hard" | "soft" | "complaint" | "not_a_bounce";
-
-export interface BounceRecipient {
-	/** As the notice writes it (Final-Recipient, Original-Rcpt-To, …), not normalised. */
-	address: string;
-	/** RFC 3463 code, e.g. "5.1.1"; X.0.0 when the notice gave only an SMTP reply code or none. */
-	status?: string;
-	/** RFC 3464 Action, lower-case: failed, delayed. */
-	action?: string;
-	/** The remote server's words (Diagnostic-Code or the text bounce's line), one line, ≤ 1000 chars. */
-	diagnostic?: string;
-}
-
-export interface BounceReport {
-	kind: BounceKind;
-	recipients: BounceRecipient[];
-	verpToken?: string;
-	/** Message-ID of the message the report is about, as `<id>`. */
-	originalMessageId?: string;
-	/** RFC 5965 Feedback-Type, lower-case (complaints and other feedback reports). */
-	feedbackType?: string;
-	source: "dsn" | "arf" | "heuristic";
-}
 
 export interface ParseReportOptions {
 	/** BOUNCE_ADDRESS: `local@domain` whose `local+TOKEN@domain` forms carry delivery tokens. */

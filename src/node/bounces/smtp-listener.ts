@@ -1,8 +1,9 @@
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
+import type { BounceReport } from "../../core/bounces/bounce-report.ts";
+import { isBounceRecipient, parseBounceAddress } from "../../core/bounces/verp.ts";
 import type { Logger } from "../../core/deps.ts";
 import { isAppError } from "../../core/errors.ts";
-import { type BounceReport, defaultMaxBounceBytes, parseBounceReport } from "./parse-report.ts";
-import { isBounceRecipient, parseBounceAddress } from "./verp.ts";
+import { defaultMaxBounceBytes, parseBounceReport } from "./parse-report.ts";
 
 /**
  * An inbound SMTP server for the bounce address (BOUNCE_SMTP_PORT): the operator points the

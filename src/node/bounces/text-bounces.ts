@@ -1,4 +1,5 @@
-import { addressesIn, cleanText, distinctAddresses, type Fields, headerFields, isMailbox } from "./header-fields.ts";
+import { isMailbox, statusIn } from "../../core/bounces/bounce-report.ts";
+import { addressesIn, cleanText, distinctAddresses, type Fields, headerFields } from "./header-fields.ts";
 
 /**
  * Bounces written as plain text, without a message/delivery-status part: qmail, Yahoo's
@@ -75,15 +76,6 @@ export interface TextBounce {
 	recipients: TextBounceRecipient[];
 	/** Header fields of the returned copy of our message, when the notice includes one. */
 	original: Fields | undefined;
-}
-
-/** The enhanced status code (RFC 3463) in a diagnostic, else X.0.0 from an SMTP reply code. */
-export function statusIn(text: string): string | undefined {
-	// Not part of a longer dotted number (an IP address, a version).
-	const enhanced = /(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/.exec(text);
-	if (enhanced) return enhanced[1];
-	const reply = /(?:^|[\s:(])([45])\d\d(?=[\s:-]|$)/.exec(text);
-	return reply ? `${reply[1]}.0.0` : undefined;
 }
 
 /** The lines after `address` in the notice, up to the next empty line or the next address. */

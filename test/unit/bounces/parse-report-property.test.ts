@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { BounceReport } from "../../../src/core/bounces/bounce-report.ts";
 import { AppError } from "../../../src/core/errors.ts";
-import { type BounceReport, parseBounceReport } from "../../../src/node/bounces/parse-report.ts";
+import { parseBounceReport } from "../../../src/node/bounces/parse-report.ts";
 import { bounceAddress, bounceFixtures, multipartReport, readBounceFixture } from "../../helpers/bounce-fixtures.ts";
 
 /** Field values: arbitrary text, or pieces a report is made of. */

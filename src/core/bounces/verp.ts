@@ -1,4 +1,4 @@
-import { AppError } from "../../core/errors.ts";
+import { AppError } from "../errors.ts";
 
 /**
  * The bounce address (BOUNCE_ADDRESS, e.g. `bounces@paperboy.example`) and its VERP forms
@@ -15,6 +15,9 @@ export interface BounceAddress {
 /** A delivery token: base64url, as long as a random id of 96 to 768 bits can make it. */
 const tokenPattern = /^[A-Za-z0-9_-]{16,128}$/;
 
+/** Whether `value` has the shape of a delivery token (it may still name no delivery). */
+export const isDeliveryToken = (value: string): boolean => tokenPattern.test(value);
+
 export function parseBounceAddress(address: string): BounceAddress {
 	const trimmed = address.trim();
 	const at = trimmed.lastIndexOf("@");
@@ -27,7 +30,7 @@ export function parseBounceAddress(address: string): BounceAddress {
 }
 
 export function verpAddress(bounce: BounceAddress, token: string): string {
-	if (!tokenPattern.test(token)) throw new AppError("invalid_input", "A VERP token is 16-128 base64url characters");
+	if (!isDeliveryToken(token)) throw new AppError("invalid_input", "A VERP token is 16-128 base64url characters");
 	return `${bounce.local}+${token}@${bounce.domain}`;
 }
 
@@ -52,5 +55,5 @@ export function isBounceRecipient(address: string, bounce: BounceAddress): boole
 /** The delivery token of a VERP address of ours, or undefined (other address, malformed tag). */
 export function verpTokenOf(address: string, bounce: BounceAddress): string | undefined {
 	const tag = matchBounce(address, bounce)?.tag;
-	return tag !== undefined && tokenPattern.test(tag) ? tag : undefined;
+	return tag !== undefined && isDeliveryToken(tag) ? tag : undefined;
 }
