@@ -9,11 +9,23 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 
 const encoder = new TextEncoder();
 
-export const toBase64Url = (bytes: Uint8Array): string => {
+export const toBase64 = (bytes: Uint8Array): string => {
 	let binary = "";
 	for (const b of bytes) binary += String.fromCharCode(b);
-	return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+	return btoa(binary);
 };
+
+export const toBase64Url = (bytes: Uint8Array): string =>
+	toBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+
+/** Standard base64 (whitespace ignored) to bytes; undefined when it is not base64. */
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
+	try {
+		return Uint8Array.from(atob(text.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+	} catch {
+		return undefined;
+	}
+}
 
 export const sha256Hex = (text: string): string => bytesToHex(sha256(encoder.encode(text)));
 

@@ -65,3 +65,12 @@ export function messageIdOf(value: string | undefined): string | undefined {
 	const id = bracketed?.[1] ?? value.trim();
 	return /^[^\s<>]{1,500}@[^\s<>]+$/.test(id) ? `<${id}>` : undefined;
 }
+
+/** Items in order, without a second one for the same address (compared case-insensitively). */
+export function distinctAddresses<T>(items: T[], addressOf: (item: T) => string): T[] {
+	const seen = new Set<string>();
+	return items.filter((item) => {
+		const key = addressOf(item).toLowerCase();
+		return !seen.has(key) && Boolean(seen.add(key));
+	});
+}

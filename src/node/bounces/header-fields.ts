@@ -36,15 +36,6 @@ export function cleanText(value: string, max = 1000): string {
 	return oneLine(decoded, max);
 }
 
-/** Items in order, without a second one for the same address (compared case-insensitively). */
-export function distinctAddresses<T>(items: T[], addressOf: (item: T) => string): T[] {
-	const seen = new Set<string>();
-	return items.filter((item) => {
-		const key = addressOf(item).toLowerCase();
-		return !seen.has(key) && Boolean(seen.add(key));
-	});
-}
-
 /** The mailboxes named in an address header value (`Name <a@b>, c@d`). */
 export function addressesIn(value: string | undefined): string[] {
 	if (!value) return [];

@@ -1,11 +1,16 @@
 import { type Attachment, type ParsedMail, simpleParser } from "mailparser";
-import { type BounceRecipient, type BounceReport, messageIdOf, statusIn } from "../../core/bounces/bounce-report.ts";
+import {
+	type BounceRecipient,
+	type BounceReport,
+	distinctAddresses,
+	messageIdOf,
+	statusIn,
+} from "../../core/bounces/bounce-report.ts";
 import { type BounceAddress, parseBounceAddress, verpTokenOf } from "../../core/bounces/verp.ts";
 import { AppError } from "../../core/errors.ts";
 import {
 	addressesIn,
 	cleanText,
-	distinctAddresses,
 	type Fields,
 	field,
 	fieldGroups,

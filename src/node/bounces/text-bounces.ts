@@ -1,5 +1,5 @@
-import { isMailbox, statusIn } from "../../core/bounces/bounce-report.ts";
-import { addressesIn, cleanText, distinctAddresses, type Fields, headerFields } from "./header-fields.ts";
+import { distinctAddresses, isMailbox, statusIn } from "../../core/bounces/bounce-report.ts";
+import { addressesIn, cleanText, type Fields, headerFields } from "./header-fields.ts";
 
 /**
  * Bounces written as plain text, without a message/delivery-status part: qmail, Yahoo's
