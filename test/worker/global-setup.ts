@@ -8,6 +8,7 @@ import { SMTPServer } from "smtp-server";
 import type { TestProject } from "vitest/node";
 import { createMailApi, readBody, sendJson as send } from "../helpers/mail-api.ts";
 import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+import { webhookSamples } from "../helpers/webhook-samples.ts";
 import type { SinkMessage } from "./sink-types.ts";
 
 export default async function setup(project: TestProject) {
@@ -15,6 +16,7 @@ export default async function setup(project: TestProject) {
 	/** Per recipient: the SMTP reply to RCPT TO, or the HTTP status the API answers. */
 	const smtpAnswers = new Map<string, { code: number; message: string }>();
 	const api = createMailApi();
+	const webhooks = webhookSamples();
 	sink.respond = (address) => smtpAnswers.get(address.toLowerCase());
 
 	const server = createServer((req, res) => {
@@ -24,6 +26,10 @@ export default async function setup(project: TestProject) {
 		const url = new URL(req.url ?? "/", "http://control");
 		const body = req.method === "POST" ? await readBody(req) : "";
 		if (api.handle(req, body, res)) return;
+		if (req.method === "GET" && url.pathname === webhooks.certificatePath) {
+			res.writeHead(200, { "content-type": "application/x-x509-ca-cert" }).end(webhooks.certificatePem);
+			return;
+		}
 		if (req.method === "GET" && url.pathname === "/smtp/messages") return send(res, 200, sinkMessages(sink));
 		if (req.method === "GET" && url.pathname === "/api/requests") return send(res, 200, api.requests);
 		if (req.method === "GET" && url.pathname === "/smtp-auth/logins") return send(res, 200, auth.logins);
@@ -47,6 +53,7 @@ export default async function setup(project: TestProject) {
 	project.provide("smtpPort", sink.port);
 	project.provide("authSmtpPort", auth.port);
 	project.provide("controlUrl", `http://127.0.0.1:${port}`);
+	project.provide("webhookSamples", webhooks.samples);
 	return async () => {
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 		await new Promise<void>((resolve) => auth.server.close(() => resolve()));

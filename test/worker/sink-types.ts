@@ -5,7 +5,17 @@ declare module "vitest" {
 		authSmtpPort: number;
 		/** Base URL of the control API; `${controlUrl}/emails` is the mail API stand-in. */
 		controlUrl: string;
+		/** Signed in Node (global-setup.ts) for the webhook checks under workerd; `now` is when. */
+		webhookSamples: WebhookSamples;
 	}
+}
+
+export interface WebhookSamples {
+	now: string;
+	topicArn: string;
+	/** SNS Notifications signed with SignatureVersion 1 and 2; the certificate is at `${controlUrl}${path}`. */
+	sns: { "1": string; "2": string };
+	resend: { secret: string; headers: Record<string, string>; body: string };
 }
 
 /** What the control API in global-setup.ts returns, shared with the tests in workerd. */

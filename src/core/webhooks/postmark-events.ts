@@ -50,7 +50,8 @@ export function postmarkEventReport(payload: unknown): BounceReport {
 				: "not_a_bounce";
 	const failed = kind === "hard" || kind === "soft";
 	const details = failed ? { action: "failed", diagnostic: record.Details || record.Description } : {};
-	const recipient = kind !== "not_a_bounce" && record.Email ? providerRecipient(record.Email, kind, details) : undefined;
+	const recipient =
+		kind !== "not_a_bounce" && record.Email ? providerRecipient(record.Email, kind, details) : undefined;
 	return providerReport({
 		kind,
 		recipients: recipientsOf([recipient]),

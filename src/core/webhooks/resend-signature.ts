@@ -30,7 +30,7 @@ export interface ResendVerifyOptions {
 /** Header lookup that takes a Fetch `Headers` or a plain record (Hono's `c.req.header()`), in any case. */
 export type HeaderSource = Headers | Readonly<Record<string, string | undefined>>;
 
-export function headerOf(headers: HeaderSource, name: string): string | undefined {
+function headerOf(headers: HeaderSource, name: string): string | undefined {
 	if (headers instanceof Headers) return headers.get(name) ?? undefined;
 	const wanted = name.toLowerCase();
 	for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
@@ -49,7 +49,7 @@ export function svixKey(secret: string): Uint8Array {
 const encoder = new TextEncoder();
 
 /** `v1,BASE64` for `id.timestamp.body`: what the provider puts in the signature header. */
-export function svixSignature(key: Uint8Array, id: string, timestamp: string, body: Uint8Array): string {
+function svixSignature(key: Uint8Array, id: string, timestamp: string, body: Uint8Array): string {
 	const head = encoder.encode(`${id}.${timestamp}.`);
 	const signed = new Uint8Array(head.length + body.length);
 	signed.set(head);

@@ -42,7 +42,7 @@ export function isSnsUrl(value: string): boolean {
 	return url.protocol === "https:" && snsHost.test(url.hostname) && !url.port && !url.username && !url.password;
 }
 
-export const isSnsCertificateUrl = (value: string) => isSnsUrl(value) && new URL(value).pathname.endsWith(".pem");
+const isSnsCertificateUrl = (value: string) => isSnsUrl(value) && new URL(value).pathname.endsWith(".pem");
 
 const maxCertificateBytes = 64 * 1024;
 
@@ -68,10 +68,11 @@ export function createSnsCertificates(options: SnsCertificateOptions = {}): SnsC
 		if (response.status >= 500 || response.status === 429) {
 			throw new AppError("unavailable", `SNS signing certificate: ${url} answered ${response.status}`);
 		}
-		const text = response.ok ? await response.text() : "";
-		if (!text || text.length > maxCertificateBytes) return undefined;
+		// Bytes, not text(): AWS labels the PEM application/x-x509-ca-cert.
+		const bytes = response.ok ? await response.arrayBuffer() : undefined;
+		if (!bytes || bytes.byteLength > maxCertificateBytes) return undefined;
 		try {
-			return readCertificate(text);
+			return readCertificate(new TextDecoder().decode(bytes));
 		} catch {
 			return undefined;
 		}
