@@ -19,7 +19,7 @@ import type { MailMessage } from "../src/core/mail/mailer.ts";
 import { escapeHtml, fillTemplate, prepareTemplate } from "../src/core/mail/template.ts";
 import { authorLine, snippet } from "../src/core/papers/format.ts";
 import type { Paper } from "../src/core/papers/paper.ts";
-import { manageTokenFor } from "../src/core/subscriptions/link-tokens.ts";
+import { linkTokenFor } from "../src/core/subscriptions/link-tokens.ts";
 import { manageUrl, unsubscribeUrl } from "../src/core/subscriptions/links.ts";
 import type { Reader } from "../src/core/subscriptions/reader.ts";
 import { topicQuery } from "../src/core/topics/fts.ts";
@@ -79,14 +79,14 @@ export async function matchAndRender(
 		const matched = await composer.papersFor(s, window);
 		if (i % 20_000 === 19_999) progress(`bench: rendered ${i + 1}/${readers.length}`);
 		if (!matched.length) continue;
-		const token = manageTokenFor(deps.config.secret, s);
+
 		const input: DigestInput = {
 			email: s.email,
 			frequency: s.frequency,
 			keywords: s.keywords,
 			papers: matched,
-			manageUrl: manageUrl(deps.config, token),
-			unsubscribeUrl: unsubscribeUrl(deps.config, token),
+			manageUrl: manageUrl(deps.config, linkTokenFor(deps.config.secret, "manage", s)),
+			unsubscribeUrl: unsubscribeUrl(deps.config, linkTokenFor(deps.config.secret, "unsubscribe", s)),
 		};
 		const t = performance.now();
 		const rendered = renderDigest(deps.config, input);

@@ -85,8 +85,11 @@ export async function lastMailTo(j: Journey, email: string): Promise<Received> {
 
 export interface Reader {
 	email: string;
-	token: string;
+	/** The manage link's token: opens /manage/ only. */
+	manageToken: string;
 	managePath: string;
+	/** The unsubscribe link's token (the manage page's "Unsubscribe"): opens /unsubscribe/ only. */
+	unsubscribeToken: string;
 	csrf: string;
 }
 
@@ -95,10 +98,23 @@ export async function confirmedReader(j: Journey, email: string, keywords = "dif
 	await signup(j.rt, email, keywords);
 	const confirmPath = linkIn(await lastMailTo(j, email), "/confirm/");
 	const confirmed = await get(j.rt, confirmPath);
-	const managePath = new URL(confirmed.headers.get("location") ?? "", "http://x").pathname;
-	const token = managePath.split("/")[2] ?? "";
-	const csrf = inputValue(await (await get(j.rt, managePath)).text(), "csrf");
-	return { email, token, managePath, csrf };
+	return readerAt(j, email, new URL(confirmed.headers.get("location") ?? "", "http://x").pathname);
+}
+
+/** A reader as their manage page shows them: its token, the unsubscribe link on it, the CSRF field. */
+export async function readerAt(j: Journey, email: string, managePath: string): Promise<Reader> {
+	const page = await (await get(j.rt, managePath)).text();
+	const unsubscribeToken = /href="\/unsubscribe\/([\w-]{43})"/.exec(page)?.[1] ?? "";
+	const manageToken = managePath.split("/")[2] ?? "";
+	return { email, manageToken, managePath, unsubscribeToken, csrf: inputValue(page, "csrf") };
+}
+
+/** Asks for the data link on the manage page and opens it from the email: the data page. */
+export async function dataLink(j: Journey, reader: Reader): Promise<{ dataPath: string; csrf: string }> {
+	const asked = await postForm(j.rt, `${reader.managePath}/data-link`, { csrf: reader.csrf });
+	if (asked.status !== 303) throw new Error(`asking for the data link: ${asked.status}`);
+	const dataPath = linkIn(await lastMailTo(j, reader.email), "/data/");
+	return { dataPath, csrf: inputValue(await (await get(j.rt, dataPath)).text(), "csrf") };
 }
 
 /** Brings an address into a status through the real journey, then lets the mail cooldown pass. */
@@ -108,7 +124,7 @@ export async function readerWithStatus(j: Journey, email: string, status: Reader
 		const reader = await confirmedReader(j, email);
 		if (status === "paused")
 			await postForm(j.rt, reader.managePath, { keywords: "diffusion", paused: "on", csrf: reader.csrf });
-		if (status === "unsubscribed") await oneClickUnsubscribe(j.rt, reader.token);
+		if (status === "unsubscribed") await oneClickUnsubscribe(j.rt, reader.unsubscribeToken);
 	}
 	const row = await subscriberRow(j.rt, email);
 	if ((row?.status ?? "new") !== status) throw new Error(`${email} is ${row?.status}, wanted ${status}`);

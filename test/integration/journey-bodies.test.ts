@@ -42,7 +42,13 @@ function garbageBodies(csrf: string): [string, BodyInit | null, Record<string, s
 
 describe("garbage request bodies", () => {
 	it("never make a form endpoint fail, and change nothing", async () => {
-		const paths = ["/subscribe", reader.managePath, `${reader.managePath}/delete`, `${reader.managePath}/resubscribe`];
+		const paths = [
+			"/subscribe",
+			reader.managePath,
+			`${reader.managePath}/data-link`,
+			`${reader.managePath}/sign-out`,
+			`${reader.managePath}/resubscribe`,
+		];
 		for (const path of paths) {
 			for (const [name, body, headers] of garbageBodies("not-the-token")) {
 				const res = await postRaw(j.rt, path, body ?? "", { ...headers });

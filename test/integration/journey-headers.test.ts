@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assetPath } from "../../src/core/web/assets.ts";
-import { confirmedReader, lastMailTo, useJourney } from "../helpers/journey.ts";
+import { confirmedReader, dataLink, lastMailTo, useJourney } from "../helpers/journey.ts";
 import { get, linkIn, oneClickUnsubscribe, postForm, postRaw, signup } from "../helpers/web.ts";
 
 const j = useJourney();
@@ -36,6 +36,7 @@ describe("security headers", () => {
 		responses.push(["confirm redirect", await get(rt, confirmPath)]);
 		responses.push(["used confirm link", await get(rt, confirmPath)]);
 		const reader = await confirmedReader(j, "second@example.org");
+		const { dataPath } = await dataLink(j, reader);
 		responses.push(
 			["manage page", await get(rt, reader.managePath)],
 			[
@@ -43,9 +44,10 @@ describe("security headers", () => {
 				await postForm(rt, reader.managePath, { keywords: "x" }, { origin: "https://evil.example" }),
 			],
 			["manage 422", await postForm(rt, reader.managePath, { keywords: "", csrf: reader.csrf })],
-			["data export", await get(rt, `${reader.managePath}/data.json`)],
-			["unsubscribe page", await get(rt, `/unsubscribe/${reader.token}`)],
-			["one-click", await oneClickUnsubscribe(rt, reader.token)],
+			["data page", await get(rt, dataPath)],
+			["data export", await get(rt, `${dataPath}/data.json`)],
+			["unsubscribe page", await get(rt, `/unsubscribe/${reader.unsubscribeToken}`)],
+			["one-click", await oneClickUnsubscribe(rt, reader.unsubscribeToken)],
 			["unknown manage link", await get(rt, "/manage/nope")],
 		);
 		for (const [what, res] of responses) {
@@ -56,9 +58,11 @@ describe("security headers", () => {
 
 	it("keep pages behind a token out of caches", async () => {
 		const reader = await confirmedReader(j, "reader@example.org");
-		for (const path of [reader.managePath, `${reader.managePath}/data.json`, `/unsubscribe/${reader.token}`]) {
+		const { dataPath } = await dataLink(j, reader);
+		const paths = [reader.managePath, dataPath, `${dataPath}/data.json`, `/unsubscribe/${reader.unsubscribeToken}`];
+		for (const path of paths) {
 			expect((await get(j.rt, path)).headers.get("cache-control"), path).toBe("no-store");
 		}
-		expect((await oneClickUnsubscribe(j.rt, reader.token)).headers.get("cache-control")).toBe("no-store");
+		expect((await oneClickUnsubscribe(j.rt, reader.unsubscribeToken)).headers.get("cache-control")).toBe("no-store");
 	});
 });

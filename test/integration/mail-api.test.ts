@@ -21,7 +21,7 @@ it("sends the confirmation through the HTTP mail API, and its link confirms", as
 	expect(sent?.headers.authorization).toBe("Bearer test-token");
 	expect(sent?.headers["idempotency-key"]).toMatch(/^confirm\.\d+\.\d+@paperboy\.test$/);
 	expect(sent?.body.subject).toBe("Confirm your paperboy subscription");
-	expect(sent?.body.html).toContain("retrieval");
+	expect(sent?.body.html).toContain("on 1 topic.");
 	expect(sent?.body.headers?.["Message-ID"]).toBe(`<${sent?.headers["idempotency-key"]}>`);
 	const link = new RegExp(`${origin}(/confirm/[\\w-]+)`).exec(sent?.body.text ?? "")?.[1] ?? "";
 	expect((await get(j.rt, link)).status).toBe(303);

@@ -14,7 +14,8 @@ beforeEach(async () => {
 /** Every manage form with the fields it needs, minus the CSRF token. */
 const forms = (): { path: string; fields: Record<string, string> }[] => [
 	{ path: reader.managePath, fields: { keywords: "hijacked", frequency: "daily", paused: "on" } },
-	{ path: `${reader.managePath}/delete`, fields: { confirm: "yes" } },
+	{ path: `${reader.managePath}/data-link`, fields: {} },
+	{ path: `${reader.managePath}/sign-out`, fields: {} },
 ];
 
 async function expectUntouched() {
@@ -22,7 +23,9 @@ async function expectUntouched() {
 	expect(row?.status).toBe("active");
 	expect(JSON.parse(row?.keywords ?? "[]")).toEqual(["diffusion"]);
 	expect(row?.frequency).toBe("weekly");
-	expect(await tokenCount(j.rt)).toBe(4);
+	// Per reader: the used confirmation, the manage and the unsubscribe link; no data link, nothing signed out.
+	expect(await tokenCount(j.rt)).toBe(6);
+	expect(j.sink.to(reader.email)).toHaveLength(1);
 }
 
 describe("manage forms refuse forged posts", () => {
@@ -55,8 +58,20 @@ describe("manage forms refuse forged posts", () => {
 		await expectUntouched();
 	});
 
+	it("from a page on another host that the request names as Host (BASE_URL's origin is the only own one)", async () => {
+		for (const { path, fields } of forms()) {
+			const res = await j.rt.app.request(`http://evil.test${path}`, {
+				method: "POST",
+				headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://evil.test", host: "evil.test" },
+				body: new URLSearchParams({ ...fields, csrf: reader.csrf }).toString(),
+			});
+			expect(res.status, path).toBe(403);
+		}
+		await expectUntouched();
+	});
+
 	it("resubscribe as well", async () => {
-		await oneClickUnsubscribe(j.rt, reader.token);
+		await oneClickUnsubscribe(j.rt, reader.unsubscribeToken);
 		for (const fields of [{}, { csrf: other.csrf }] as Record<string, string>[]) {
 			expect((await postForm(j.rt, `${reader.managePath}/resubscribe`, fields)).status).toBe(403);
 		}

@@ -14,9 +14,10 @@ describe("the manage page", () => {
 		expect(textareaText(page, "keywords")).toBe("state space models, diffusion");
 		expect(page).toMatch(/value="weekly" checked/);
 		expect(page).toContain('<dd id="status">Active</dd>');
-		expect(page).toContain(`href="/unsubscribe/${reader.token}"`);
-		expect(page).toContain(`href="${reader.managePath}/data.json"`);
-		expect(page).toContain(`action="${reader.managePath}/delete"`);
+		expect(page).toContain(`href="/unsubscribe/${reader.unsubscribeToken}"`);
+		expect(page).toContain(`action="${reader.managePath}/data-link"`);
+		expect(page).toContain(`action="${reader.managePath}/sign-out"`);
+		expect(page).not.toContain("data.json");
 	});
 
 	it("saves topics and frequency, then shows them", async () => {
@@ -66,10 +67,10 @@ describe("the manage page", () => {
 
 	it("offers a way back after unsubscribing, without a new confirmation", async () => {
 		const reader = await confirmedReader(j, "reader@example.org");
-		await oneClickUnsubscribe(j.rt, reader.token);
+		await oneClickUnsubscribe(j.rt, reader.unsubscribeToken);
 		const page = await (await get(j.rt, reader.managePath)).text();
 		expect(page).toContain("Unsubscribed: you get no email from us");
-		expect(page).not.toContain(`href="/unsubscribe/${reader.token}"`);
+		expect(page).not.toContain(`href="/unsubscribe/${reader.unsubscribeToken}"`);
 		expect(page).toContain(`action="${reader.managePath}/resubscribe"`);
 
 		const back = await postForm(j.rt, `${reader.managePath}/resubscribe`, { csrf: reader.csrf });
@@ -84,7 +85,7 @@ describe("the manage page", () => {
 		for (const path of ["/manage/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/manage/short", "/manage/%ff%fe"]) {
 			const res = await get(j.rt, path);
 			expect(res.status, path).toBe(404);
-			expect(await res.text()).toContain("This link is not valid, or the subscription was deleted.");
+			expect(await res.text()).toContain("This link does not open a subscription (any more).");
 		}
 	});
 });

@@ -36,9 +36,11 @@ describe("the manage endpoints with arbitrary strings", () => {
 		const reader = await confirmedReader(j, "reader@example.org");
 		const paths = (token: string) => [
 			`/manage/${token}`,
-			`/manage/${token}/data.json`,
+			`/data/${token}`,
+			`/data/${token}/data.json`,
 			`/confirm/${token}`,
 			`/unsubscribe/${token}`,
+			`/manage/${reader.manageToken}?notice=${token}`,
 		];
 		await fc.assert(
 			fc.asyncProperty(hostileText, hostileText, async (text, csrf) => {
@@ -48,17 +50,26 @@ describe("the manage endpoints with arbitrary strings", () => {
 					expect(res.status, path).toBeLessThan(500);
 					expectNoInjectedMarkup(await res.text(), path);
 				}
-				for (const path of [`/manage/${token}/delete`, `/manage/${token}/resubscribe`, `/manage/${token}`]) {
+				const posts = [
+					`/data/${token}/delete`,
+					`/manage/${token}/data-link`,
+					`/manage/${token}/sign-out`,
+					`/manage/${token}/resubscribe`,
+					`/manage/${token}`,
+				];
+				for (const path of posts) {
 					const res = await postForm(j.rt, path, { csrf, keywords: text });
 					expect(res.status, path).toBeLessThan(500);
 					expectNoInjectedMarkup(await res.text(), path);
 				}
-				const forged = await postForm(j.rt, `${reader.managePath}/delete`, { csrf });
-				expect(forged.status).toBe(403);
+				for (const action of ["sign-out", "data-link"]) {
+					expect((await postForm(j.rt, `${reader.managePath}/${action}`, { csrf })).status).toBe(403);
+				}
 				expect((await oneClickUnsubscribe(j.rt, token)).status).toBeLessThan(500);
 			}),
 			{ numRuns: 100 },
 		);
 		expect((await subscriberRow(j.rt, reader.email))?.status).toBe("active");
+		expect((await get(j.rt, reader.managePath)).status).toBe(200);
 	});
 });

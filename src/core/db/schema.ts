@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, Kysely, Selectable } from "kysely";
 import type { DeliveryStatus } from "../digest/delivery.ts";
+import type { TokenPurpose } from "../subscriptions/link-tokens.ts";
 import type { Frequency, ReaderStatus } from "../subscriptions/reader.ts";
 import type { SuppressionReason } from "../subscriptions/suppress.ts";
 
@@ -59,12 +60,12 @@ export interface SubscribersTable {
 	consent_form_version: string;
 	consent_source: string;
 	confirmed_at: string | null;
+	confirm_ip: ColumnType<string | null, string | null | undefined, string | null>;
+	confirm_user_agent: ColumnType<string | null, string | null | undefined, string | null>;
 	unsubscribed_at: string | null;
 	created_at: string;
 	updated_at: string;
 }
-
-export type TokenPurpose = "confirm" | "manage";
 
 export interface TokensTable {
 	hash: string;
@@ -73,6 +74,11 @@ export interface TokensTable {
 	created_at: string;
 	expires_at: string | null;
 	used_at: string | null;
+	/** A confirm token's signup: JSON array of the keywords, and the consent evidence. */
+	signup_keywords: string | null;
+	signup_ip: string | null;
+	signup_user_agent: string | null;
+	signup_form_version: string | null;
 }
 
 export interface DeliveriesTable {

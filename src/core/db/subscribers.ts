@@ -1,6 +1,6 @@
 /** The `subscribers` table: one row per reader, mapped to `Reader` here and nowhere else. */
 import { sql } from "kysely";
-import type { DigestReader, Frequency, Reader, ReaderStatus, Signup } from "../subscriptions/reader.ts";
+import type { DigestReader, Frequency, Reader, ReaderStatus, Signup, SignupEvidence } from "../subscriptions/reader.ts";
 import { chunksFor } from "./limits.ts";
 import type { Db, SubscriberRow } from "./schema.ts";
 
@@ -20,6 +20,8 @@ export const toReader = (row: SubscriberRow): Reader => ({
 		source: row.consent_source,
 	},
 	confirmedAt: row.confirmed_at,
+	confirmedIp: row.confirm_ip,
+	confirmedUserAgent: row.confirm_user_agent,
 	unsubscribedAt: row.unsubscribed_at,
 	createdAt: row.created_at,
 	updatedAt: row.updated_at,
@@ -54,36 +56,27 @@ const newRow = (s: Signup, status: "pending" | "active") => ({
 });
 
 /**
- * Records a signup in one statement: a new address becomes pending; a pending or
- * unsubscribed one becomes pending again with the newest keywords and consent; an
- * active or paused reader is left exactly as they are. Returns the reader as they now are.
+ * Records a signup in one statement: a new address becomes pending, an unsubscribed one
+ * pending again; a pending, active or paused reader is left as they are (what a pending
+ * reader confirms travels with each confirmation link). With `write` false the same
+ * statement runs and writes nothing, so a signup costs the same whatever the address.
  */
-export async function upsertSignup(db: Db, s: Signup): Promise<Reader> {
-	const written = await db
+export async function recordSignupRow(db: Db, s: Signup, write: boolean): Promise<void> {
+	const row = newRow(s, "pending");
+	const columns = Object.keys(row) as (keyof typeof row)[];
+	await db
 		.insertInto("subscribers")
-		.values(newRow(s, "pending"))
+		.columns(columns)
+		.expression(
+			db.selectNoFrom(columns.map((column) => sql`${row[column]}`.as(column))).where(sql<boolean>`${write ? 1 : 0}`),
+		)
 		.onConflict((oc) =>
 			oc
 				.column("email")
-				.doUpdateSet((eb) => ({
-					status: "pending",
-					keywords: eb.ref("excluded.keywords"),
-					consent_at: eb.ref("excluded.consent_at"),
-					consent_ip: eb.ref("excluded.consent_ip"),
-					consent_user_agent: eb.ref("excluded.consent_user_agent"),
-					consent_form_version: eb.ref("excluded.consent_form_version"),
-					consent_source: eb.ref("excluded.consent_source"),
-					unsubscribed_at: null,
-					updated_at: eb.ref("excluded.updated_at"),
-				}))
-				.where("subscribers.status", "in", ["pending", "unsubscribed"]),
+				.doUpdateSet((eb) => ({ status: "pending", unsubscribed_at: null, updated_at: eb.ref("excluded.updated_at") }))
+				.where("subscribers.status", "=", "unsubscribed"),
 		)
-		.returningAll()
-		.executeTakeFirst();
-	// Nothing returned: a confirmed reader, left as they are.
-	return toReader(
-		written ?? (await db.selectFrom("subscribers").selectAll().where("email", "=", s.email).executeTakeFirstOrThrow()),
-	);
+		.execute();
 }
 
 /**
@@ -118,14 +111,45 @@ export async function findReaderByEmail(db: Db, email: string): Promise<Reader |
 	return row && toReader(row);
 }
 
-/** pending -> active; does nothing for any other status. */
-export async function activateReader(db: Db, id: number, at: string): Promise<void> {
+/**
+ * pending -> active with the topics and consent the confirmation link carried, and where
+ * it was clicked from; does nothing for any other status.
+ */
+export async function confirmReader(
+	db: Db,
+	id: number,
+	c: { signup: SignupEvidence; at: string; ip: string | null; userAgent: string | null },
+): Promise<void> {
+	const { consent } = c.signup;
 	await db
 		.updateTable("subscribers")
-		.set({ status: "active", confirmed_at: at, updated_at: at })
+		.set({
+			status: "active",
+			keywords: JSON.stringify(c.signup.keywords),
+			consent_at: consent.at,
+			consent_ip: consent.ip,
+			consent_user_agent: consent.userAgent,
+			consent_form_version: consent.formVersion,
+			consent_source: consent.source,
+			confirmed_at: c.at,
+			confirm_ip: c.ip,
+			confirm_user_agent: c.userAgent,
+			updated_at: c.at,
+		})
 		.where("id", "=", id)
 		.where("status", "=", "pending")
 		.execute();
+}
+
+/** Gives the reader a new salt if theirs is still `from` (two rotations at once: one wins). */
+export async function replaceReaderSalt(db: Db, id: number, from: string, to: string, at: string): Promise<boolean> {
+	const result = await db
+		.updateTable("subscribers")
+		.set({ manage_salt: to, updated_at: at })
+		.where("id", "=", id)
+		.where("manage_salt", "=", from)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) > 0;
 }
 
 export async function updateReaderPreferences(

@@ -1,7 +1,7 @@
 import { getPapersByNums } from "../db/papers.ts";
 import type { Deps } from "../deps.ts";
 import type { Paper } from "../papers/paper.ts";
-import { manageTokenFor } from "../subscriptions/link-tokens.ts";
+import { linkTokenFor } from "../subscriptions/link-tokens.ts";
 import { manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
 import type { DigestReader } from "../subscriptions/reader.ts";
 import { TopicMatcher } from "../topics/match.ts";
@@ -90,8 +90,11 @@ export class DigestComposer {
 		const papers = await this.#papersFor(this.keywordsOf(reader.keywords), window);
 		if (!papers.length) return undefined;
 		const { config } = this.deps;
-		const token = manageTokenFor(config.secret, reader);
-		const links = { manageUrl: manageUrl(config, token), unsubscribeUrl: unsubscribeUrl(config, token) };
+		// The body's manage link opens the manage page; headers and footer only unsubscribe.
+		const links = {
+			manageUrl: manageUrl(config, linkTokenFor(config.secret, "manage", reader)),
+			unsubscribeUrl: unsubscribeUrl(config, linkTokenFor(config.secret, "unsubscribe", reader)),
+		};
 		const rendered = renderDigest(config, {
 			email: reader.email,
 			frequency: reader.frequency,

@@ -18,7 +18,7 @@ import {
 import { startJobRun } from "../db/job-runs.ts";
 import type { Deps } from "../deps.ts";
 import { digestJobName } from "../jobs/schedule.ts";
-import { ensureManageTokens } from "../subscriptions/link-tokens.ts";
+import { ensureLinkTokens } from "../subscriptions/link-tokens.ts";
 import type { Frequency } from "../subscriptions/reader.ts";
 import type { ClaimedDelivery } from "./delivery.ts";
 import { DigestComposer } from "./digest-composer.ts";
@@ -94,7 +94,7 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 			ids: options.ids,
 		});
 		if (claimed.length) {
-			await ensureManageTokens(
+			await ensureLinkTokens(
 				deps,
 				claimed.map((d) => d.reader),
 			);

@@ -51,6 +51,8 @@ export async function readerData(deps: Pick<Deps, "db" | "clock">, reader: Reade
 			formVersion: reader.consent.formVersion,
 			source: reader.consent.source,
 			confirmedAt: reader.confirmedAt,
+			confirmedIp: reader.confirmedIp,
+			confirmedUserAgent: reader.confirmedUserAgent,
 		},
 		unsubscribedAt: reader.unsubscribedAt,
 		createdAt: reader.createdAt,

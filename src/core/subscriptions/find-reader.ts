@@ -1,9 +1,9 @@
-/** Finding a reader by what an edge has in hand: an address (the CLI) or a manage link (the web). */
+/** Finding a reader by what an edge has in hand: an address (the CLI) or a link (the web). */
 import { findReaderByEmail } from "../db/subscribers.ts";
-import { findTokenWithReader } from "../db/tokens.ts";
+import { findToken } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
-import { hashToken, tokenPattern } from "./link-tokens.ts";
+import { hashToken, type TokenPurpose, tokenPattern } from "./link-tokens.ts";
 import type { Reader } from "./reader.ts";
 
 /** The reader with this (normalised) address, or not_found. */
@@ -13,8 +13,17 @@ export async function readerByEmail(deps: Pick<Deps, "db">, email: string): Prom
 	return reader;
 }
 
-/** The reader behind a manage (or unsubscribe) link; undefined for a link that is not one. */
-export async function findReaderByManageToken(deps: Pick<Deps, "db">, token: string): Promise<Reader | undefined> {
+/**
+ * The reader behind a link of this purpose; undefined for a link that is not one, is of
+ * another purpose, or has expired. Each link opens exactly what its purpose says.
+ */
+export async function findReaderByLink(
+	deps: Pick<Deps, "db" | "clock">,
+	purpose: Exclude<TokenPurpose, "confirm">,
+	token: string,
+): Promise<Reader | undefined> {
 	if (!tokenPattern.test(token)) return undefined;
-	return (await findTokenWithReader(deps.db, hashToken(token), "manage"))?.reader;
+	const found = await findToken(deps.db, hashToken(token), [purpose]);
+	if (!found || (found.expiresAt && found.expiresAt <= deps.clock.now().toISOString())) return undefined;
+	return found.reader;
 }

@@ -4,12 +4,11 @@
  */
 import { hmacBase64Url, timingSafeEqual } from "../crypto.ts";
 
-/** The hidden field that proves a manage form was rendered by us for this token. */
-export const csrfTokenFor = (secret: string, manageToken: string): string =>
-	hmacBase64Url(secret, `csrf:${manageToken}`);
+/** The hidden field that proves a form behind a link (manage, data) was rendered by us for it. */
+export const csrfTokenFor = (secret: string, linkToken: string): string => hmacBase64Url(secret, `csrf:${linkToken}`);
 
-export function checkCsrfToken(secret: string, manageToken: string, given: string): boolean {
-	return timingSafeEqual(csrfTokenFor(secret, manageToken), given);
+export function checkCsrfToken(secret: string, linkToken: string, given: string): boolean {
+	return timingSafeEqual(csrfTokenFor(secret, linkToken), given);
 }
 
 /** The signup form carries its signed render time, so instant (bot) submissions show. */

@@ -3,7 +3,7 @@ import { findReadersByEmails, insertImportedReaders } from "../db/subscribers.ts
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
 import { emailField, keywordsField } from "./form-schemas.ts";
-import { ensureManageTokens } from "./link-tokens.ts";
+import { ensureLinkTokens } from "./link-tokens.ts";
 
 export interface ImportRow {
 	/** Where the row is in the file, for error messages. */
@@ -62,7 +62,7 @@ export async function importReaders(
 		deps.db,
 		valid.map((r) => r.email),
 	);
-	await ensureManageTokens(
+	await ensureLinkTokens(
 		deps,
 		stored.filter((reader) => reader.consent.source === "import"),
 	);

@@ -1,31 +1,50 @@
 /**
  * What a reader can do from their manage link: see and change their topics and
- * schedule, pause, leave (one-click or the button), come back, download or delete their
- * data. The link is the credential; forms also carry a CSRF field (form-signatures.ts).
+ * schedule, pause, come back after leaving, have a data link mailed, and sign out every
+ * other link. The link is the credential; forms also carry a CSRF field
+ * (form-signatures.ts). Leaving has a link of its own (unsubscribe.ts), and so do export
+ * and delete (data-page.ts): docs/decisions/030-one-purpose-per-link.md.
  */
-import { resubscribeReader, unsubscribeReader, updateReaderPreferences } from "../db/subscribers.ts";
+import { claimCooldown } from "../db/rate-limits.ts";
+import { replaceReaderSalt, resubscribeReader, updateReaderPreferences } from "../db/subscribers.ts";
+import { isSuppressed } from "../db/suppressions.ts";
+import { deleteLinkTokens, insertTokens } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
-import { readerData } from "./export-readers.ts";
-import { findReaderByManageToken } from "./find-reader.ts";
-import { forgetReader } from "./forget-reader.ts";
-import type { DeleteForm, ManageForm } from "./form-schemas.ts";
+import { dataLinkMail } from "../mail/transactional.ts";
+import { findReaderByLink } from "./find-reader.ts";
+import type { ManageForm } from "./form-schemas.ts";
 import { checkCsrfToken, csrfTokenFor } from "./form-signatures.ts";
+import { dataTokenMinutes, dataTokenRow, derivedTokenRow, digestPurposes, linkTokenFor } from "./link-tokens.ts";
+import { dataUrl } from "./links.ts";
 import type { Reader } from "./reader.ts";
 
 export interface ManageSession {
 	reader: Reader;
 	manageToken: string;
+	/** The reader's unsubscribe link, for the page's "Unsubscribe" (on file with the manage link). */
+	unsubscribeToken: string;
 	csrf: string;
 }
 
 /** The reader behind a manage link, or not_found. */
 export async function openManageSession(deps: Deps, token: string): Promise<ManageSession> {
-	const reader = await findReaderByManageToken(deps, token);
-	if (!reader) throw new AppError("not_found", "This link is not valid, or the subscription was deleted.");
-	return { reader, manageToken: token, csrf: csrfTokenFor(deps.config.secret, token) };
+	const reader = await findReaderByLink(deps, "manage", token);
+	if (!reader) {
+		throw new AppError(
+			"not_found",
+			"This link does not open a subscription (any more). Your newest paperboy email has a current one, or enter your address on the signup form and we will mail you one.",
+		);
+	}
+	return {
+		reader,
+		manageToken: token,
+		unsubscribeToken: linkTokenFor(deps.config.secret, "unsubscribe", reader),
+		csrf: csrfTokenFor(deps.config.secret, token),
+	};
 }
 
+/** The session behind a link whose form carried the right CSRF field, or forbidden. */
 async function authorise(deps: Deps, token: string, csrf: string): Promise<ManageSession> {
 	const session = await openManageSession(deps, token);
 	if (!checkCsrfToken(deps.config.secret, token, csrf)) {
@@ -46,37 +65,67 @@ export async function updatePreferences(deps: Deps, token: string, form: ManageF
 	return openManageSession(deps, token);
 }
 
-/**
- * RFC 8058 one-click and the unsubscribe button both land here. The link itself is the
- * credential; there is no CSRF token to check, and repeating it changes nothing.
- * Returns false when the link belongs to no subscription (e.g. the data was deleted).
- */
-export async function unsubscribe(deps: Deps, token: string): Promise<boolean> {
-	const reader = await findReaderByManageToken(deps, token);
-	if (!reader) return false;
-	await unsubscribeReader(deps.db, reader.id, deps.clock.now().toISOString());
-	if (reader.status !== "unsubscribed") deps.log.info("unsubscribed", { readerId: reader.id });
-	return true;
-}
-
 export async function resubscribe(deps: Deps, token: string, csrf: string): Promise<ManageSession> {
 	const session = await authorise(deps, token, csrf);
 	await resubscribeReader(deps.db, session.reader.id, deps.clock.now().toISOString());
 	return openManageSession(deps, token);
 }
 
-/** "Download my data": everything we hold about the reader behind the link. */
-export async function downloadReaderData(deps: Deps, token: string) {
-	return readerData(deps, (await openManageSession(deps, token)).reader);
+/** What happened to a request for the data link; the page says so. */
+export type DataLinkOutcome = "sent" | "recently_sent" | "suppressed";
+
+/**
+ * Mails a short-lived link to the data page (export, delete) to the reader's address:
+ * the manage link alone, which travels in every email, cannot take the data or delete
+ * the reader. At most one per MAIL_COOLDOWN_MINUTES; never to a suppressed address.
+ */
+export async function mailDataLink(deps: Deps, token: string, csrf: string): Promise<DataLinkOutcome> {
+	const { reader } = await authorise(deps, token, csrf);
+	if (await isSuppressed(deps.db, reader.email)) return "suppressed";
+	const now = deps.clock.now();
+	const since = new Date(now.getTime() - deps.config.limits.mailCooldownMinutes * 60_000);
+	if (!(await claimCooldown(deps.db, `data-link:${reader.id}`, now.toISOString(), since.toISOString()))) {
+		return "recently_sent";
+	}
+	const row = dataTokenRow(deps, reader);
+	await insertTokens(deps.db, [row]);
+	const message = dataLinkMail(deps.config, {
+		to: reader.email,
+		date: now,
+		messageKey: `data.${reader.id}.${now.getTime()}`,
+		dataUrl: dataUrl(deps.config, row.token),
+		minutes: dataTokenMinutes,
+	});
+	deps.defer(
+		deps.mailer.send(message).then(
+			(result) => deps.log.info("data link mail sent", { readerId: reader.id, messageId: result.messageId }),
+			(error: unknown) => deps.log.error("data link mail failed", { readerId: reader.id, error }),
+		),
+	);
+	return "sent";
 }
 
-/** "Delete me": the reader and, by cascade, their tokens and digest history. */
-export async function deleteReaderData(deps: Deps, token: string, form: DeleteForm): Promise<void> {
-	const session = await authorise(deps, token, form.csrf);
-	if (form.confirm !== "yes") {
-		throw new AppError("invalid_input", "Not deleted.", {
-			confirm: "Tick the box to confirm that everything should be deleted.",
-		});
+/**
+ * "Sign out other links": a new salt changes every derived link at once (manage,
+ * unsubscribe, feed, feedback); the new manage and unsubscribe links go on file and
+ * every other link of the reader is deleted, data links included. Returns the new manage
+ * token (this page's new address). The new links are on file before the old ones go, so
+ * a crash in between leaves both working and a second try finishes.
+ */
+export async function signOutOtherLinks(deps: Deps, token: string, csrf: string): Promise<string> {
+	const { reader } = await authorise(deps, token, csrf);
+	const now = deps.clock.now().toISOString();
+	const renewed = { ...reader, manageSalt: deps.random.token() };
+	if (!(await replaceReaderSalt(deps.db, reader.id, reader.manageSalt, renewed.manageSalt, now))) {
+		throw new AppError("expired", "Your links were changed a moment ago. Open the newest link and try again.");
 	}
-	await forgetReader(deps, session.reader);
+	const links = digestPurposes.map((p) => derivedTokenRow(deps.config.secret, p, renewed, now));
+	await insertTokens(deps.db, links);
+	await deleteLinkTokens(
+		deps.db,
+		reader.id,
+		links.map((l) => l.hash),
+	);
+	deps.log.info("links signed out", { readerId: reader.id });
+	return linkTokenFor(deps.config.secret, "manage", renewed);
 }

@@ -28,10 +28,13 @@ export interface Reader {
 	keywords: string[];
 	frequency: Frequency;
 	timezone: string;
-	/** Random per-reader salt the manage token is derived from (link-tokens.ts). */
+	/** Random per-reader salt every derived link is made from (link-tokens.ts); rotating it signs them all out. */
 	manageSalt: string;
 	consent: Consent;
 	confirmedAt: string | null;
+	/** Where the confirmation link was clicked from. */
+	confirmedIp: string | null;
+	confirmedUserAgent: string | null;
 	unsubscribedAt: string | null;
 	createdAt: string;
 	updatedAt: string;
@@ -47,4 +50,13 @@ export interface Signup {
 	manageSalt: string;
 	consent: Consent;
 	timezone: string;
+}
+
+/**
+ * What a confirmation link confirms: the topics and consent evidence of the signup that
+ * mailed it, kept with the link so a later signup for the same address cannot change it.
+ */
+export interface SignupEvidence {
+	keywords: readonly string[];
+	consent: Consent;
 }

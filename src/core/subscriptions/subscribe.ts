@@ -2,12 +2,14 @@
  * A signup from the form: admitted by signup-admission.ts, then recorded here (the
  * reader, their consent, a confirmation token) and answered by mail after the response.
  */
-import { upsertSignup } from "../db/subscribers.ts";
+import { recordSignupRow } from "../db/subscribers.ts";
+import { insertTokens } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import type { MailMessage } from "../mail/mailer.ts";
 import { confirmationMail, manageLinkMail } from "../mail/transactional.ts";
+import { readerByEmail } from "./find-reader.ts";
 import type { SubscribeForm } from "./form-schemas.ts";
-import { confirmTokenHours, ensureManageToken, issueConfirmToken } from "./link-tokens.ts";
+import { confirmTokenHours, confirmTokenRow, derivedTokenRow } from "./link-tokens.ts";
 import { confirmUrl, manageUrl } from "./links.ts";
 import { type Admission, admitSignup, type SignupRequest } from "./signup-admission.ts";
 
@@ -23,9 +25,9 @@ interface RecordedSignup {
 }
 
 /**
- * Records an admitted signup and composes its mail: a confirmation for a new, pending
- * or unsubscribed address; the manage link for a confirmed reader, whose topics are
- * left alone.
+ * Records an admitted signup and composes its mail: a confirmation (carrying this
+ * signup's topics and consent evidence) for a new, pending or unsubscribed address; the
+ * manage link for a confirmed reader, whose topics are left alone.
  */
 export async function recordSignup(
 	deps: Deps,
@@ -33,39 +35,42 @@ export async function recordSignup(
 	request: SignupRequest,
 	now: Date,
 ): Promise<RecordedSignup> {
-	const { config } = deps;
-	const reader = await upsertSignup(deps.db, {
-		email: form.email,
-		keywords: form.keywords,
-		manageSalt: deps.random.token(),
-		consent: {
-			at: now.toISOString(),
-			ip: request.ip,
-			userAgent: request.userAgent?.slice(0, 500) ?? null,
-			formVersion: signupFormVersion,
-			source: "form",
-		},
-		timezone: config.timeZone,
-	});
+	const { config, db } = deps;
+	const consent = {
+		at: now.toISOString(),
+		ip: request.ip,
+		userAgent: request.userAgent?.slice(0, 500) ?? null,
+		formVersion: signupFormVersion,
+		source: "form",
+	};
+	await recordSignupRow(
+		db,
+		{ email: form.email, keywords: form.keywords, manageSalt: deps.random.token(), consent, timezone: config.timeZone },
+		true,
+	);
+	const reader = await readerByEmail(deps, form.email);
 	if (reader.status === "pending") {
-		const token = await issueConfirmToken(deps, reader.id);
+		const token = confirmTokenRow(deps, reader, { keywords: form.keywords, consent });
+		await insertTokens(db, [token]);
 		const message = confirmationMail(config, {
 			to: reader.email,
 			date: now,
 			messageKey: `confirm.${reader.id}.${now.getTime()}`,
-			confirmUrl: confirmUrl(config, token),
-			keywords: reader.keywords,
+			confirmUrl: confirmUrl(config, token.token),
+			topics: form.keywords.length,
 			frequency: reader.frequency,
 			expiresHours: confirmTokenHours,
 		});
 		return { outcome: "confirmation_sent", message };
 	}
-	const token = await ensureManageToken(deps, reader);
+	// The manage page links to the unsubscribe page: both go on file.
+	const manage = derivedTokenRow(config.secret, "manage", reader, consent.at);
+	await insertTokens(db, [manage, derivedTokenRow(config.secret, "unsubscribe", reader, consent.at)]);
 	const message = manageLinkMail(config, {
 		to: reader.email,
 		date: now,
 		messageKey: `manage.${reader.id}.${now.getTime()}`,
-		manageUrl: manageUrl(config, token),
+		manageUrl: manageUrl(config, manage.token),
 	});
 	return { outcome: "manage_link_sent", message };
 }

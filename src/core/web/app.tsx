@@ -11,6 +11,7 @@ import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./hono-env.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { confirmRoutes } from "./routes/confirm-routes.tsx";
+import { dataRoutes } from "./routes/data-routes.tsx";
 import { manageRoutes } from "./routes/manage-routes.tsx";
 import { previewRoutes } from "./routes/preview-routes.ts";
 import { signupRoutes } from "./routes/signup-routes.tsx";
@@ -74,11 +75,13 @@ export function createApp(config: Config, options: AppOptions) {
 		c.set("clientIp", forwarded || options.clientIp?.(c) || null);
 		await next();
 		// Pages behind a token are personal: keep them out of shared caches and history.
-		if (/^\/(manage|unsubscribe|confirm)\//.test(c.req.path)) c.header("Cache-Control", "no-store");
+		if (/^\/(manage|unsubscribe|confirm|data)\//.test(c.req.path)) c.header("Cache-Control", "no-store");
 	});
-	// Manage forms must come from our own pages (plus the hidden HMAC field each form
-	// carries). The one-click unsubscribe POST is deliberately not covered.
-	app.use("/manage/*", csrf({ origin: (origin, c) => origin === ownOrigin || origin === new URL(c.req.url).origin }));
+	// Forms behind a link must come from our own pages (plus the hidden HMAC field each
+	// form carries): BASE_URL's origin, never whatever Host the request names. The
+	// one-click unsubscribe POST is deliberately not covered.
+	app.use("/manage/*", csrf({ origin: ownOrigin }));
+	app.use("/data/*", csrf({ origin: ownOrigin }));
 
 	app.get("/static/:name", (c) => {
 		const asset = assets[c.req.param("name") as AssetName];
@@ -94,6 +97,7 @@ export function createApp(config: Config, options: AppOptions) {
 	app.route("/", confirmRoutes());
 	app.route("/", manageRoutes());
 	app.route("/", unsubscribeRoutes());
+	app.route("/", dataRoutes());
 	app.route("/", previewRoutes());
 	app.route("/", adminRoutes(config));
 

@@ -17,7 +17,10 @@ export function confirmRoutes() {
 	// The link in the confirmation email: activates, then lands on the manage page.
 	app.get("/confirm/:token", async (c) => {
 		try {
-			const { manageToken } = await confirmSubscription(c.var.deps, c.req.param("token"));
+			const { manageToken } = await confirmSubscription(c.var.deps, c.req.param("token"), {
+				ip: c.get("clientIp"),
+				userAgent: c.req.header("user-agent") ?? null,
+			});
 			return c.redirect(`/manage/${manageToken}?confirmed=1`, 303);
 		} catch (error) {
 			if (!isAppError(error) || !(error.code in headings)) throw error;

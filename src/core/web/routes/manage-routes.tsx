@@ -2,20 +2,19 @@
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { previewDigestFor } from "../../digest/next-digest.ts";
-import { isAppError } from "../../errors.ts";
-import { deleteForm, fieldErrors, manageForm } from "../../subscriptions/form-schemas.ts";
+import { fieldErrors, manageForm } from "../../subscriptions/form-schemas.ts";
 import {
-	deleteReaderData,
-	downloadReaderData,
+	type DataLinkOutcome,
 	type ManageSession,
+	mailDataLink,
 	openManageSession,
 	resubscribe,
+	signOutOtherLinks,
 	updatePreferences,
 } from "../../subscriptions/manage-subscription.ts";
 import { previewKeywords } from "../../topics/keyword-preview.ts";
 import type { Env } from "../hono-env.ts";
 import { readForm } from "../read-form.ts";
-import { MessagePage } from "../views/layout.tsx";
 import { ManagePage, type ManageValues } from "../views/manage-page.tsx";
 import { DigestPreview } from "../views/next-digest-section.tsx";
 
@@ -24,6 +23,26 @@ const valuesOf = (session: ManageSession): ManageValues => ({
 	frequency: session.reader.frequency,
 	paused: session.reader.status === "paused",
 });
+
+/** Notices a redirect back to the page asks for (`?confirmed=1`, `?saved=1`, `?notice=`); ADDRESS is the reader's. */
+const notices = new Map(
+	Object.entries({
+		confirmed: "Your subscription is confirmed. Your first digest arrives with the next weekly run.",
+		saved: "Saved.",
+		"data-link-sent": "We emailed ADDRESS a link to download or delete your data. It works for one hour.",
+		"data-link-recent":
+			"We emailed ADDRESS a link a few minutes ago: please use that one (look in your spam folder too).",
+		"data-link-suppressed": "We cannot email ADDRESS: mail to it bounced or was reported, so we no longer write to it.",
+		"signed-out":
+			"Every other link is signed out: links in emails you already have no longer work, and this page has a new address. Your next digest carries the new links.",
+	}),
+);
+
+const dataLinkNotices: Record<DataLinkOutcome, string> = {
+	sent: "data-link-sent",
+	recently_sent: "data-link-recent",
+	suppressed: "data-link-suppressed",
+};
 
 export function manageRoutes() {
 	const app = new Hono<Env>();
@@ -41,6 +60,7 @@ export function manageRoutes() {
 				/>
 			}
 			token={session.manageToken}
+			unsubscribeToken={session.unsubscribeToken}
 			csrf={session.csrf}
 			email={session.reader.email}
 			status={session.reader.status}
@@ -53,12 +73,9 @@ export function manageRoutes() {
 	app.get("/manage/:token", async (c) => {
 		const { deps } = c.var;
 		const session = await openManageSession(deps, c.req.param("token"));
-		const notice = c.req.query("confirmed")
-			? "Your subscription is confirmed. Your first digest arrives with the next weekly run."
-			: c.req.query("saved")
-				? "Saved."
-				: undefined;
-		return c.html(await page(deps, session, { notice }));
+		const asked = c.req.query("confirmed") ? "confirmed" : c.req.query("saved") ? "saved" : c.req.query("notice");
+		const notice = asked === undefined ? undefined : notices.get(asked);
+		return c.html(await page(deps, session, { notice: notice?.replace("ADDRESS", session.reader.email) }));
 	});
 
 	app.post("/manage/:token", async (c) => {
@@ -91,32 +108,17 @@ export function manageRoutes() {
 		return c.redirect(`/manage/${token}?saved=1`, 303);
 	});
 
-	app.get("/manage/:token/data.json", async (c) => {
-		const data = await downloadReaderData(c.var.deps, c.req.param("token"));
-		c.header("Content-Disposition", 'attachment; filename="paperboy-data.json"');
-		return c.json(data);
+	// The data link goes to the address, not to whoever holds this page's link.
+	app.post("/manage/:token/data-link", async (c) => {
+		const token = c.req.param("token");
+		const outcome = await mailDataLink(c.var.deps, token, (await readForm(c)).csrf ?? "");
+		return c.redirect(`/manage/${token}?notice=${dataLinkNotices[outcome]}`, 303);
 	});
 
-	app.post("/manage/:token/delete", async (c) => {
-		const { deps } = c.var;
-		const token = c.req.param("token");
-		// Values longer than our own form sends cannot be ours: treated as a missing token.
-		const parsed = deleteForm.safeParse(await readForm(c));
-		const form = parsed.success ? parsed.data : { csrf: "", confirm: "" };
-		try {
-			await deleteReaderData(deps, token, form);
-		} catch (error) {
-			if (!isAppError(error) || error.code !== "invalid_input") throw error;
-			return c.html(await page(deps, await openManageSession(deps, token), { errors: error.fields }), 422);
-		}
-		return c.html(
-			<MessagePage title="Your data is deleted">
-				<p>We deleted your subscription, your topics and your digest history. You will get no more email from us.</p>
-				<p>
-					<a href="/">Back to paperboy</a>
-				</p>
-			</MessagePage>,
-		);
+	// Lands on the page's new address: the old one is signed out with every other link.
+	app.post("/manage/:token/sign-out", async (c) => {
+		const renewed = await signOutOtherLinks(c.var.deps, c.req.param("token"), (await readForm(c)).csrf ?? "");
+		return c.redirect(`/manage/${renewed}?notice=signed-out`, 303);
 	});
 
 	return app;

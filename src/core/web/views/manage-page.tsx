@@ -19,6 +19,7 @@ export interface ManageValues {
 
 export const ManagePage: FC<{
 	token: string;
+	unsubscribeToken: string;
 	csrf: string;
 	email: string;
 	status: ReaderStatus;
@@ -26,7 +27,7 @@ export const ManagePage: FC<{
 	errors: Record<string, string>;
 	notice?: string;
 	preview?: Child;
-}> = ({ token, csrf, email, status, values, errors, notice, preview }) => {
+}> = ({ token, unsubscribeToken, csrf, email, status, values, errors, notice, preview }) => {
 	const base = `/manage/${token}`;
 	const confirmed = status === "active" || status === "paused";
 	return (
@@ -86,37 +87,29 @@ export const ManagePage: FC<{
 			<section class="card">
 				<h2>Your data</h2>
 				<p>
-					<a href={`${base}/data.json`} download="paperboy-data.json">
-						Download my data
-					</a>{" "}
-					(JSON: your address, topics, consent record and digest history).
+					To download your data (address, topics, consent record and digest history as JSON) or delete it for good, we
+					email a link to {email} that works for one hour.
 				</p>
-				<form method="post" action={`${base}/delete`} class="danger">
+				<form method="post" action={`${base}/data-link`} class="inline">
 					<input type="hidden" name="csrf" value={csrf} />
-					<label class="choice">
-						<input
-							type="checkbox"
-							name="confirm"
-							value="yes"
-							required
-							aria-invalid={errors.confirm ? "true" : undefined}
-							aria-describedby={errors.confirm ? "confirm-error" : undefined}
-						/>{" "}
-						I understand this deletes my subscription and history for good
-					</label>
-					{errors.confirm ? (
-						<p class="error" id="confirm-error" role="alert">
-							{errors.confirm}
-						</p>
-					) : null}
-					<button type="submit" class="danger">
-						Delete me
-					</button>
+					<button type="submit">Email me the link</button>
+				</form>
+			</section>
+			<section class="card">
+				<h2>Your links</h2>
+				<p>
+					Every paperboy email carries a link to this page and one to unsubscribe. If you forwarded an email, or someone
+					else may have one of your links, sign them all out: links in emails you already have stop working, this page
+					gets a new address, and your next digest carries new links.
+				</p>
+				<form method="post" action={`${base}/sign-out`} class="inline">
+					<input type="hidden" name="csrf" value={csrf} />
+					<button type="submit">Sign out other links</button>
 				</form>
 			</section>
 			{status !== "unsubscribed" ? (
 				<p class="leave">
-					<a href={`/unsubscribe/${token}`}>Unsubscribe</a> from all paperboy email.
+					<a href={`/unsubscribe/${unsubscribeToken}`}>Unsubscribe</a> from all paperboy email.
 				</p>
 			) : null}
 		</Layout>

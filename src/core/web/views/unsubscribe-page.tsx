@@ -2,7 +2,10 @@
 import type { FC } from "hono/jsx";
 import { MessagePage } from "./layout.tsx";
 
-/** A GET never unsubscribes (link scanners follow links); the button does. */
+/**
+ * A GET never unsubscribes (link scanners follow links); the button does. The link only
+ * unsubscribes, so the page offers nothing else: the manage link is in each email's body.
+ */
 export const UnsubscribePage: FC<{ token: string; email: string }> = ({ token, email }) => (
 	<MessagePage title="Unsubscribe">
 		<p>
@@ -13,12 +16,13 @@ export const UnsubscribePage: FC<{ token: string; email: string }> = ({ token, e
 			<button type="submit">Unsubscribe</button>
 		</form>
 		<p class="fineprint">
-			Prefer fewer emails? <a href={`/manage/${token}`}>Change your topics, go daily or weekly, or pause</a> instead.
+			Prefer fewer emails? The "Change topics or frequency" link in any paperboy email lets you change your topics, go
+			daily or weekly, or pause instead.
 		</p>
 	</MessagePage>
 );
 
-export const UnsubscribedPage: FC<{ token: string; known: boolean }> = ({ token, known }) => (
+export const UnsubscribedPage: FC<{ known: boolean }> = ({ known }) => (
 	<MessagePage title="You are unsubscribed">
 		<p>
 			{known
@@ -26,9 +30,7 @@ export const UnsubscribedPage: FC<{ token: string; known: boolean }> = ({ token,
 				: "This link belongs to no subscription, so there is nothing left to send to."}
 		</p>
 		{known ? (
-			<p>
-				Changed your mind? <a href={`/manage/${token}`}>Resubscribe from your subscription page</a>.
-			</p>
+			<p>Changed your mind? The "Change topics or frequency" link in any paperboy email lets you resubscribe.</p>
 		) : null}
 	</MessagePage>
 );
