@@ -23,7 +23,7 @@ describe("the subscriber journey", () => {
 		// No text from the form before the address is confirmed: how many topics, not which.
 		expect(confirmation.parsed.text).toContain("on 2 topics");
 		expect(confirmation.parsed.html).toContain("on 2 topics");
-		expect(confirmation.raw).not.toContain("state space");
+		expect(`${confirmation.parsed.text}${confirmation.parsed.html}`).not.toContain("state space");
 		expect(confirmation.parsed.text).toContain("48 hours");
 		expect((await subscriberRow(rt, "Reader@example.org"))?.status).toBe("pending");
 

@@ -38,4 +38,28 @@ describe("POST /subscribe with arbitrary strings", () => {
 		// The generators must reach the mail path, or the email half proves nothing.
 		expect(mailed).toBeGreaterThan(10);
 	});
+
+	it("never puts a word typed into the topics into the mail it sends before confirmation", async () => {
+		let mailed = 0;
+		await fc.assert(
+			fc.asyncProperty(fc.nat({ max: 1_000_000 }), hostileKeywords, async (n, keywords) => {
+				// A word no template contains, among whatever else was typed.
+				const marker = `zqmarker${n}x`;
+				const before = j.sink.messages.length;
+				const stamp = inputValue(await (await get(j.rt, "/")).text(), "stamp");
+				j.rt.clock.advance(5_000);
+				const fields = { email: `m${n}@example.org`, keywords: `${marker}, ${keywords}`, stamp };
+				expect([200, 422]).toContain((await postForm(j.rt, "/subscribe", fields)).status);
+				await j.rt.idle();
+				for (const mail of j.sink.messages.slice(before)) {
+					mailed++;
+					const shown = `${mail.parsed.subject}\n${mail.parsed.text}\n${mail.parsed.html}`.toLowerCase();
+					expect(shown).not.toContain(marker);
+				}
+				j.rt.clock.advance(86_400_000);
+			}),
+			{ numRuns: 60 },
+		);
+		expect(mailed).toBeGreaterThan(10);
+	});
 });
