@@ -50,7 +50,10 @@ describe("the journey in a real browser", () => {
 
 		const topics = page.locator("textarea#keywords");
 		expect(await topics.inputValue()).toBe("language models");
+		// Let the live preview answer first: a submit while it is in flight aborts it (a failed request).
+		const previewed = page.waitForResponse((r) => r.url().includes("/preview?keywords=mixture"));
 		await topics.fill("mixture of experts, retrieval");
+		await previewed;
 		await page.getByLabel("Daily").check();
 		await page.getByRole("button", { name: "Save changes" }).click();
 		await page.getByText("Saved.").waitFor();
