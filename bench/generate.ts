@@ -5,6 +5,7 @@
  */
 import { upsertPapers } from "../src/core/db/papers.ts";
 import type { Deps } from "../src/core/deps.ts";
+import { derivePaperData } from "../src/core/papers/derived-data.ts";
 import type { NewPaper } from "../src/core/papers/paper.ts";
 import { type ImportRow, importReaders } from "../src/core/subscriptions/import.ts";
 
@@ -366,6 +367,7 @@ export function generatePapers(count: number, seed: number, now: Date): Generate
 			title,
 			abstract: sentences.join(" "),
 			authors,
+			categories: [],
 			publishedAt: new Date(Date.parse(addedAt) - 86_400_000).toISOString(),
 			addedAt,
 			updatedAt: addedAt,
@@ -413,7 +415,11 @@ export async function generateDatabase(
 	deps: Deps,
 	options: { readers: number; papers: number; seed: number; now: Date; progress?: (line: string) => void },
 ): Promise<{ topics: string[] }> {
-	await upsertPapers(deps.db, generatePapers(options.papers, options.seed, options.now));
+	const papers = generatePapers(options.papers, options.seed, options.now);
+	await upsertPapers(
+		deps.db,
+		papers.map((p) => ({ ...p, ...derivePaperData(p) })),
+	);
 	const keywords = generateReaderKeywords(options.readers, options.seed);
 	const chunk = 10_000;
 	for (let start = 0; start < options.readers; start += chunk) {

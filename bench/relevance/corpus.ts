@@ -2,9 +2,8 @@
  * The papers the relevance labels are about: the 110 seed papers and every paper in the
  * recorded fixtures (Hugging Face Daily Papers, arXiv API, arXiv RSS/Atom), read with the
  * project's own parsers so each paper has the id, title, abstract and authors ingest
- * would store. The parsers do not read arXiv categories yet (issue 12), so categories are
- * taken here from the same XML documents: `<category term>` in API and Atom entries,
- * `<category>` text in RSS items. Papers only Hugging Face or the seed page gave have none.
+ * would store, arXiv categories included (primary first). Papers only Hugging Face or the
+ * seed page gave have none.
  *
  *   npx tsx bench/relevance/corpus.ts            one block per paper, for reading
  *   npx tsx bench/relevance/corpus.ts --json     the corpus as JSON
@@ -12,12 +11,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isAppError } from "../../src/core/errors.ts";
-import { arxivIdFrom } from "../../src/core/papers/normalise.ts";
 import { parseArxivFeed } from "../../src/core/papers/sources/arxiv.ts";
 import { parseHfDailyPapers } from "../../src/core/papers/sources/hf.ts";
 import type { ParsedPayload } from "../../src/core/papers/sources/payload.ts";
 import { parseArxivRss } from "../../src/core/papers/sources/rss.ts";
-import { parseXmlDocument } from "../../src/core/papers/sources/xml.ts";
 import { readSeedPapers } from "../../src/node/seed.ts";
 
 export interface CorpusPaper {
@@ -41,35 +38,13 @@ const fixtures = `${root}test/fixtures/`;
 interface SourceDir {
 	dir: string;
 	parse: (text: string) => ParsedPayload;
-	categories: (text: string) => Map<string, string[]>;
 }
 
 const sourceDirs: SourceDir[] = [
-	{ dir: "hf-daily-papers", parse: parseHfDailyPapers, categories: () => new Map() },
-	{ dir: "arxiv-api", parse: parseArxivFeed, categories: xmlCategories },
-	{ dir: "arxiv-rss", parse: parseArxivRss, categories: xmlCategories },
+	{ dir: "hf-daily-papers", parse: parseHfDailyPapers },
+	{ dir: "arxiv-api", parse: parseArxivFeed },
+	{ dir: "arxiv-rss", parse: parseArxivRss },
 ];
-
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
-const record = (value: unknown): Record<string, unknown> =>
-	typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-const text = (value: unknown): string =>
-	typeof value === "string" ? value : String(record(value)["#text"] ?? record(value)["@_term"] ?? "");
-
-/** Categories per arXiv id in an API, Atom or RSS document: primary (when marked) first, no repeats. */
-function xmlCategories(xml: string): Map<string, string[]> {
-	const doc = parseXmlDocument(xml);
-	const entries = doc.rootName === "rss" ? list(record(doc.root.channel).item) : list(doc.root.entry);
-	const found = new Map<string, string[]>();
-	for (const entry of entries.map(record)) {
-		const id = arxivIdFrom(text(entry.guid ?? entry.id ?? entry.link));
-		if (!id) continue;
-		const primary = text(entry["arxiv:primary_category"]);
-		const terms = [primary, ...list(entry.category).map(text)].map((term) => term.trim()).filter(Boolean);
-		found.set(id, [...new Set(terms)]);
-	}
-	return found;
-}
 
 /** A recorded error answer (arXiv's 400 feed) holds no papers; anything else unreadable is a bug here. */
 function parseOrEmpty(parse: SourceDir["parse"], text: string): ParsedPayload {
@@ -114,16 +89,14 @@ export function loadCorpus(): CorpusPaper[] {
 	}
 	for (const source of sourceDirs) {
 		for (const file of readdirSync(`${fixtures}${source.dir}`).sort()) {
-			const xmlOrJson = readFileSync(`${fixtures}${source.dir}/${file}`, "utf8");
-			const parsed = parseOrEmpty(source.parse, xmlOrJson);
-			const categories = parsed.papers.length ? source.categories(xmlOrJson) : new Map<string, string[]>();
+			const parsed = parseOrEmpty(source.parse, readFileSync(`${fixtures}${source.dir}/${file}`, "utf8"));
 			for (const paper of parsed.papers) {
 				add({
 					id: paper.id,
 					title: paper.title,
 					abstract: paper.abstract,
 					authors: paper.authors,
-					categories: categories.get(paper.id) ?? null,
+					categories: paper.categories.length ? paper.categories : null,
 					publishedAt: paper.publishedAt,
 					upvotes: paper.upvotes,
 					sources: [`${source.dir}/${file}`],

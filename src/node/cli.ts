@@ -9,6 +9,7 @@ import type { Command, CommandContext } from "./commands/command.ts";
 import { migrate, seed, stats } from "./commands/database-commands.ts";
 import { digest, preview } from "./commands/digest-commands.ts";
 import { ingestCommand } from "./commands/ingest-command.ts";
+import { matchCommand } from "./commands/match-command.ts";
 import { exportCommand, forget, importCommand, suppress } from "./commands/reader-commands.ts";
 import { exitWithError } from "./exit.ts";
 import { createNodeRuntime, type NodeRuntime } from "./runtime.ts";
@@ -20,6 +21,7 @@ const commands: Record<string, Command> = {
 	ingest: ingestCommand,
 	digest,
 	preview,
+	match: matchCommand,
 	import: importCommand,
 	export: exportCommand,
 	forget,

@@ -4,6 +4,7 @@
  * in-flight work (mail, a digest run) finish, and exit 0.
  */
 import { mailTransport } from "../core/mail/mail-transport.ts";
+import { refreshAllDerivedData } from "../core/papers/refresh-derived.ts";
 import { seedPapersIfEmpty } from "../core/papers/store.ts";
 import { exitWithError } from "./exit.ts";
 import { createNodeRuntime } from "./runtime.ts";
@@ -24,6 +25,12 @@ async function main() {
 		mail: mailTransport(config.mail) ?? "eml files in the data folder",
 	});
 	const scheduler = startScheduler(runtime);
+	// Papers stored before author, category and acronym lookups existed (or by an older
+	// derivation) are brought up to date while the server already answers.
+	refreshAllDerivedData(deps).then(
+		(redone) => redone && deps.log.info("recomputed the derived data of stored papers", { papers: redone }),
+		(error: unknown) => deps.log.error("recomputing the derived data of stored papers failed", { error }),
+	);
 
 	let stopping = false;
 	const stop = async (signal: string) => {

@@ -54,6 +54,10 @@ describe("the journey in a real browser", () => {
 		const previewed = page.waitForResponse((r) => r.url().includes("/preview?keywords=mixture"));
 		await topics.fill("mixture of experts, retrieval");
 		await previewed;
+		// The live preview says what the long form also matched.
+		await expect
+			.poll(() => page.locator("#preview .preview-summary").textContent(), { timeout: 15_000 })
+			.toContain("mixture of experts — also matching: MoE: 7");
 		await page.getByLabel("Daily").check();
 		await page.getByRole("button", { name: "Save changes" }).click();
 		await page.getByText("Saved.").waitFor();

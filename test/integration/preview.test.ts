@@ -36,6 +36,22 @@ describe("the live preview", () => {
 		expect((await preview("")).error).toBeTruthy();
 	});
 
+	it("says what an acronym also matched, keeps a quoted one literal and reads author topics", async () => {
+		const data = await preview('MoE, "SSM", author:"Albert Gu"');
+		expect(data.topics).toEqual([
+			{ keyword: "MoE", reason: "MoE", count: 7, alsoMatching: ["mixture of experts"] },
+			{ keyword: '"SSM"', reason: '"SSM"', count: 5, alsoMatching: [] },
+			// Seed papers carry no authors.
+			{ keyword: 'author:"Albert Gu"', reason: "by Albert Gu", count: 0, alsoMatching: [] },
+		]);
+		expect((await preview("mixture of experts")).topics[0]).toMatchObject({ count: 7, alsoMatching: ["MoE"] });
+	});
+
+	it("explains prefixes it does not know", async () => {
+		expect((await preview("foo:bar")).error).toContain('"foo:bar" uses "foo:", which is not a kind of topic');
+		expect((await preview("cat:")).error).toContain("needs an arXiv category after cat:");
+	});
+
 	it("leaves out papers older than four weeks", async () => {
 		j.rt.clock.advance(29 * 86_400_000);
 		expect(await preview("state space models")).toMatchObject({ total: 0, topics: [{ count: 0 }] });
@@ -52,5 +68,12 @@ describe("the manage page", () => {
 		await postForm(j.rt, reader.managePath, { keywords: "quantum gravity", frequency: "weekly", csrf: reader.csrf });
 		const after = await (await get(j.rt, reader.managePath)).text();
 		expect(after).toContain("No new papers match your topics since your last digest yet.");
+	});
+
+	it("says what an acronym was expanded to", async () => {
+		const reader = await confirmedReader(j, "moe@example.org", "MoE, author:Gu");
+		const page = await (await get(j.rt, reader.managePath)).text();
+		expect(page).toContain("MoE — also matching: mixture of experts: 7 papers");
+		expect(page).toContain("by Gu: <strong>no paper matched");
 	});
 });

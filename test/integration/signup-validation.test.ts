@@ -54,6 +54,16 @@ describe("invalid signups", () => {
 		expect(inputValue(page, "email")).toBe("reader@example.org");
 	});
 
+	it("name a prefix that is not a kind of topic, and a category that is not one", async () => {
+		const page = await expectRejected("reader@example.org", "diffusion, foo:bar", "keywords");
+		expect(fieldError(page, "keywords")).toContain(
+			"Check this topic: &quot;foo:bar&quot; uses &quot;foo:&quot;, which is not a kind of topic",
+		);
+		expect(textareaText(page, "keywords")).toBe("diffusion, foo:bar");
+		const category = await expectRejected("reader@example.org", "cat:cs/LG", "keywords");
+		expect(fieldError(category, "keywords")).toContain("needs an arXiv category after cat:");
+	});
+
 	it("refuse too many or too long topics", async () => {
 		const many = Array.from({ length: 21 }, (_, i) => `topic${i}`).join(", ");
 		expect(fieldError(await expectRejected("reader@example.org", many, "keywords"), "keywords")).toBe(

@@ -1,10 +1,11 @@
 /** The `papers` table and its full-text index `papers_fts`. */
 import { sql } from "kysely";
-import type { NewPaper, Paper } from "../papers/paper.ts";
+import type { DerivedData } from "../papers/derived-data.ts";
+import type { Paper, PaperToStore } from "../papers/paper.ts";
 import { chunksFor } from "./limits.ts";
 import type { Db, PaperRow } from "./schema.ts";
 
-const paperColumns = 20;
+const paperColumns = 24;
 
 const toPaper = (row: PaperRow): Paper => ({
 	num: row.num,
@@ -12,6 +13,7 @@ const toPaper = (row: PaperRow): Paper => ({
 	title: row.title,
 	abstract: row.abstract,
 	authors: JSON.parse(row.authors) as string[],
+	categories: JSON.parse(row.categories) as string[],
 	publishedAt: row.published_at,
 	addedAt: row.added_at,
 	updatedAt: row.updated_at,
@@ -29,7 +31,7 @@ const toPaper = (row: PaperRow): Paper => ({
 	aiKeywords: row.ai_keywords === null ? null : (JSON.parse(row.ai_keywords) as string[]),
 });
 
-const toRow = (p: NewPaper): Omit<PaperRow, "num"> => ({
+const toRow = (p: PaperToStore): Omit<PaperRow, "num"> => ({
 	id: p.id,
 	title: p.title,
 	abstract: p.abstract,
@@ -49,6 +51,15 @@ const toRow = (p: NewPaper): Omit<PaperRow, "num"> => ({
 	thumbnail_url: p.thumbnailUrl,
 	ai_summary: p.aiSummary,
 	ai_keywords: p.aiKeywords ? JSON.stringify(p.aiKeywords) : null,
+	categories: JSON.stringify(p.categories),
+	...derivedColumns(p),
+});
+
+/** The columns the triggers of migrations/0020 fan out into paper_authors and acronyms. */
+const derivedColumns = (d: DerivedData) => ({
+	author_keys: JSON.stringify(d.authorKeys.map((k) => [k.last, k.given.join(" ")])),
+	acronyms: JSON.stringify(d.acronyms.map((a) => [a.shortKey, a.short, a.longKey, a.long])),
+	derived_version: d.derivedVersion,
 });
 
 // Counts that only grow: snapshots of the same day arrive in any order, the highest wins.
@@ -76,7 +87,7 @@ const refreshable = [
  * inserted or changed, counted from RETURNING: D1's change count also counts the rows
  * the full-text triggers write.
  */
-export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise<number> {
+export async function upsertPapers(db: Db, papers: readonly PaperToStore[]): Promise<number> {
 	let written = 0;
 	for (const chunk of chunksFor(db, papers, paperColumns)) {
 		const rows = await db
@@ -89,6 +100,11 @@ export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise
 						title: eb.ref("excluded.title"),
 						abstract: eb.ref("excluded.abstract"),
 						authors: sql<string>`case when ${eb.ref("excluded.authors")} = '[]' then ${eb.ref("papers.authors")} else ${eb.ref("excluded.authors")} end`,
+						author_keys: sql<string>`case when ${eb.ref("excluded.authors")} = '[]' then ${eb.ref("papers.author_keys")} else ${eb.ref("excluded.author_keys")} end`,
+						// Hugging Face gives no categories: a paper keeps those an arXiv feed gave it.
+						categories: sql<string>`case when ${eb.ref("excluded.categories")} = '[]' then ${eb.ref("papers.categories")} else ${eb.ref("excluded.categories")} end`,
+						acronyms: eb.ref("excluded.acronyms"),
+						derived_version: eb.ref("excluded.derived_version"),
 						updated_at: eb.ref("excluded.updated_at"),
 						upvotes: sql<number>`max(${eb.ref("excluded.upvotes")}, ${eb.ref("papers.upvotes")})`,
 						...Object.fromEntries(
@@ -109,6 +125,11 @@ export async function upsertPapers(db: Db, papers: readonly NewPaper[]): Promise
 							eb("excluded.title", "is not", eb.ref("papers.title")),
 							eb("excluded.abstract", "is not", eb.ref("papers.abstract")),
 							eb.and([eb("excluded.authors", "!=", "[]"), eb("excluded.authors", "is not", eb.ref("papers.authors"))]),
+							eb.and([
+								eb("excluded.categories", "!=", "[]"),
+								eb("excluded.categories", "is not", eb.ref("papers.categories")),
+							]),
+							eb("excluded.derived_version", "!=", eb.ref("papers.derived_version")),
 							eb("excluded.upvotes", ">", eb.ref("papers.upvotes")),
 							...refreshable.map((column) =>
 								eb.and([
@@ -171,8 +192,13 @@ export async function listRecentPapers(db: Db, limit: number): Promise<Paper[]> 
 }
 
 export async function getPapersByNums(db: Db, nums: readonly number[]): Promise<Paper[]> {
-	if (!nums.length) return [];
-	return (await db.selectFrom("papers").selectAll().where("num", "in", nums).execute()).map(toPaper);
+	const papers: Paper[] = [];
+	for (const chunk of chunksFor(db, nums, 1)) {
+		for (const row of await db.selectFrom("papers").selectAll().where("num", "in", chunk).execute()) {
+			papers.push(toPaper(row));
+		}
+	}
+	return papers;
 }
 
 /** Just what ranking needs, for every paper added in [from, to). */
@@ -195,4 +221,45 @@ export async function matchPaperNums(db: Db, match: string, from: string, to: st
 		select p.num as num from papers_fts f join papers p on p.num = f.rowid
 		where papers_fts match ${match} and p.added_at >= ${from} and p.added_at < ${to}`.execute(db);
 	return result.rows.map((r) => r.num);
+}
+
+/** A range of row numbers, both ends included: the papers of a window lie within one. */
+export interface NumRange {
+	lo: number;
+	hi: number;
+}
+
+/**
+ * Row numbers in [lo, hi] whose text matches an FTS5 expression from topics/fts.ts. The
+ * range keeps FTS5 to the window's part of each term's list (rows are numbered as they
+ * are added); callers drop rows of the range that are not in their window.
+ */
+export async function matchPaperNumsInRange(db: Db, match: string, range: NumRange): Promise<number[]> {
+	const result = await sql<{ num: number }>`
+		select rowid as num from papers_fts where papers_fts match ${match} and rowid between ${range.lo} and ${range.hi}`.execute(
+		db,
+	);
+	return result.rows.map((r) => r.num);
+}
+
+/** Papers whose derived data (author keys, acronyms) an older derivation wrote, oldest first. */
+export async function listPapersDerivedBefore(db: Db, version: number, limit: number) {
+	const rows = await db
+		.selectFrom("papers")
+		.select(["num", "title", "abstract", "authors"])
+		.where("derived_version", "<", version)
+		.orderBy("num")
+		.limit(limit)
+		.execute();
+	return rows.map((r) => ({
+		num: r.num,
+		title: r.title,
+		abstract: r.abstract,
+		authors: JSON.parse(r.authors) as string[],
+	}));
+}
+
+/** Rewrites one paper's derived data; the triggers bring the lookup tables along. */
+export async function updateDerivedData(db: Db, num: number, derived: DerivedData): Promise<void> {
+	await db.updateTable("papers").set(derivedColumns(derived)).where("num", "=", num).execute();
 }

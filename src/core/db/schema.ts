@@ -10,6 +10,9 @@ import type { SuppressionReason } from "../subscriptions/suppress.ts";
 
 export interface Database {
 	papers: PapersTable;
+	paper_authors: PaperAuthorsTable;
+	paper_categories: PaperCategoriesTable;
+	acronyms: AcronymsTable;
 	subscribers: SubscribersTable;
 	tokens: TokensTable;
 	deliveries: DeliveriesTable;
@@ -43,6 +46,37 @@ export interface PapersTable {
 	ai_summary: string | null;
 	/** JSON array of strings. */
 	ai_keywords: string | null;
+	/** JSON array of arXiv categories, primary first. */
+	categories: string;
+	/** JSON [[last, given], ...]: folded author names (papers/author-names.ts). */
+	author_keys: string;
+	/** JSON [[short key, short, long key, long], ...]: acronyms the paper defines. */
+	acronyms: string;
+	derived_version: number;
+}
+
+/** Filled by triggers from papers.author_keys (migrations/0020). */
+export interface PaperAuthorsTable {
+	paper_num: number;
+	position: number;
+	last: string;
+	/** Given names and initials, space-separated. */
+	given: string;
+}
+
+/** Filled by triggers from papers.categories, lower-cased. */
+export interface PaperCategoriesTable {
+	paper_num: number;
+	category: string;
+}
+
+/** The acronym dictionary, counted by triggers from papers.acronyms. */
+export interface AcronymsTable {
+	short_key: string;
+	long_key: string;
+	short: string;
+	long: string;
+	papers: number;
 }
 
 export interface SubscribersTable {

@@ -4,8 +4,9 @@ import type { Paper } from "../papers/paper.ts";
 import { linkTokenFor } from "../subscriptions/link-tokens.ts";
 import { manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
 import type { DigestReader } from "../subscriptions/reader.ts";
+import { resolveKeywords } from "../topics/acronym-expansion.ts";
 import { TopicMatcher } from "../topics/match.ts";
-import { type ParsedKeywords, parseKeywords } from "../topics/parse.ts";
+import type { ParsedKeywords, Phrase } from "../topics/parse.ts";
 import { type DigestPaper, type RenderedDigest, renderDigest } from "./render.ts";
 
 /** Distinct keywords a run keeps parsed (readers share most of theirs); beyond it, start over. */
@@ -46,26 +47,35 @@ export class DigestComposer {
 	}
 
 	/**
-	 * A reader's keywords, parsed. Each distinct keyword is parsed once per run and its
-	 * Topic object shared, which is also what lets the matcher find its hits by identity.
+	 * A reader's keywords, parsed and with acronyms expanded. Each distinct keyword is
+	 * resolved once per run and its Topic object shared, which is also what lets the
+	 * matcher find its hits by identity.
 	 */
-	keywordsOf(list: readonly string[]): ParsedKeywords {
+	async keywordsOf(list: readonly string[]): Promise<ParsedKeywords> {
 		if (this.#keywords.size > maxCachedKeywords) this.#keywords.clear();
-		const parts = list.map((keyword) => {
+		const parts: ParsedKeywords[] = [];
+		for (const keyword of list) {
 			let one = this.#keywords.get(keyword);
 			if (!one) {
-				one = parseKeywords([keyword]);
+				one = await resolveKeywords(this.deps.db, [keyword]);
 				this.#keywords.set(keyword, one);
 			}
-			return one;
-		});
-		// Plain topics combine as they are; exclusion keywords (rare) take the full parse.
+			parts.push(one);
+		}
+		// Plain topics combine as they are; exclusion keywords (rare) are gathered for all topics.
 		const plain = parts.every((p) => !p.globalNoneOf.length && !p.problems.length);
-		return plain ? { topics: parts.flatMap((p) => p.topics), globalNoneOf: [], problems: [] } : parseKeywords(list);
+		if (plain) return { topics: parts.flatMap((p) => p.topics), globalNoneOf: [], problems: [] };
+		const none = new Map<string, Phrase>();
+		for (const phrase of parts.flatMap((p) => p.globalNoneOf)) none.set(phrase.join(" "), phrase);
+		return {
+			topics: parts.flatMap((p) => p.topics),
+			globalNoneOf: [...none.values()],
+			problems: parts.flatMap((p) => p.problems),
+		};
 	}
 
 	async papersFor(reader: DigestReader, window: { from: string; to: string }): Promise<DigestPaper[]> {
-		return this.#papersFor(this.keywordsOf(reader.keywords), window);
+		return this.#papersFor(await this.keywordsOf(reader.keywords), window);
 	}
 
 	async #papersFor(keywords: ParsedKeywords, window: { from: string; to: string }): Promise<DigestPaper[]> {
@@ -87,7 +97,7 @@ export class DigestComposer {
 
 	/** The reader's digest for a window, or undefined when no paper matches. */
 	async compose(reader: DigestReader, window: { from: string; to: string }): Promise<ComposedDigest | undefined> {
-		const papers = await this.#papersFor(this.keywordsOf(reader.keywords), window);
+		const papers = await this.#papersFor(await this.keywordsOf(reader.keywords), window);
 		if (!papers.length) return undefined;
 		const { config } = this.deps;
 		// The body's manage link opens the manage page; headers and footer only unsubscribe.

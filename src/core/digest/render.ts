@@ -83,17 +83,25 @@ function paperLinks(p: Paper) {
 	];
 }
 
-/** "state space models and diffusion", "a, b and 2 more". */
-function topicPhrase(labels: readonly string[]): string {
-	if (labels.length <= 2) return labels.join(" and ");
-	return `${labels.slice(0, 2).join(", ")} and ${labels.length - 2} more`;
+// Author and category reasons bring their own word (`by Albert Gu`, `in cs.CL`); keywords take "on".
+const ownPreposition = /^(by|in) /;
+
+/** "on a and b", "by Albert Gu and on diffusion": one "on" for a run of keywords. */
+function reasonsPhrase(reasons: readonly string[]): string {
+	const shown = reasons.length <= 2 ? reasons : reasons.slice(0, 2);
+	const phrased = shown.map((reason, i) => {
+		if (ownPreposition.test(reason)) return reason;
+		const previous = shown[i - 1];
+		return previous !== undefined && !ownPreposition.test(previous) ? reason : `on ${reason}`;
+	});
+	return reasons.length <= 2 ? phrased.join(" and ") : `${phrased.join(", ")} and ${reasons.length - 2} more`;
 }
 
 export function digestSubject(papers: readonly DigestPaper[]): string {
 	const seen = new Set<string>();
 	for (const p of papers) for (const label of p.matched) seen.add(label);
 	const count = `${papers.length} new paper${papers.length === 1 ? "" : "s"}`;
-	const subject = `${count} on ${topicPhrase([...seen])}`;
+	const subject = `${count} ${reasonsPhrase([...seen])}`;
 	return subject.length <= 110 ? subject : `${subject.slice(0, 107).trimEnd()}…`;
 }
 

@@ -10,6 +10,7 @@ import type { Deps } from "../deps.ts";
 import { drainOutbox, type PlanSummary, planDigests, type SendSummary } from "../digest/outbox.ts";
 import type { Fetch } from "../papers/fetch-source.ts";
 import { ingestIfStale, ingestScheduled } from "../papers/ingest.ts";
+import { refreshDerivedData } from "../papers/refresh-derived.ts";
 import type { Frequency } from "../subscriptions/reader.ts";
 import { pruneExpired } from "./housekeeping.ts";
 import { digestJobName, type Job } from "./schedule.ts";
@@ -28,7 +29,11 @@ export interface RunJobOptions<Delivered> {
 export async function runJob<Delivered extends object>(deps: Deps, job: Job, options: RunJobOptions<Delivered>) {
 	if (job.kind === "ingest") {
 		if (!options.fetch) throw new Error("the ingest job needs a fetch");
-		return { pruned: await pruneExpired(deps), ingest: await ingestScheduled(deps, options.fetch) };
+		return {
+			pruned: await pruneExpired(deps),
+			derived: await refreshDerivedData(deps),
+			ingest: await ingestScheduled(deps, options.fetch),
+		};
 	}
 	return runDigest(deps, job.frequencies, options);
 }

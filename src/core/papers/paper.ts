@@ -1,3 +1,5 @@
+import type { DerivedData } from "./derived-data.ts";
+
 /** A paper as every source hands it over, after normalisation (see normalise.ts). */
 export interface NormalisedPaper {
 	/** arXiv id without version ("2104.12255", "astro-ph/0601001"), or a seed id. */
@@ -5,6 +7,8 @@ export interface NormalisedPaper {
 	title: string;
 	abstract: string;
 	authors: string[];
+	/** arXiv categories (`cs.CL`), the primary one first; empty when the source gives none (Hugging Face). */
+	categories: string[];
 	publishedAt: string | null;
 	upvotes: number;
 	comments: number | null;
@@ -21,6 +25,7 @@ export interface NormalisedPaper {
 
 export const emptyPaperFields = {
 	authors: [],
+	categories: [],
 	publishedAt: null,
 	upvotes: 0,
 	comments: null,
@@ -48,3 +53,6 @@ export interface Paper extends NormalisedPaper {
 
 /** A paper about to be stored; the database gives it its `num`. */
 export type NewPaper = Omit<Paper, "num">;
+
+/** A paper about to be stored with what paperboy derives from it (derived-data.ts). */
+export type PaperToStore = NewPaper & DerivedData;

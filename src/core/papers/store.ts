@@ -1,6 +1,7 @@
 import { countPapers, findExistingPaperIds, upsertPapers } from "../db/papers.ts";
 import type { Deps } from "../deps.ts";
-import type { NewPaper, NormalisedPaper } from "./paper.ts";
+import { derivePaperData } from "./derived-data.ts";
+import type { NormalisedPaper, PaperToStore } from "./paper.ts";
 
 export interface StoreSummary {
 	new: number;
@@ -23,7 +24,13 @@ export async function storePapers(
 		deps.db,
 		unique.map((p) => p.id),
 	);
-	const toStore: NewPaper[] = unique.map((p) => ({ ...p, source, addedAt: now, updatedAt: now }));
+	const toStore: PaperToStore[] = unique.map((p) => ({
+		...p,
+		...derivePaperData(p),
+		source,
+		addedAt: now,
+		updatedAt: now,
+	}));
 	const written = await upsertPapers(deps.db, toStore);
 	const added = toStore.length - existing.size;
 	// Papers seen again with nothing new are neither new nor updated.

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { keywordLimits, parseKeywords, splitKeywords } from "../topics/parse.ts";
+import { keywordLimits, nothingToSearch, parseKeywords, splitKeywords } from "../topics/parse.ts";
 import { normaliseEmail } from "./email.ts";
 import { frequencies } from "./reader.ts";
 
@@ -54,7 +54,11 @@ export const keywordsField = z
 		const parsed = parseKeywords(keywords);
 		if (parsed.problems.length) {
 			const list = parsed.problems.map((p) => `"${p.keyword}" ${p.reason}`).join("; ");
-			ctx.addIssue({ code: "custom", message: `This topic cannot match any paper: ${list}.` });
+			const empty = parsed.problems.every((p) => p.reason === nothingToSearch);
+			ctx.addIssue({
+				code: "custom",
+				message: `${empty ? "This topic cannot match any paper" : "Check this topic"}: ${list}.`,
+			});
 			return z.NEVER;
 		}
 		if (!parsed.topics.length) {

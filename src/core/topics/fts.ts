@@ -5,11 +5,15 @@ import type { Phrase, Topic } from "./parse.ts";
 const quote = (phrase: Phrase): string => `"${phrase.join(" ").replaceAll('"', '""')}"`;
 const alternatives = (phrases: readonly Phrase[]): string => `(${phrases.map(quote).join(" OR ")})`;
 
-/** The FTS5 MATCH expression for a topic over title and abstract. */
+/** Any of these phrases, minus papers that have any of `noneOf`: an FTS5 MATCH expression. */
+export function phrasesQuery(anyOf: readonly Phrase[], noneOf: readonly Phrase[] = []): string {
+	const positive = alternatives(anyOf);
+	return noneOf.length ? `${positive} NOT ${alternatives(noneOf)}` : positive;
+}
+
+/** The FTS5 MATCH expression for a topic's words over title and abstract. */
 export function topicQuery(topic: Topic, extraNoneOf: readonly Phrase[] = []): string {
-	const none = [...topic.noneOf, ...extraNoneOf];
-	const positive = alternatives(topic.anyOf);
-	return none.length ? `${positive} NOT ${alternatives(none)}` : positive;
+	return phrasesQuery(topic.anyOf, [...topic.noneOf, ...extraNoneOf]);
 }
 
 /** The same topic's alternatives restricted to the title column (used for ranking). */

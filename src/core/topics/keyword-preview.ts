@@ -1,8 +1,8 @@
 import { getPapersByNums } from "../db/papers.ts";
 import type { Deps } from "../deps.ts";
 import { safeUrl } from "../safe-url.ts";
+import { resolveKeywords } from "./acronym-expansion.ts";
 import { TopicMatcher } from "./match.ts";
-import { parseKeywords } from "./parse.ts";
 
 export const previewWeeks = 4;
 
@@ -11,8 +11,11 @@ export interface KeywordPreview {
 	/** Papers of the period that match at least one keyword. */
 	total: number;
 	perWeek: number;
-	/** Per keyword: how many papers it alone matched; 0 means it would never show up. */
-	topics: { keyword: string; count: number }[];
+	/**
+	 * Per keyword: how many papers it alone matched (0: it would never show up), how it
+	 * reads as a reason (`by Albert Gu`), and what its acronyms also matched.
+	 */
+	topics: { keyword: string; count: number; reason: string; alsoMatching: string[] }[];
 	problems: { keyword: string; reason: string }[];
 	papers: { id: string; title: string; url: string | null; matched: string[] }[];
 }
@@ -27,11 +30,12 @@ export async function previewKeywords(
 	const from = new Date(now.getTime() - previewWeeks * 7 * 86_400_000).toISOString();
 	// Windows are half-open [from, to); include papers added this very millisecond.
 	const matcher = new TopicMatcher(deps.db, from, new Date(now.getTime() + 1).toISOString());
-	const parsed = parseKeywords(keywords);
+	const parsed = await resolveKeywords(deps.db, keywords);
 	const topics = [];
 	for (const topic of parsed.topics) {
 		const hits = await matcher.hits(topic, parsed.globalNoneOf);
-		topics.push({ keyword: topic.label, count: hits.all.length });
+		const alsoMatching = topic.expansions.flatMap((e) => e.to);
+		topics.push({ keyword: topic.label, count: hits.all.length, reason: topic.reason, alsoMatching });
 	}
 	const ranked = await matcher.rank(parsed, { limit: Number.MAX_SAFE_INTEGER });
 	const shown = ranked.slice(0, limit);

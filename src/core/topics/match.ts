@@ -1,7 +1,10 @@
-import { listPaperStatsAddedBetween, matchPaperNums } from "../db/papers.ts";
+import { listAuthorsNamed } from "../db/paper-authors.ts";
+import { listPaperNumsInCategory } from "../db/paper-categories.ts";
+import { listPaperStatsAddedBetween, matchPaperNumsInRange, type NumRange } from "../db/papers.ts";
 import type { Db } from "../db/schema.ts";
-import { topicQuery, topicTitleQuery } from "./fts.ts";
-import type { ParsedKeywords, Phrase, Topic } from "./parse.ts";
+import { type AuthorKey, authorKeyText, authorNameMatches } from "../papers/author-names.ts";
+import { phrasesQuery, topicQuery, topicTitleQuery } from "./fts.ts";
+import type { AuthorFilter, CategoryFilter, ParsedKeywords, Phrase, Topic } from "./parse.ts";
 
 /** Which papers a topic matches, anywhere and in the title. */
 export interface TopicHits {
@@ -11,9 +14,11 @@ export interface TopicHits {
 
 export interface RankedPaper {
 	num: number;
-	/** Labels of the reader's keywords that matched, in the reader's order. */
+	/** Why: the reasons of the reader's topics that matched (`diffusion`, `by Albert Gu`), in the reader's order. */
 	matched: string[];
 	inTitle: boolean;
+	/** An author topic matched: these come first. */
+	byAuthor: boolean;
 }
 
 /**
@@ -28,6 +33,8 @@ interface Ordered {
 	position: Map<number, number>;
 	/** 32-bit words per bitset. */
 	words: number;
+	/** The row numbers the range's papers lie within (undefined: no papers): every lookup is kept to it. */
+	rows: NumRange | undefined;
 }
 
 /** What ranking one reader needs: the order, each keyword's hits, the exclusions' hits. */
@@ -41,13 +48,17 @@ interface Prepared {
 interface CompiledHits {
 	all: Uint32Array;
 	title: Uint32Array;
+	/** Hits of an author topic: ranked above the others. */
+	byAuthor: boolean;
 }
 
+const authorsKey = (authors: readonly AuthorFilter[]) => authors.map((a) => authorKeyText(a.key)).join("|");
+const categoriesKey = (categories: readonly CategoryFilter[]) =>
+	categories.map((c) => (c.archive ? `${c.category}*` : c.category)).join("|");
 // The same FTS5 expression can be a topic (with title flags) and an exclusion set: keep them apart.
-const topicKey = (topic: Topic) => `has ${topicQuery(topic)}`;
-/** "Any of these phrases" is what a topic made of them would match. */
-const exclusionQuery = (noneOf: readonly Phrase[]) => topicQuery({ label: "", anyOf: [...noneOf], noneOf: [] });
-const exclusionKey = (noneOf: readonly Phrase[]) => `not ${exclusionQuery(noneOf)}`;
+const topicKey = (topic: Topic) =>
+	`has ${topic.anyOf.length ? topicQuery(topic) : `* NOT ${phrasesQuery(topic.noneOf)}`} by ${authorsKey(topic.authors)} in ${categoriesKey(topic.categories)}`;
+const exclusionKey = (noneOf: readonly Phrase[]) => `not ${phrasesQuery(noneOf)}`;
 
 /** Windows narrower than the matcher's range, kept as bitsets; readers share a handful. */
 const maxCachedWindows = 64;
@@ -93,11 +104,18 @@ export class TopicMatcher {
 				(a, b) =>
 					b.upvotes - a.upvotes || (b.recency > a.recency ? 1 : b.recency < a.recency ? -1 : 0) || a.num - b.num,
 			);
+			let lo = Number.POSITIVE_INFINITY;
+			let hi = Number.NEGATIVE_INFINITY;
+			for (const { num } of stats) {
+				if (num < lo) lo = num;
+				if (num > hi) hi = num;
+			}
 			this.#orderedNow = {
 				nums: Int32Array.from(stats, (s) => s.num),
 				added: Float64Array.from(stats, (s) => Date.parse(s.addedAt)),
 				position: new Map(stats.map((s, i) => [s.num, i])),
 				words: (stats.length + 31) >>> 5,
+				rows: stats.length ? { lo, hi } : undefined,
 			};
 			return this.#orderedNow;
 		});
@@ -127,25 +145,71 @@ export class TopicMatcher {
 		return hits;
 	}
 
-	/** A topic's own hits (its alternatives minus its own exclusions), once per distinct topic. */
+	/** Row numbers of the range matching an FTS5 expression, as a bitset (none when the range is empty). */
+	async #match(ordered: Ordered, query: string): Promise<Uint32Array> {
+		const rows = ordered.rows;
+		return this.#bitset(ordered, rows ? await matchPaperNumsInRange(this.db, query, rows) : []);
+	}
+
+	/** A topic's own hits (its alternatives minus its own exclusions, within its filters), once per distinct topic. */
 	#topic(topic: Topic): Promise<CompiledHits> {
-		const query = topicQuery(topic);
 		return this.#compiled(topicKey(topic), async (ordered) => {
-			const all = this.#bitset(ordered, await matchPaperNums(this.db, query, this.from, this.to));
-			if (!all.some((w) => w !== 0)) return { all, title: all };
-			const title = this.#bitset(ordered, await matchPaperNums(this.db, topicTitleQuery(topic), this.from, this.to));
+			const [text, authors, categories] = await Promise.all([
+				topic.anyOf.length ? this.#match(ordered, topicQuery(topic)) : this.#everythingBut(ordered, topic.noneOf),
+				topic.authors.length ? this.#byAuthors(ordered, topic.authors) : undefined,
+				topic.categories.length ? this.#inCategories(ordered, topic.categories) : undefined,
+			]);
+			const all = text;
+			for (const filter of [authors, categories]) {
+				if (filter) for (let w = 0; w < all.length; w++) all[w] = (all[w] as number) & (filter[w] as number);
+			}
+			const byAuthor = topic.authors.length > 0;
+			if (!topic.anyOf.length || !all.some((w) => w !== 0))
+				return { all, title: new Uint32Array(all.length), byAuthor };
+			const title = await this.#match(ordered, topicTitleQuery(topic));
 			for (let w = 0; w < title.length; w++) title[w] = (title[w] as number) & (all[w] as number);
-			return { all, title };
+			return { all, title, byAuthor };
 		});
+	}
+
+	/** Every paper of the range, minus those with any of these phrases (a topic of filters only). */
+	async #everythingBut(ordered: Ordered, noneOf: readonly Phrase[]): Promise<Uint32Array> {
+		const all = new Uint32Array(ordered.words);
+		for (let p = 0; p < ordered.nums.length; p++) all[p >>> 5] = (all[p >>> 5] as number) | (1 << (p & 31));
+		if (!noneOf.length) return all;
+		const excluded = await this.#match(ordered, phrasesQuery(noneOf));
+		for (let w = 0; w < all.length; w++) all[w] = (all[w] as number) & ~(excluded[w] as number);
+		return all;
+	}
+
+	/** Papers with an author any of these can be: an index lookup by last name, then the given names compared. */
+	async #byAuthors(ordered: Ordered, authors: readonly AuthorFilter[]): Promise<Uint32Array> {
+		const rows = ordered.rows;
+		if (!rows) return new Uint32Array(ordered.words);
+		const found = await Promise.all(authors.map((a) => listAuthorsNamed(this.db, a.key.last, rows)));
+		const nums = found.flatMap((candidates, i) => {
+			const asked = (authors[i] as AuthorFilter).key;
+			return candidates.filter((c) => authorNameMatches(asked, c.author as AuthorKey)).map((c) => c.num);
+		});
+		return this.#bitset(ordered, nums);
+	}
+
+	/** Papers listed in any of these categories (or archives): index ranges. */
+	async #inCategories(ordered: Ordered, categories: readonly CategoryFilter[]): Promise<Uint32Array> {
+		const rows = ordered.rows;
+		if (!rows) return new Uint32Array(ordered.words);
+		const found = await Promise.all(
+			categories.map((c) => listPaperNumsInCategory(this.db, c.category, c.archive, rows)),
+		);
+		return this.#bitset(ordered, found.flat());
 	}
 
 	/** Papers any of these phrases excludes (keywords like `-survey` apply to every topic). */
 	#excluded(noneOf: readonly Phrase[]): Promise<CompiledHits | undefined> {
 		if (!noneOf.length) return Promise.resolve(undefined);
-		const query = exclusionQuery(noneOf);
 		return this.#compiled(exclusionKey(noneOf), async (ordered) => {
-			const all = this.#bitset(ordered, await matchPaperNums(this.db, query, this.from, this.to));
-			return { all, title: all };
+			const all = await this.#match(ordered, phrasesQuery(noneOf));
+			return { all, title: all, byAuthor: false };
 		});
 	}
 
@@ -215,8 +279,9 @@ export class TopicMatcher {
 	}
 
 	/**
-	 * A reader's papers, best first: more of their keywords matched, then a title match
-	 * over an abstract-only match, then upvotes, then recency.
+	 * A reader's papers, best first: papers by an author they follow, then more of their
+	 * keywords matched, then a title match over an abstract-only match, then upvotes,
+	 * then recency.
 	 */
 	async rank(
 		keywords: ParsedKeywords,
@@ -233,13 +298,22 @@ export class TopicMatcher {
 		const scratch = this.#scratch;
 		const allowed = this.#allowed(ordered, scratch, options, excluded);
 		scratch.count(topics, allowed);
-		const picked = scratch.best(k, options.limit);
+		const picked = scratch.best(
+			k,
+			options.limit,
+			topics.some((t) => t.byAuthor),
+		);
 		const labels = keywords.topics;
 		const ranked = picked.map((p) => {
 			const matched: string[] = [];
 			for (let t = 0; t < k; t++)
-				if (hasBit((topics[t] as CompiledHits).all, p)) matched.push((labels[t] as Topic).label);
-			return { num: ordered.nums[p] as number, matched, inTitle: hasBit(scratch.title, p) };
+				if (hasBit((topics[t] as CompiledHits).all, p)) matched.push((labels[t] as Topic).reason);
+			return {
+				num: ordered.nums[p] as number,
+				matched,
+				inTitle: hasBit(scratch.title, p),
+				byAuthor: hasBit(scratch.authored, p),
+			};
 		});
 		scratch.clear(k);
 		return ranked;
@@ -285,11 +359,12 @@ function forEachBit(set: Uint32Array, minus: Uint32Array | undefined, each: (p: 
  * Working bitsets of rank(), allocated once per matcher and cleared after each call.
  * levels[j] holds the papers matched by at least j of the reader's keywords (j >= 1),
  * counted by carrying each keyword's bits up the levels; `title` the papers with a
- * title match on any keyword that matched.
+ * title match on any keyword that matched; `authored` those an author topic matched.
  */
 class Scratch {
 	readonly bits: Uint32Array;
 	readonly title: Uint32Array;
+	readonly authored: Uint32Array;
 	readonly allowed: Uint32Array;
 
 	constructor(
@@ -298,11 +373,12 @@ class Scratch {
 	) {
 		this.bits = new Uint32Array(words * levels);
 		this.title = new Uint32Array(words);
+		this.authored = new Uint32Array(words);
 		this.allowed = new Uint32Array(words);
 	}
 
 	count(topics: readonly CompiledHits[], allowed: Uint32Array | undefined): void {
-		const { bits, title, words } = this;
+		const { bits, title, authored, words } = this;
 		for (let t = 0; t < topics.length; t++) {
 			const hits = topics[t] as CompiledHits;
 			const top = Math.min(t + 1, topics.length);
@@ -317,26 +393,34 @@ class Scratch {
 				}
 				bits[words + w] = (bits[words + w] as number) | add;
 				title[w] = (title[w] as number) | ((hits.title[w] as number) & add);
+				if (hits.byAuthor) authored[w] = (authored[w] as number) | add;
 			}
 		}
 	}
 
-	/** Up to `limit` positions: most keywords first, title matches before others, then position. */
-	best(k: number, limit: number): number[] {
-		const { bits, title, words } = this;
+	/**
+	 * Up to `limit` positions: papers by a followed author first (when `authors`), then
+	 * most keywords, title matches before others, then position.
+	 */
+	best(k: number, limit: number, authors: boolean): number[] {
+		const { bits, title, authored, words } = this;
 		const picked: number[] = [];
-		for (let j = k; j >= 1; j--) {
-			// Title matches first (flip 0), then the rest (flip all bits of the title set).
-			for (const flip of [0, -1]) {
-				for (let w = 0; w < words; w++) {
-					// Exactly j keywords: at level j and not at level j + 1.
-					let set = (bits[j * words + w] as number) & ~(j < k ? (bits[(j + 1) * words + w] as number) : 0);
-					set &= (title[w] as number) ^ flip;
-					while (set !== 0) {
-						const low = set & -set;
-						picked.push((w << 5) + 31 - Math.clz32(low));
-						if (picked.length >= limit) return picked;
-						set ^= low;
+		// Author matches first (tier 0), then the rest (flip all bits of the authored set).
+		for (const tier of authors ? [0, -1] : [-1]) {
+			for (let j = k; j >= 1; j--) {
+				// Title matches first (flip 0), then the rest (flip all bits of the title set).
+				for (const flip of [0, -1]) {
+					for (let w = 0; w < words; w++) {
+						// Exactly j keywords: at level j and not at level j + 1.
+						let set = (bits[j * words + w] as number) & ~(j < k ? (bits[(j + 1) * words + w] as number) : 0);
+						set &= (title[w] as number) ^ flip;
+						if (authors) set &= (authored[w] as number) ^ tier;
+						while (set !== 0) {
+							const low = set & -set;
+							picked.push((w << 5) + 31 - Math.clz32(low));
+							if (picked.length >= limit) return picked;
+							set ^= low;
+						}
 					}
 				}
 			}
@@ -347,5 +431,6 @@ class Scratch {
 	clear(k: number): void {
 		this.bits.fill(0, 0, (k + 1) * this.words);
 		this.title.fill(0);
+		this.authored.fill(0);
 	}
 }

@@ -57,7 +57,10 @@ const previewJs = `
     if (data && data.error) { box.hidden = false; summary.textContent = data.error; return; }
     if (!data || !data.topics) { box.hidden = true; return; }
     box.hidden = false;
-    var parts = data.topics.map(function (t) { return t.keyword + ": " + (t.count ? t.count : "nothing recent, check the spelling"); });
+    var parts = data.topics.map(function (t) {
+      var also = t.alsoMatching && t.alsoMatching.length ? " \u2014 also matching: " + t.alsoMatching.join(", ") : "";
+      return (t.reason || t.keyword) + also + ": " + (t.count ? t.count : "nothing recent, check the spelling");
+    });
     summary.textContent = data.total + " papers in the last " + data.weeks + " weeks (about " + data.perWeek + " a week). " + parts.join(" · ");
     data.papers.slice(0, 8).forEach(function (p) {
       var li = document.createElement("li");

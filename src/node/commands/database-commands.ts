@@ -1,3 +1,4 @@
+import { refreshAllDerivedData } from "../../core/papers/refresh-derived.ts";
 import { seedPapersIfEmpty, storePapers } from "../../core/papers/store.ts";
 import { paperboyStats } from "../../core/stats.ts";
 import { applyMigrations } from "../migrate.ts";
@@ -13,6 +14,8 @@ export const migrate = defineCommand({
 		const applied = applyMigrations(sqlite);
 		const total = sqlite.prepare("SELECT count(*) AS n FROM d1_migrations").get() as { n: number };
 		ctx.out(`migrations: ${applied.length} applied now, ${total.n} in the database`);
+		const redone = await refreshAllDerivedData(ctx.runtime().deps);
+		if (redone) ctx.out(`papers: author and acronym lookups recomputed for ${redone} papers`);
 	},
 });
 

@@ -65,6 +65,24 @@ describe("arXiv API feeds", () => {
 		expect(paper.authors[0]).toBe("Kees A. Schouhamer Immink");
 	});
 
+	it("reads categories, the primary first, in both formats", () => {
+		expect(parse(fixtures.arxivTransformer).papers.map((p) => [p.id, p.categories])).toEqual([
+			["2606.13677", ["cs.RO", "cs.AI", "cs.CV", "cs.LG"]],
+			["2606.13591", ["cs.AI", "cs.LG", "cs.MA"]],
+			["2606.13568", ["cs.LG", "math-ph"]],
+			["2606.13515", ["cs.CV", "cs.LG", "cs.RO"]],
+			["2606.13501", ["cs.DC", "cs.LG", "cs.PF"]],
+		]);
+		expect(only(fixtures.arxivLegacy).categories).toEqual(["cond-mat.str-el", "cond-mat.stat-mech"]);
+	});
+
+	it("puts the marked primary category first and leaves ACM and MSC classes out", () => {
+		const categories =
+			'<category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/><category term="I.2.7" scheme="http://arxiv.org/schemas/atom"/><category term="68T50" scheme="http://arxiv.org/schemas/atom"/><category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/><arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.CL"/>';
+		const page = parseArxivFeed(feed(entry("A title").replace("</entry>", `${categories}</entry>`)));
+		expect(page.papers[0]?.categories).toEqual(["cs.CL", "cs.LG"]);
+	});
+
 	it("reads the legacy format: hard-wrapped title and abstract folded", () => {
 		const paper = only(fixtures.arxivLegacy);
 		expect(paper.id).toBe("1111.2011");

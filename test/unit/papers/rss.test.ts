@@ -28,6 +28,14 @@ describe("arXiv RSS 2.0", () => {
 		for (const paper of parsed.papers) expect(paper.abstract).not.toMatch(/arXiv:|Announce Type/);
 	});
 
+	it("reads every category an item is listed in, the primary first", () => {
+		expect(parsed.papers.map((p) => p.categories)).toEqual([
+			["cs.LG"],
+			["cs.LG", "cs.AI"],
+			["stat.ME", "stat.AP", "stat.ML"],
+		]);
+	});
+
 	it("reads a channel with no items (a day without announcements) as no papers", () => {
 		const empty = readFixture(fixtures.rss).replace(/<item>[\s\S]*<\/item>/, "");
 		expect(parseArxivRss(empty)).toEqual({ papers: [], entries: 0, skipped: 0, unusable: [] });
@@ -41,6 +49,13 @@ describe("arXiv RSS, Atom variant", () => {
 		expect(rawXmlIds(readFixture(fixtures.rssAtom))).toEqual(["2609.28553", "2402.10149", "2401.08875"]);
 		expect(parsed.skipped).toBe(1);
 		expect(parsed.papers.map((p) => p.id)).toEqual(["2609.28553", "2402.10149"]);
+	});
+
+	it("reads categories from the entries' terms", () => {
+		expect(parsed.papers.map((p) => p.categories)).toEqual([
+			["cs.LG", "cs.AI"],
+			["hep-ph", "cs.LG", "hep-ex"],
+		]);
 	});
 
 	it("reads titles, creators and abstracts", () => {

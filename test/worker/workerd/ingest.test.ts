@@ -16,6 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { systemClock } from "../../../src/core/deps.ts";
 import { emptyPaperFields } from "../../../src/core/papers/paper.ts";
 import { storePapers } from "../../../src/core/papers/store.ts";
+import { matchStoredPapers } from "../../../src/core/topics/match-papers.ts";
 import hf0612 from "../../fixtures/hf-daily-papers/daily_papers_date-2026-06-12.json?raw";
 import hf0813 from "../../fixtures/hf-daily-papers/daily_papers_date-2026-08-13.json?raw";
 import { db, migrate, recordingQueue, runCron } from "./helpers.ts";
@@ -130,7 +131,7 @@ describe("ingest on Cron Triggers with D1", () => {
 	});
 
 	it("stores an arXiv-sized page of 200 papers and counts only the rows that changed", async () => {
-		// 200 ids to look up (two statements of 100 on D1) and 40 multi-row inserts of 5.
+		// 200 ids to look up (two statements of 100 on D1) and 50 multi-row inserts of 4.
 		const page = Array.from({ length: 200 }, (_, i) => ({
 			...emptyPaperFields,
 			id: `2609.${String(10_000 + i)}`,
@@ -146,5 +147,34 @@ describe("ingest on Cron Triggers with D1", () => {
 		expect(await storePapers(deps, revised, "arxiv")).toEqual({ new: 0, updated: 4 });
 		const titles = await db.selectFrom("papers").select("title").where("id", "like", "2609.%").execute();
 		expect(titles.filter((t) => t.title.endsWith("(v2)"))).toHaveLength(4);
+	});
+
+	it("keeps author, category and acronym lookups in D1 (its triggers and JSON functions)", async () => {
+		const deps = { db, clock: systemClock };
+		const one = (id: string, abstract: string, authors: string[], categories: string[]) => ({
+			...emptyPaperFields,
+			id,
+			title: `Paper ${id}`,
+			abstract,
+			authors,
+			categories,
+		});
+		await storePapers(
+			deps,
+			[
+				one("2610.00001", "Sparse mixture-of-experts (MoE) layers.", ["Albert Gu", "Tri Dao"], ["cs.LG", "cs.CL"]),
+				one("2610.00002", "A mixture of experts for vision.", ["Anna Gu"], ["cs.CV"]),
+			],
+			"arxiv",
+		);
+		const ids = async (keyword: string) =>
+			(await matchStoredPapers(deps, [keyword])).papers.map((p) => p.paper.id).sort();
+		expect(await ids('author:"Albert Gu"')).toEqual(["2610.00001"]);
+		expect(await ids("author:Gu")).toEqual(["2610.00001", "2610.00002"]);
+		expect(await ids("cat:cs.CL")).toEqual(["2610.00001"]);
+		expect(await ids("cat:cs.* vision")).toEqual(["2610.00002"]);
+		const moe = await matchStoredPapers(deps, ["MoE"]);
+		expect(moe.topics[0]?.alsoMatching).toEqual(["mixture of experts"]);
+		expect(moe.papers.map((p) => p.paper.id).sort()).toEqual(["2610.00001", "2610.00002"]);
 	});
 });

@@ -11,7 +11,7 @@ import { arxivLinks, foldLine, foldList, foldParagraphs, isoTime } from "../norm
 import { emptyPaperFields, type NormalisedPaper } from "../paper.ts";
 import { dayFlag, defineSource, type SourceRun } from "./paper-source.ts";
 import { collectPapers, type ParsedPayload, parseShape } from "./payload.ts";
-import { atomNamespace, expectRoot, parseXmlDocument, xmlText } from "./xml.ts";
+import { atomNamespace, expectRoot, parseXmlDocument, xmlAttribute, xmlText } from "./xml.ts";
 
 export const arxivApiUrl = "https://export.arxiv.org/api/query";
 
@@ -25,7 +25,20 @@ export interface ArxivEntryText {
 	title: string;
 	abstract: string;
 	authors: string[];
+	/** The primary category when the feed marks it, and every category listed. */
+	primaryCategory: string | undefined;
+	categories: string[];
 	published: string | undefined;
+}
+
+// arXiv's taxonomy: `cs.CL`, `astro-ph.GA`, `cond-mat.stat-mech`, `hep-th`. The API also lists
+// ACM and MSC classes as categories (`I.2.7`, `68T05`): those are not arXiv categories.
+const arxivCategory = /^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$/;
+
+/** arXiv categories, the primary first, each once. */
+export function arxivCategories(primary: string | undefined, listed: readonly string[]): string[] {
+	const all = [primary, ...listed].map((c) => c?.trim() ?? "").filter((c) => arxivCategory.test(c));
+	return [...new Set(all)];
 }
 
 export function arxivPaper(id: string, entry: ArxivEntryText): NormalisedPaper {
@@ -35,6 +48,7 @@ export function arxivPaper(id: string, entry: ArxivEntryText): NormalisedPaper {
 		title: foldLine(entry.title),
 		abstract: foldParagraphs(entry.abstract),
 		authors: foldList(entry.authors),
+		categories: arxivCategories(entry.primaryCategory, entry.categories),
 		publishedAt: isoTime(entry.published),
 		...arxivLinks(id),
 	};
@@ -52,6 +66,8 @@ const feedSchema = z.object({
 				summary: xmlText,
 				published: xmlText.optional(),
 				author: z.array(z.object({ name: xmlText })).default([]),
+				"arxiv:primary_category": z.object({ "@_term": xmlAttribute }).optional(),
+				category: z.array(z.object({ "@_term": xmlAttribute })).default([]),
 			}),
 		)
 		.default([]),
@@ -75,6 +91,8 @@ export function parseArxivFeed(text: string): ArxivPage {
 				title: entry.title,
 				abstract: entry.summary,
 				authors: entry.author.map((author) => author.name),
+				primaryCategory: entry["arxiv:primary_category"]?.["@_term"],
+				categories: entry.category.map((category) => category["@_term"]),
 				published: entry.published,
 			}),
 	}));

@@ -33,6 +33,7 @@ const rssSchema = z.object({
 					description: xmlText,
 					guid: xmlText.optional(),
 					pubDate: xmlText.optional(),
+					category: z.array(xmlText).default([]),
 				}),
 			)
 			.default([]),
@@ -48,6 +49,7 @@ const atomSchema = z.object({
 				summary: xmlText,
 				published: xmlText.optional(),
 				link: z.array(z.object({ "@_href": xmlAttribute })).default([]),
+				category: z.array(z.object({ "@_term": xmlAttribute })).default([]),
 			}),
 		)
 		.default([]),
@@ -59,6 +61,8 @@ interface Announcement {
 	description: string;
 	type: string | undefined;
 	creators: string[];
+	/** In the feed's order: the primary category first. */
+	categories: string[];
 	published: string | undefined;
 }
 
@@ -74,6 +78,8 @@ function readAnnouncement(item: Announcement): EntryReading {
 				title: item.title,
 				abstract: header ? item.description.slice(header[0].length) : item.description,
 				authors: item.creators.flatMap(splitAuthorList),
+				primaryCategory: undefined,
+				categories: item.categories,
 				published: item.published,
 			}),
 	};
@@ -91,6 +97,7 @@ export function parseArxivRss(text: string): ParsedPayload {
 				description: item.description,
 				type: item["arxiv:announce_type"],
 				creators: item["dc:creator"],
+				categories: item.category,
 				published: item.pubDate,
 			}),
 		);
@@ -105,6 +112,7 @@ export function parseArxivRss(text: string): ParsedPayload {
 				description: entry.summary,
 				type: entry["arxiv:announce_type"],
 				creators: entry["dc:creator"],
+				categories: entry.category.map((category) => category["@_term"]),
 				published: entry.published,
 			}),
 		);

@@ -23,8 +23,10 @@ export const KeywordsField: FC<{ value: string; error: string | undefined; rows:
 			{value}
 		</textarea>
 		<p class="help" id="keywords-help">
-			One topic per comma or line. Several words match as a phrase; <code>"quotes"</code> too. Use <code>OR</code> for
-			alternatives and <code>-word</code> to leave papers out.
+			One topic per comma or line. Several words match as a phrase; <code>"quotes"</code> too. Acronyms also match what
+			they stand for (<code>MoE</code>: mixture of experts) unless quoted. Use <code>OR</code> for alternatives,{" "}
+			<code>-word</code> to leave papers out, <code>author:"Albert Gu"</code> for an author and <code>cat:cs.CL</code>{" "}
+			for an arXiv category.
 		</p>
 		{error ? (
 			<p class="error" id="keywords-error">

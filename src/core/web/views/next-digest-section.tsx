@@ -33,7 +33,8 @@ export const DigestPreview: FC<{ next: ReaderPreview; topics: KeywordPreview }> 
 		<ul class="topic-counts">
 			{topics.topics.map((t) => (
 				<li>
-					{t.keyword}:{" "}
+					{t.reason}
+					{t.alsoMatching.length ? ` — also matching: ${t.alsoMatching.join(", ")}` : ""}:{" "}
 					{t.count === 0 ? (
 						<strong>no paper matched; check the spelling or try a broader topic</strong>
 					) : (
