@@ -123,7 +123,9 @@ function lex(keyword: string): Token[] {
 		else {
 			const raw = m[6] ?? "";
 			const match = unquotedPrefix.exec(raw);
-			const prefixed = match && (match[3] || isPrefixName(match[2])) ? match : undefined;
+			// A link (`https://…`) is words, as it always was; `author:` alone is a prefix without a value.
+			const value = match?.[3] ?? "";
+			const prefixed = match && !value.startsWith("//") && (value || isPrefixName(match[2])) ? match : undefined;
 			if (raw === "OR" || raw === "|") tokens.push({ kind: "or", text: raw });
 			else if (prefixed)
 				tokens.push({

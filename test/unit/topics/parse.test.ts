@@ -146,6 +146,7 @@ describe("author and category topics", () => {
 		expect(parseTopic("title:transformers").anyOf).toEqual([["title", "transformers"]]);
 		expect(parseKeywords(["Note: diffusion"]).problems).toEqual([]);
 		expect(parseTopic("10:30 meeting").anyOf).toEqual([["10", "30", "meeting"]]);
+		expect(parseKeywords(["verify at https://example.org/login"]).problems).toEqual([]);
 	});
 
 	it("marks unquoted alternatives for acronym expansion and keeps quoted ones literal", () => {
