@@ -69,6 +69,7 @@ const envSchema = z.object({
 	SEND_RETRY_MAX_SECONDS: z.coerce.number().min(0).default(3600),
 	SEND_LEASE_SECONDS: z.coerce.number().min(1).default(60),
 	RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: int(1, 1_000_000).default(20),
+	RATE_LIMIT_PREVIEW_PER_IP_PER_MINUTE: int(1, 1_000_000).default(60),
 	RATE_LIMIT_MAIL_PER_ADDRESS_PER_DAY: int(1, 1000).default(3),
 	MAIL_COOLDOWN_MINUTES: z.coerce.number().min(0).default(10),
 	MIN_FILL_SECONDS: z.coerce.number().min(0).default(2),
@@ -129,6 +130,7 @@ export function parseConfig(env: Env) {
 		},
 		limits: {
 			subscribePerIpPerHour: e.RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR,
+			previewPerIpPerMinute: e.RATE_LIMIT_PREVIEW_PER_IP_PER_MINUTE,
 			mailPerAddressPerDay: e.RATE_LIMIT_MAIL_PER_ADDRESS_PER_DAY,
 			mailCooldownMinutes: e.MAIL_COOLDOWN_MINUTES,
 			minFillSeconds: e.MIN_FILL_SECONDS,

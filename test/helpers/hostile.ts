@@ -4,7 +4,8 @@ import { expect } from "vitest";
 /**
  * Pieces of hostile input: markup that would create an element or an attribute if it
  * reached a page unescaped (all marked `x-probe`), header injection, template slots,
- * controls, bidi overrides, and ordinary topic words so that some inputs are valid.
+ * controls, bidi overrides, topic prefixes, and ordinary topic words so that some inputs
+ * are valid.
  */
 const fragments = fc.constantFrom(
 	"<x-probe>",
@@ -25,6 +26,13 @@ const fragments = fc.constantFrom(
 	'"',
 	"-",
 	" OR ",
+	// Topic prefixes, known and unknown (issue 12): they must stay form errors or filters, never FTS5 syntax.
+	"author:",
+	'author:"',
+	"cat:",
+	"cat:cs.*",
+	"-cat:",
+	"foo:",
 	"@",
 	"%0d%0a",
 	"diffusion",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { confirmedReader, useJourney } from "../helpers/journey.ts";
-import { get, postForm } from "../helpers/web.ts";
+import { addPapers, paper } from "../helpers/readers.ts";
+import { asClient, get, postForm } from "../helpers/web.ts";
 
 const j = useJourney();
 
@@ -75,5 +76,28 @@ describe("the manage page", () => {
 		const page = await (await get(j.rt, reader.managePath)).text();
 		expect(page).toContain("MoE — also matching: mixture of experts: 7 papers");
 		expect(page).toContain("by Gu: <strong>no paper matched");
+	});
+});
+
+describe("the preview's limits", () => {
+	const ask = (ip: string, keywords = "state space models") =>
+		get(asClient(j.rt, ip), `/preview?keywords=${encodeURIComponent(keywords)}`);
+
+	it("answers each network 60 previews a minute, counting an IPv6 /64 as one network", async () => {
+		for (let i = 0; i < 60; i++) expect((await ask("2001:db8:1:2::1", `topic ${i % 7}`)).status).toBe(200);
+		const refused = await ask("2001:db8:1:2:ffff::9");
+		expect(refused.status).toBe(429);
+		expect((await refused.json()).error).toBe("Too many previews from your network. Wait a minute, then type again.");
+		expect((await ask("2001:db8:1:3::1")).status).toBe(200);
+		expect((await ask("198.51.100.4")).status).toBe(200);
+		j.rt.clock.advance(60_000);
+		expect((await ask("2001:db8:1:2::1")).status).toBe(200);
+	});
+
+	it("keeps answers while the papers stay the same, and answers anew when they change", async () => {
+		const first = await preview("linear attention kernels");
+		expect(await preview("linear attention kernels")).toEqual(first);
+		await addPapers(j.rt, [paper("2611.00001", "Linear attention kernels", "Fast linear attention kernels.")]);
+		expect((await preview("linear attention kernels")).total).toBe(first.total + 1);
 	});
 });

@@ -1,5 +1,16 @@
-import { getPapersByNums } from "../db/papers.ts";
+/**
+ * The live preview behind the signup and manage forms: which papers of the last four
+ * weeks some keywords would have matched. It answers every keystroke of every visitor,
+ * so it is kept cheap (issue 11): full-text queries stay within the window's rows (see
+ * TopicMatcher), a matcher and recent answers are kept between requests until the papers
+ * change or the hour turns, and each client gets RATE_LIMIT_PREVIEW_PER_IP_PER_MINUTE.
+ */
+import { clientKey } from "../client-key.ts";
+import { getPapersByNums, papersVersion } from "../db/papers.ts";
+import { hitRateLimit } from "../db/rate-limits.ts";
+import type { Db } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import { AppError } from "../errors.ts";
 import { safeUrl } from "../safe-url.ts";
 import { resolveKeywords } from "./acronym-expansion.ts";
 import { TopicMatcher } from "./match.ts";
@@ -20,16 +31,75 @@ export interface KeywordPreview {
 	papers: { id: string; title: string; url: string | null; matched: string[] }[];
 }
 
-/** Which recent papers these keywords would have matched: the form's live preview. */
+const hour = 3_600_000;
+
+/**
+ * What previews keep between requests: one per app (per process on Node, per isolate on
+ * Workers). Valid for one version of the papers and one hour's window; a matcher is only
+ * reused with the database it was made for (Workers bring a new one per request), and is
+ * dropped once it holds `maxTopics` topics, so arbitrary keywords cannot grow it forever.
+ */
+export class PreviewCache {
+	#key = "";
+	#matcher: { db: Db; matcher: TopicMatcher } | undefined;
+	readonly #answers = new Map<string, KeywordPreview>();
+
+	constructor(
+		readonly maxAnswers = 500,
+		readonly maxTopics = 2000,
+	) {}
+
+	/** Starts over when the papers or the window changed. */
+	validFor(key: string): void {
+		if (key === this.#key) return;
+		this.#key = key;
+		this.#matcher = undefined;
+		this.#answers.clear();
+	}
+
+	matcher(db: Db, from: string, to: string): TopicMatcher {
+		const kept = this.#matcher;
+		if (kept && kept.db === db && kept.matcher.queries < this.maxTopics) return kept.matcher;
+		const matcher = new TopicMatcher(db, from, to);
+		this.#matcher = { db, matcher };
+		return matcher;
+	}
+
+	answer(keywords: string): KeywordPreview | undefined {
+		const answer = this.#answers.get(keywords);
+		if (answer) {
+			// Least recently used goes first: re-insert what was used.
+			this.#answers.delete(keywords);
+			this.#answers.set(keywords, answer);
+		}
+		return answer;
+	}
+
+	remember(keywords: string, answer: KeywordPreview): void {
+		this.#answers.set(keywords, answer);
+		if (this.#answers.size > this.maxAnswers) this.#answers.delete(this.#answers.keys().next().value ?? keywords);
+	}
+}
+
+/**
+ * Which recent papers these keywords would have matched. The window is the last four
+ * weeks, from the start of the current hour (so an hour's answers can be shared).
+ */
 export async function previewKeywords(
 	deps: Pick<Deps, "db" | "clock">,
 	keywords: readonly string[],
-	limit = 10,
+	options: { limit?: number; cache?: PreviewCache } = {},
 ): Promise<KeywordPreview> {
-	const now = deps.clock.now();
-	const from = new Date(now.getTime() - previewWeeks * 7 * 86_400_000).toISOString();
-	// Windows are half-open [from, to); include papers added this very millisecond.
-	const matcher = new TopicMatcher(deps.db, from, new Date(now.getTime() + 1).toISOString());
+	const limit = options.limit ?? 10;
+	const cache = options.cache ?? new PreviewCache();
+	const thisHour = Math.floor(deps.clock.now().getTime() / hour) * hour;
+	const from = new Date(thisHour - previewWeeks * 7 * 86_400_000).toISOString();
+	const to = new Date(thisHour + hour).toISOString();
+	cache.validFor(`${await papersVersion(deps.db)}|${from}`);
+	const key = `${limit}\n${keywords.join("\n")}`;
+	const known = cache.answer(key);
+	if (known) return known;
+	const matcher = cache.matcher(deps.db, from, to);
 	const parsed = await resolveKeywords(deps.db, keywords);
 	const topics = [];
 	for (const topic of parsed.topics) {
@@ -47,7 +117,7 @@ export async function previewKeywords(
 			)
 		).map((p) => [p.num, p]),
 	);
-	return {
+	const preview: KeywordPreview = {
 		weeks: previewWeeks,
 		total: ranked.length,
 		perWeek: Math.round((ranked.length / previewWeeks) * 10) / 10,
@@ -58,4 +128,23 @@ export async function previewKeywords(
 			return paper ? [{ id: paper.id, title: paper.title, url: safeUrl(paper.absUrl), matched: r.matched }] : [];
 		}),
 	};
+	cache.remember(key, preview);
+	return preview;
+}
+
+/** `GET /preview` for a visitor: counted against their network's per-minute budget first. */
+export async function previewForVisitor(
+	deps: Pick<Deps, "db" | "clock" | "config">,
+	keywords: readonly string[],
+	visitor: { ip: string | null; cache: PreviewCache },
+): Promise<KeywordPreview> {
+	const client = clientKey(visitor.ip);
+	if (client) {
+		const minute = deps.clock.now().toISOString().slice(0, 16);
+		const limit = deps.config.limits.previewPerIpPerMinute;
+		if (!(await hitRateLimit(deps.db, `preview-ip:${client}`, minute, limit))) {
+			throw new AppError("rate_limited", "Too many previews from your network. Wait a minute, then type again.");
+		}
+	}
+	return previewKeywords(deps, keywords, { cache: visitor.cache });
 }

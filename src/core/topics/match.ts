@@ -2,7 +2,7 @@ import { listAuthorsNamed } from "../db/paper-authors.ts";
 import { listPaperNumsInCategory } from "../db/paper-categories.ts";
 import { listPaperStatsAddedBetween, matchPaperNumsInRange, type NumRange } from "../db/papers.ts";
 import type { Db } from "../db/schema.ts";
-import { type AuthorKey, authorKeyText, authorNameMatches } from "../papers/author-names.ts";
+import { authorKeyText, authorNameMatches } from "../papers/author-names.ts";
 import { phrasesQuery, topicQuery, topicTitleQuery } from "./fts.ts";
 import type { AuthorFilter, CategoryFilter, ParsedKeywords, Phrase, Topic } from "./parse.ts";
 
@@ -55,9 +55,14 @@ interface CompiledHits {
 const authorsKey = (authors: readonly AuthorFilter[]) => authors.map((a) => authorKeyText(a.key)).join("|");
 const categoriesKey = (categories: readonly CategoryFilter[]) =>
 	categories.map((c) => (c.archive ? `${c.category}*` : c.category)).join("|");
-// The same FTS5 expression can be a topic (with title flags) and an exclusion set: keep them apart.
+// The same FTS5 expression can be words (`has …`, with title flags), an exclusion set (`not …`)
+// and part of a topic with filters (`topic …`): keep them apart.
+const wordsOnly = (topic: Topic) => !topic.authors.length && !topic.categories.length && topic.anyOf.length > 0;
+const wordsKey = (topic: Topic) => `has ${topicQuery(topic)}`;
 const topicKey = (topic: Topic) =>
-	`has ${topic.anyOf.length ? topicQuery(topic) : `* NOT ${phrasesQuery(topic.noneOf)}`} by ${authorsKey(topic.authors)} in ${categoriesKey(topic.categories)}`;
+	wordsOnly(topic)
+		? wordsKey(topic)
+		: `topic ${topic.anyOf.length ? topicQuery(topic) : `* NOT ${phrasesQuery(topic.noneOf)}`} by ${authorsKey(topic.authors)} in ${categoriesKey(topic.categories)}`;
 const exclusionKey = (noneOf: readonly Phrase[]) => `not ${phrasesQuery(noneOf)}`;
 
 /** Windows narrower than the matcher's range, kept as bitsets; readers share a handful. */
@@ -87,7 +92,10 @@ export class TopicMatcher {
 		readonly to: string,
 	) {}
 
-	/** Number of distinct FTS5 topic and exclusion queries run so far (for benchmarks and tests). */
+	/**
+	 * Distinct word sets, exclusion sets and topics with filters compiled so far, each one
+	 * FTS5 query pair or index lookup however many readers share it (benchmarks, tests).
+	 */
 	get queries(): number {
 		return this.#hits.size;
 	}
@@ -151,24 +159,37 @@ export class TopicMatcher {
 		return this.#bitset(ordered, rows ? await matchPaperNumsInRange(this.db, query, rows) : []);
 	}
 
-	/** A topic's own hits (its alternatives minus its own exclusions, within its filters), once per distinct topic. */
+	/**
+	 * A topic's own hits (its alternatives minus its own exclusions, within its filters),
+	 * once per distinct topic. Its words' hits are shared with every topic that has the
+	 * same words (`cat:cs.CV diffusion` and `diffusion`), so a filter costs an index lookup.
+	 */
 	#topic(topic: Topic): Promise<CompiledHits> {
+		if (wordsOnly(topic)) return this.#words(topic);
 		return this.#compiled(topicKey(topic), async (ordered) => {
 			const [text, authors, categories] = await Promise.all([
-				topic.anyOf.length ? this.#match(ordered, topicQuery(topic)) : this.#everythingBut(ordered, topic.noneOf),
+				topic.anyOf.length ? this.#words(topic) : undefined,
 				topic.authors.length ? this.#byAuthors(ordered, topic.authors) : undefined,
 				topic.categories.length ? this.#inCategories(ordered, topic.categories) : undefined,
 			]);
-			const all = text;
+			const all = text ? Uint32Array.from(text.all) : await this.#everythingBut(ordered, topic.noneOf);
 			for (const filter of [authors, categories]) {
 				if (filter) for (let w = 0; w < all.length; w++) all[w] = (all[w] as number) & (filter[w] as number);
 			}
-			const byAuthor = topic.authors.length > 0;
-			if (!topic.anyOf.length || !all.some((w) => w !== 0))
-				return { all, title: new Uint32Array(all.length), byAuthor };
+			const title = new Uint32Array(all.length);
+			if (text) for (let w = 0; w < title.length; w++) title[w] = (text.title[w] as number) & (all[w] as number);
+			return { all, title, byAuthor: topic.authors.length > 0 };
+		});
+	}
+
+	/** The hits of a topic's words alone (alternatives minus its exclusions): one FTS5 query pair. */
+	#words(topic: Topic): Promise<CompiledHits> {
+		return this.#compiled(wordsKey(topic), async (ordered) => {
+			const all = await this.#match(ordered, topicQuery(topic));
+			if (!all.some((w) => w !== 0)) return { all, title: all, byAuthor: false };
 			const title = await this.#match(ordered, topicTitleQuery(topic));
 			for (let w = 0; w < title.length; w++) title[w] = (title[w] as number) & (all[w] as number);
-			return { all, title, byAuthor };
+			return { all, title, byAuthor: false };
 		});
 	}
 
@@ -189,7 +210,7 @@ export class TopicMatcher {
 		const found = await Promise.all(authors.map((a) => listAuthorsNamed(this.db, a.key.last, rows)));
 		const nums = found.flatMap((candidates, i) => {
 			const asked = (authors[i] as AuthorFilter).key;
-			return candidates.filter((c) => authorNameMatches(asked, c.author as AuthorKey)).map((c) => c.num);
+			return candidates.filter((c) => authorNameMatches(asked, c.author)).map((c) => c.num);
 		});
 		return this.#bitset(ordered, nums);
 	}

@@ -78,7 +78,7 @@ const previewJs = `
     if (!value) { box.hidden = true; return; }
     var mine = ++seq;
     fetch("/preview?keywords=" + encodeURIComponent(value), { headers: { accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) { return r.ok || r.status === 429 ? r.json() : null; })
       .then(function (data) { if (mine === seq) render(data); })
       .catch(function () { if (mine === seq) box.hidden = true; });
   }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPapersByNums } from "../../../src/core/db/papers.ts";
+import { getPapersByNums, upsertPapers } from "../../../src/core/db/papers.ts";
+import { derivePaperData } from "../../../src/core/papers/derived-data.ts";
 import { TopicMatcher } from "../../../src/core/topics/match.ts";
 import { parseKeywords } from "../../../src/core/topics/parse.ts";
+import { paper } from "../../helpers/readers.ts";
 import { createTestRuntime, type TestRuntime } from "../../helpers/runtime.ts";
 
 let rt: TestRuntime;
@@ -72,5 +74,36 @@ describe("matching keywords against the seed papers", () => {
 			});
 		}
 		expect(matcher.queries).toBe(3);
+	});
+
+	it("keeps each query to its window's rows, also when rows were not added in time order", async () => {
+		// Rows numbered against time: the newest paper first, as an import might write them.
+		const days = ["2030-01-20", "2030-01-10", "2030-01-01"];
+		await upsertPapers(
+			rt.deps.db,
+			days.map((day, i) => {
+				const p = paper(`2912.0000${i}`, `Kolmogorov networks ${day}`, "Kolmogorov networks again.");
+				const at = `${day}T00:00:00.000Z`;
+				return { ...p, ...derivePaperData(p), source: "test", addedAt: at, updatedAt: at };
+			}),
+		);
+		const titles = async (from: string, to: string) => {
+			const ranked = await new TopicMatcher(rt.deps.db, from, to).rank(parseKeywords("kolmogorov networks"), {
+				limit: 10,
+			});
+			return (
+				await getPapersByNums(
+					rt.deps.db,
+					ranked.map((r) => r.num),
+				)
+			)
+				.map((p) => p.title)
+				.sort();
+		};
+		expect(await titles("2030-01-05T00:00:00.000Z", "2030-01-15T00:00:00.000Z")).toEqual([
+			"Kolmogorov networks 2030-01-10",
+		]);
+		expect(await titles("2030-01-01T00:00:00.000Z", "2030-01-21T00:00:00.000Z")).toHaveLength(3);
+		expect(await titles("2030-01-21T00:00:00.000Z", "2030-02-01T00:00:00.000Z")).toEqual([]);
 	});
 });
