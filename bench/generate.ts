@@ -335,17 +335,40 @@ const familyNames = [
 	"O'Brien",
 ];
 
+// arXiv categories, most common first: a paper's primary is drawn Zipf-like, cross-lists uniformly.
+const categories = ["cs.LG", "cs.CL", "cs.CV", "cs.AI", "stat.ML", "cs.RO", "cs.IR", "cs.CR", "eess.AS", "q-bio.QM"];
+
+// Acronyms papers define and then use; readers of the field-topic mix ask for them.
+const acronyms: readonly (readonly [string, string])[] = [
+	["LLM", "large language models"],
+	["MoE", "mixture of experts"],
+	["SSM", "state space models"],
+	["RAG", "retrieval-augmented generation"],
+	["ViT", "vision transformers"],
+	["LoRA", "low-rank adaptation"],
+	["RL", "reinforcement learning"],
+	["GNN", "graph neural networks"],
+	["CoT", "chain of thought"],
+	["VLM", "vision language models"],
+	["KD", "knowledge distillation"],
+	["PEFT", "parameter-efficient fine-tuning"],
+];
+
 // Keywords like "a OR b" are written as their first alternative inside paper text.
 const plain = (topic: string) => topic.split(" OR ")[0] ?? topic;
 const titleCase = (s: string) => s.replace(/\b\w/g, (c) => c.toUpperCase());
 
 export interface GeneratedPaper extends NewPaper {}
 
-/** Papers first seen in the week before `now`, each about a few Zipf-drawn topics. */
-export function generatePapers(count: number, seed: number, now: Date): GeneratedPaper[] {
+/**
+ * Papers first seen in the `hours` before `now` (the week, by default), each about a few
+ * Zipf-drawn topics, with arXiv categories; a third define an acronym and use it.
+ */
+export function generatePapers(count: number, seed: number, now: Date, hours = 6 * 24): GeneratedPaper[] {
 	const random = rng(seed);
 	const topics = topicVocabulary(rng(seed ^ 0x5eed));
 	const draw = zipf(topics.length, 0.9, random);
+	const drawCategory = zipf(categories.length, 1.0, random);
 	const papers: GeneratedPaper[] = [];
 	for (let i = 0; i < count; i++) {
 		const about = Array.from({ length: 3 + Math.floor(random() * 4) }, () => plain(topics[draw()] ?? ""));
@@ -353,10 +376,16 @@ export function generatePapers(count: number, seed: number, now: Date): Generate
 		const title = pick(titleTemplates, random).replace("{A}", titleCase(a)).replace("{B}", titleCase(b));
 		const sentences: string[] = [pick(claimTemplates, random).replace("{a}", a).replace("{b}", b)];
 		for (const topic of more) sentences.push(`We also connect our findings to ${topic}.`);
+		if (random() < 0.33) {
+			const [short, long] = pick(acronyms, random);
+			sentences.push(`Our method builds on ${long} (${short}).`, `The ${short} variant scales to larger settings.`);
+		}
 		while (sentences.join(" ").split(" ").length < 140) sentences.push(pick(fillerSentences, random));
 		if (random() < 0.05) sentences.push("Results on <b>held-out</b> tasks are in the appendix.");
-		const id = `2611.${String(10000 + i).padStart(5, "0")}`;
-		const addedAt = new Date(now.getTime() - (1 + random() * 6 * 24) * 3600_000).toISOString();
+		const id = `${2611 + Math.floor(i / 90_000)}.${String(10000 + (i % 90_000)).padStart(5, "0")}`;
+		const addedAt = new Date(now.getTime() - (1 + random() * hours) * 3600_000).toISOString();
+		const primary = categories[drawCategory()] ?? "cs.LG";
+		const listed = [primary, ...categories.filter((c) => c !== primary && random() < 0.1)];
 		const authors = Array.from(
 			{ length: 2 + Math.floor(random() * 7) },
 			() => `${pick(givenNames, random)} ${pick(familyNames, random)}`,
@@ -367,7 +396,7 @@ export function generatePapers(count: number, seed: number, now: Date): Generate
 			title,
 			abstract: sentences.join(" "),
 			authors,
-			categories: [],
+			categories: listed,
 			publishedAt: new Date(Date.parse(addedAt) - 86_400_000).toISOString(),
 			addedAt,
 			updatedAt: addedAt,
@@ -390,8 +419,26 @@ export function generatePapers(count: number, seed: number, now: Date): Generate
 
 const exclusions = ["-survey", "-benchmark", '-"medical imaging"'];
 
-/** Readers' keyword fields: 1-10 Zipf-drawn topics, a few with an exclusion. */
-export function generateReaderKeywords(count: number, seed: number): string[] {
+/** A topic of the field: an author, a category (alone or with words), or an acronym. */
+function fieldTopic(kind: "author" | "category" | "acronym", random: () => number, topics: readonly string[]): string {
+	if (kind === "author") {
+		const family = pick(familyNames, random);
+		return random() < 0.3 ? `author:${family}` : `author:"${pick(givenNames, random)} ${family}"`;
+	}
+	if (kind === "category") {
+		const r = random();
+		if (r < 0.5) return `cat:${pick(categories, random)}`;
+		if (r < 0.7) return "cat:cs.*";
+		return `cat:${pick(categories, random)} ${plain(pick(topics.slice(0, 50), random))}`;
+	}
+	return pick(acronyms, random)[0];
+}
+
+/**
+ * Readers' keyword fields: 1-10 Zipf-drawn topics, a few with an exclusion; with `fieldMix`
+ * (0.1: a tenth each), readers also get an author, a category and an acronym topic.
+ */
+export function generateReaderKeywords(count: number, seed: number, fieldMix = 0): string[] {
 	const random = rng(seed ^ 0xbeef);
 	const topics = topicVocabulary(rng(seed ^ 0x5eed));
 	const draw = zipf(topics.length, 1.0, random);
@@ -403,7 +450,10 @@ export function generateReaderKeywords(count: number, seed: number): string[] {
 		for (let tries = 0; chosen.size < wanted && tries < 50; tries++) chosen.add(topics[draw()] ?? "");
 		const keywords = [...chosen];
 		if (random() < 0.01) keywords.push(pick(exclusions, random));
-		result.push(keywords.join(", "));
+		for (const kind of ["author", "category", "acronym"] as const) {
+			if (random() < fieldMix) keywords.push(fieldTopic(kind, random, topics));
+		}
+		result.push([...new Set(keywords)].join(", "));
 	}
 	return result;
 }
@@ -413,14 +463,17 @@ export const readerEmail = (i: number) => `reader${i}@bench.example.org`;
 /** Fills a migrated database: papers straight into the table, readers the way `paperboy import` adds them. */
 export async function generateDatabase(
 	deps: Deps,
-	options: { readers: number; papers: number; seed: number; now: Date; progress?: (line: string) => void },
+	options: {
+		readers: number;
+		papers: number;
+		seed: number;
+		now: Date;
+		fieldMix?: number;
+		progress?: (line: string) => void;
+	},
 ): Promise<{ topics: string[] }> {
-	const papers = generatePapers(options.papers, options.seed, options.now);
-	await upsertPapers(
-		deps.db,
-		papers.map((p) => ({ ...p, ...derivePaperData(p) })),
-	);
-	const keywords = generateReaderKeywords(options.readers, options.seed);
+	await storeGeneratedPapers(deps, generatePapers(options.papers, options.seed, options.now));
+	const keywords = generateReaderKeywords(options.readers, options.seed, options.fieldMix);
 	const chunk = 10_000;
 	for (let start = 0; start < options.readers; start += chunk) {
 		const rows: ImportRow[] = [];
@@ -431,4 +484,17 @@ export async function generateDatabase(
 		options.progress?.(`readers: ${Math.min(options.readers, start + chunk)}/${options.readers}`);
 	}
 	return { topics: topicVocabulary(rng(options.seed ^ 0x5eed)) };
+}
+
+/**
+ * Stores generated papers as ingest would (derived data computed, lookups filled by the
+ * triggers), in the order they were first seen: row numbers follow time, as they do when
+ * papers come in day by day.
+ */
+export async function storeGeneratedPapers(deps: Pick<Deps, "db">, papers: readonly GeneratedPaper[]): Promise<void> {
+	const inOrder = [...papers].sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : 0));
+	await upsertPapers(
+		deps.db,
+		inOrder.map((p) => ({ ...p, ...derivePaperData(p) })),
+	);
 }
