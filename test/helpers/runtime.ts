@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../src/core/config.ts";
+import type { Logger } from "../../src/core/deps.ts";
+import { errorReplacer, levelledLogger } from "../../src/core/logging.ts";
 import { seedPapersIfEmpty } from "../../src/core/papers/store.ts";
 import { createApp } from "../../src/core/web/app.tsx";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/runtime.ts";
@@ -27,6 +29,8 @@ export interface TestRuntimeOptions {
 	seed?: boolean;
 	clock?: FakeClock;
 	clientIp?: string;
+	/** Where the runtime logs (default: nowhere, LOG_LEVEL=silent). */
+	log?: Logger;
 }
 
 export async function createTestRuntime(
@@ -43,7 +47,7 @@ export async function createTestRuntime(
 		...env,
 	});
 	const clock = options.clock ?? new FakeClock();
-	const runtime = createNodeRuntime(config, { clock });
+	const runtime = createNodeRuntime(config, { clock, ...(options.log ? { log: options.log } : {}) });
 	if (options.seed !== false) await seedPapersIfEmpty(runtime.deps, readSeedPapers());
 	const app = createApp(config, { deps: () => runtime.deps, clientIp: () => options.clientIp ?? "203.0.113.7" });
 	return {
@@ -56,4 +60,13 @@ export async function createTestRuntime(
 			rmSync(dir, { recursive: true, force: true });
 		},
 	};
+}
+
+/** A logger that keeps every line (level, message, fields as JSON) for a test to read. */
+export function recordingLogger(): { log: Logger; lines: string[] } {
+	const lines: string[] = [];
+	const log = levelledLogger("debug", (event, message, fields) => {
+		lines.push(`${event} ${message}${fields ? ` ${JSON.stringify(fields, errorReplacer)}` : ""}`);
+	});
+	return { log, lines };
 }

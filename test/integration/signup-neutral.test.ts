@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { Db } from "../../src/core/db/schema.ts";
 import { addSuppression } from "../../src/core/db/suppressions.ts";
 import type { ReaderStatus } from "../../src/core/subscriptions/reader.ts";
+import { createApp } from "../../src/core/web/app.tsx";
 import { readerWithStatus, settledMail, subscriberRow, useJourney } from "../helpers/journey.ts";
-import { signup } from "../helpers/web.ts";
+import { get, inputValue, postForm, signup } from "../helpers/web.ts";
 
 const j = useJourney();
 
@@ -56,5 +58,52 @@ describe("a valid signup always gets the same answer", () => {
 		expect(await neutralPage("bot@example.org", { website: "https://spam.example" })).toEqual(reference);
 		expect(await neutralPage("someone@example.org")).toEqual(reference);
 		expect((await settledMail(j)).map((m) => m.envelopeTo[0])).toEqual(["someone@example.org"]);
+	});
+});
+
+describe("a valid signup does the same work whatever the address's state", () => {
+	it("runs the same SQL statements for new, pending, active, paused, unsubscribed, throttled and suppressed", async () => {
+		for (const status of states) await readerWithStatus(j, `${status}@example.org`, status);
+		await addSuppression(j.rt.deps.db, {
+			email: "suppressed@example.org",
+			reason: "bounce",
+			detail: "550 5.1.1",
+			at: j.rt.clock.now().toISOString(),
+		});
+		// Signed up a minute ago: within the mail cooldown.
+		await signup(j.rt, "throttled@example.org", "diffusion");
+		await j.rt.idle();
+		j.rt.clock.advance(60_000);
+
+		// The same app over a database handle that records every statement it runs.
+		let statements: string[] = [];
+		const db: Db = j.rt.deps.db.withPlugin({
+			transformQuery: ({ node, queryId }) => {
+				statements.push(db.getExecutor().compileQuery(node, queryId).sql);
+				return node;
+			},
+			transformResult: async ({ result }) => result,
+		});
+		const recorded = { ...j.rt, app: createApp(j.rt.deps.config, { deps: () => ({ ...j.rt.deps, db }) }) };
+		const work: Record<string, string[]> = {};
+		for (const who of [...states, "throttled", "suppressed"]) {
+			const page = await (await get(recorded, "/")).text();
+			j.rt.clock.advance(5_000);
+			statements = [];
+			const res = await postForm(recorded, "/subscribe", {
+				email: `${who}@example.org`,
+				keywords: "state space models",
+				stamp: inputValue(page, "stamp"),
+			});
+			expect(res.status, who).toBe(200);
+			await j.rt.idle();
+			work[who] = [...statements];
+		}
+		expect(work.new?.length).toBeGreaterThan(5);
+		for (const [who, ran] of Object.entries(work)) expect(ran, who).toEqual(work.new);
+		// Behind the same work, mail only where it is due.
+		expect(j.sink.messages.map((m) => m.envelopeTo[0]).slice(-5)).toEqual(
+			["new", "pending", "active", "paused", "unsubscribed"].map((s) => `${s}@example.org`),
+		);
 	});
 });

@@ -7,20 +7,40 @@ import { get, inputValue, postForm } from "../helpers/web.ts";
 // Mostly left out, as by people; sometimes filled, as by bots.
 const honeypot = fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: hostileText });
 
+// What a browser says about where the form was posted from: mostly our own page.
+const origins = fc.constantFrom(
+	"http://paperboy.test",
+	"",
+	"https://evil.example",
+	"null",
+	"http://paperboy.test.evil",
+);
+const fetchSites = fc.constantFrom("", "same-origin", "same-site", "cross-site", "none");
+// postForm leaves a header given as "" out.
+const sentFrom = fc.oneof(
+	{ weight: 4, arbitrary: fc.constant<Record<string, string>>({}) },
+	fc.record<Record<string, string>>({ origin: origins, "sec-fetch-site": fetchSites }),
+);
+const ownPage = (h: Record<string, string>) => {
+	const origin = h.origin ?? "http://paperboy.test";
+	const site = h["sec-fetch-site"] ?? "";
+	return site === "same-origin" || origin === "http://paperboy.test" || (origin === "" && site === "");
+};
+
 const j = useJourney({ RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: "1000000", MAIL_COOLDOWN_MINUTES: "0" });
 
 describe("POST /subscribe with arbitrary strings", () => {
 	it("never fails, never echoes markup, and mails only escaped text to one recipient", async () => {
 		let mailed = 0;
 		await fc.assert(
-			fc.asyncProperty(hostileEmail, hostileKeywords, honeypot, async (email, keywords, website) => {
+			fc.asyncProperty(hostileEmail, hostileKeywords, honeypot, sentFrom, async (email, keywords, website, headers) => {
 				const before = j.sink.messages.length;
-				// A fresh form each time: stamps older than a day are refused.
+				// A fresh form each time: a stamp is good for one signup within the hour.
 				const stamp = inputValue(await (await get(j.rt, "/")).text(), "stamp");
 				j.rt.clock.advance(5_000);
 				const fields = { email, keywords, stamp, ...(website === undefined ? {} : { website }) };
-				const res = await postForm(j.rt, "/subscribe", fields);
-				expect([200, 422]).toContain(res.status);
+				const res = await postForm(j.rt, "/subscribe", fields, headers);
+				expect(ownPage(headers) ? [200, 422] : [403]).toContain(res.status);
 				expectNoInjectedMarkup(await res.text(), `page for ${JSON.stringify(fields)}`);
 				await j.rt.idle();
 				for (const mail of j.sink.messages.slice(before)) {

@@ -1,15 +1,37 @@
 import { sql } from "kysely";
 import type { Db } from "./schema.ts";
 
-/** Counts one hit in a fixed window and says whether it is within the limit. */
-export async function hitRateLimit(db: Db, key: string, windowStart: string, limit: number): Promise<boolean> {
+/**
+ * Adds `by` (0 counts nothing, in the same statement) to a fixed-window counter and
+ * returns its count. A counter row is also a record the operator can query.
+ */
+export async function addToCounter(db: Db, key: string, windowStart: string, by: number): Promise<number> {
 	const row = await db
 		.insertInto("rate_limits")
-		.values({ key, window_start: windowStart, count: 1 })
-		.onConflict((oc) => oc.columns(["key", "window_start"]).doUpdateSet({ count: sql`count + 1` }))
+		.values({ key, window_start: windowStart, count: by })
+		.onConflict((oc) => oc.columns(["key", "window_start"]).doUpdateSet({ count: sql`count + ${by}` }))
 		.returning("count")
 		.executeTakeFirstOrThrow();
-	return row.count <= limit;
+	return row.count;
+}
+
+/** Counts one hit in a fixed window and says whether it is within the limit. */
+export async function hitRateLimit(db: Db, key: string, windowStart: string, limit: number): Promise<boolean> {
+	return (await addToCounter(db, key, windowStart, 1)) <= limit;
+}
+
+/**
+ * Claims a key for good (a form stamp's nonce): true the first time only. The row's window
+ * is the time it was issued, so the daily pruning removes it once nobody could use it.
+ */
+export async function claimOnce(db: Db, key: string, issuedAt: string): Promise<boolean> {
+	const row = await db
+		.insertInto("rate_limits")
+		.values({ key, window_start: issuedAt, count: 1 })
+		.onConflict((oc) => oc.columns(["key", "window_start"]).doNothing())
+		.returning("count")
+		.executeTakeFirst();
+	return row !== undefined;
 }
 
 /**

@@ -34,3 +34,31 @@ export function normaliseEmail(input: string): string | undefined {
 	const email = `${local}@${domain}`;
 	return email.length <= 254 && emailSchema.safeParse(email).success ? email : undefined;
 }
+
+/**
+ * Providers that deliver `a.b@` and `ab@` to one mailbox, and the domain their addresses
+ * share (docs/security.md lists them). Elsewhere a dot is part of the mailbox's name.
+ */
+export const dotlessProviders: ReadonlyMap<string, string> = new Map([
+	["gmail.com", "gmail.com"],
+	["googlemail.com", "gmail.com"],
+]);
+
+/**
+ * The mailbox an address delivers to, for limits that must not be sidestepped by variants
+ * of one address: lower-cased, without a `+tag`, and without dots where the provider ignores
+ * them. Only limits use it; the address stays stored and mailed as typed.
+ */
+export function canonicalMailbox(email: string): string {
+	const at = email.lastIndexOf("@");
+	let local = email.slice(0, at).toLowerCase();
+	let domain = email.slice(at + 1).toLowerCase();
+	const plus = local.indexOf("+");
+	if (plus > 0) local = local.slice(0, plus);
+	const shared = dotlessProviders.get(domain);
+	if (shared) {
+		local = local.replaceAll(".", "");
+		domain = shared;
+	}
+	return `${local}@${domain}`;
+}

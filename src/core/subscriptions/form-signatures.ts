@@ -1,6 +1,7 @@
 /**
- * Signatures our own forms carry: the manage forms' CSRF field and the signup form's
- * signed render time (instant submissions are bots; day-old ones are replays).
+ * Signatures our own forms carry: the CSRF field of forms behind a link, and the signup
+ * form's stamp (its signed render time and a nonce: instant submissions are bots, old or
+ * reused stamps replays).
  */
 import { hmacBase64Url, timingSafeEqual } from "../crypto.ts";
 
@@ -11,22 +12,28 @@ export function checkCsrfToken(secret: string, linkToken: string, given: string)
 	return timingSafeEqual(csrfTokenFor(secret, linkToken), given);
 }
 
-/** The signup form carries its signed render time, so instant (bot) submissions show. */
-export function stampForm(secret: string, now: Date): string {
+/**
+ * The signup form carries its signed render time and a random nonce: instant (bot)
+ * submissions show, and the nonce makes each rendered form good for one signup.
+ */
+export function stampForm(secret: string, now: Date, nonce: string): string {
 	const at = String(now.getTime());
-	return `${at}.${hmacBase64Url(secret, `form:${at}`)}`;
+	return `${at}.${nonce}.${hmacBase64Url(secret, `form:${at}:${nonce}`)}`;
 }
 
-export type StampCheck = "ok" | "too_fast" | "expired" | "invalid";
+export type StampCheck = { result: "ok"; nonce: string } | { result: "too_fast" | "expired" | "invalid" };
 
 /** A form left open longer than this is refreshed rather than accepted (replayed stamps). */
-export const formStampMaxAgeHours = 24;
+export const formStampMaxAgeMinutes = 60;
 
+/** Checks a stamp's signature and age; whether it was used before is the caller's to ask. */
 export function checkFormStamp(secret: string, stamp: string, now: Date, minSeconds: number): StampCheck {
-	const [at, signature] = stamp.split(".");
-	if (!at || !signature || !/^\d{1,15}$/.test(at)) return "invalid";
-	if (!timingSafeEqual(hmacBase64Url(secret, `form:${at}`), signature)) return "invalid";
+	const [at, nonce, signature, ...rest] = stamp.split(".");
+	if (!at || !nonce || !signature || rest.length || !/^\d{1,15}$/.test(at) || !/^[\w-]{1,43}$/.test(nonce)) {
+		return { result: "invalid" };
+	}
+	if (!timingSafeEqual(hmacBase64Url(secret, `form:${at}:${nonce}`), signature)) return { result: "invalid" };
 	const age = now.getTime() - Number(at);
-	if (age < minSeconds * 1000) return "too_fast";
-	return age > formStampMaxAgeHours * 3600_000 ? "expired" : "ok";
+	if (age < minSeconds * 1000) return { result: "too_fast" };
+	return age > formStampMaxAgeMinutes * 60_000 ? { result: "expired" } : { result: "ok", nonce };
 }

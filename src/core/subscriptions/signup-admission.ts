@@ -1,14 +1,18 @@
 /**
- * The defences a signup passes before anything is recorded or mailed: the per-IP limit
- * (the only one the caller sees), the bot checks, the suppression list and the
- * per-address mail limits. Everything but the per-IP limit ends in the same neutral
- * answer, so nobody can learn who subscribed.
+ * The defences a signup passes before anything is recorded or mailed. First the request:
+ * the per-network limit (the only one the caller sees) and the bot checks, none of which
+ * depends on the address. Then the address: the suppression list, the per-mailbox limits
+ * and the hourly cap on signup mail, which always cost the same statements and end in the
+ * same neutral answer, so neither the page nor its timing tells who is on file
+ * (docs/decisions/031-signup-limits.md).
  */
+import { clientNetwork } from "../client-network.ts";
 import { sha256Hex } from "../crypto.ts";
-import { claimCooldown, hitRateLimit } from "../db/rate-limits.ts";
+import { addToCounter, claimCooldown, claimOnce, hitRateLimit } from "../db/rate-limits.ts";
 import { isSuppressed } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
+import { canonicalMailbox } from "./email.ts";
 import type { SubscribeForm } from "./form-schemas.ts";
 import { checkFormStamp } from "./form-signatures.ts";
 
@@ -18,52 +22,85 @@ export interface SignupRequest {
 }
 
 /** Admitted, or why not (silently: the reader sees the same page). */
-export type Admission = "admitted" | "bot" | "throttled" | "suppressed";
+export type Admission = "admitted" | "bot" | "throttled" | "suppressed" | "capped";
 
 const hourWindow = (now: Date) => now.toISOString().slice(0, 13);
 const dayWindow = (now: Date) => now.toISOString().slice(0, 10);
 
-/** Throws rate_limited (per IP) or expired (a form open for over a day); otherwise says whether to go on. */
-export async function admitSignup(
+/** The counter of signup mail this hour, and of what the cap dropped (a row the operator can query). */
+export const signupMailCounter = "signup-mail";
+export const signupMailDroppedCounter = "signup-mail-dropped";
+
+/**
+ * The request's own checks. Throws rate_limited (per IPv4 address or IPv6 /64) or expired
+ * (a form open for over an hour); returns "bot" for a filled honeypot, a stamp that is
+ * missing, forged, too fresh or already used.
+ */
+export async function screenSignup(
 	deps: Pick<Deps, "db" | "config" | "log">,
 	form: SubscribeForm,
 	request: SignupRequest,
 	now: Date,
-): Promise<Admission> {
+): Promise<"ok" | "bot"> {
 	const { db, config, log } = deps;
 	if (request.ip) {
-		const allowed = await hitRateLimit(
-			db,
-			`subscribe-ip:${request.ip}`,
-			hourWindow(now),
-			config.limits.subscribePerIpPerHour,
-		);
-		if (!allowed)
+		const network = clientNetwork(request.ip);
+		if (!(await hitRateLimit(db, `subscribe-ip:${network}`, hourWindow(now), config.limits.subscribePerIpPerHour))) {
 			throw new AppError("rate_limited", "Too many signups from your network. Please try again in an hour.");
+		}
 	}
 	const stamp = checkFormStamp(config.secret, form.stamp, now, config.limits.minFillSeconds);
-	if (stamp === "expired" && !form.website) {
+	if (stamp.result === "expired" && !form.website) {
 		throw new AppError(
 			"expired",
-			"This form was open for more than a day, so we refreshed it. Please subscribe again.",
+			"This form was open for more than an hour, so we refreshed it. Please subscribe again.",
 		);
 	}
-	if (form.website || stamp !== "ok") {
-		log.info("signup dropped as automated", { reason: form.website ? "honeypot" : `stamp ${stamp}` });
-		return "bot";
+	let reason = form.website ? "honeypot" : stamp.result === "ok" ? undefined : `stamp ${stamp.result}`;
+	// One signup per rendered form: a stamp handed around (or posted by another site's
+	// visitors) works once.
+	if (!reason && stamp.result === "ok" && !(await claimOnce(db, `stamp:${stamp.nonce}`, now.toISOString()))) {
+		reason = "stamp used";
 	}
-	if (await isSuppressed(db, form.email)) return "suppressed";
+	if (!reason) return "ok";
+	log.info("signup dropped as automated", { reason });
+	return "bot";
+}
 
-	// At most one mail per address per cooldown, and a few a day, whoever asks from where.
-	// Keyed by a hash: the counters outlive a reader who deletes their data.
-	const key = sha256Hex(form.email.toLowerCase());
+/**
+ * Whether this address may be mailed now. Every address runs the same four statements,
+ * whatever its state: the suppression lookup, the per-mailbox cooldown and daily count
+ * (keyed by the canonical mailbox, so `a+1@` and `a.b@gmail` variants share them, and
+ * hashed, so they outlive a reader who deletes their data), and the hourly cap, which
+ * counts only mail that would go out.
+ */
+export async function admitAddress(
+	deps: Pick<Deps, "db" | "config" | "log">,
+	email: string,
+	now: Date,
+): Promise<Admission> {
+	const { db, config, log } = deps;
+	const suppressed = await isSuppressed(db, email);
+	const key = sha256Hex(canonicalMailbox(email));
 	const cooldownStart = new Date(now.getTime() - config.limits.mailCooldownMinutes * 60_000);
-	const mayMail =
-		(await claimCooldown(db, `mail:${key}`, now.toISOString(), cooldownStart.toISOString())) &&
-		(await hitRateLimit(db, `mail-day:${key}`, dayWindow(now), config.limits.mailPerAddressPerDay));
-	if (!mayMail) {
+	const cooled = await claimCooldown(db, `mail:${key}`, now.toISOString(), cooldownStart.toISOString());
+	const mailedToday = await addToCounter(db, `mail-day:${key}`, dayWindow(now), cooled && !suppressed ? 1 : 0);
+	const wanted = !suppressed && cooled && mailedToday <= config.limits.mailPerAddressPerDay;
+	const mailedThisHour = await addToCounter(db, signupMailCounter, hourWindow(now), wanted ? 1 : 0);
+	if (suppressed) return "suppressed";
+	if (!wanted) {
 		log.info("signup mail throttled");
 		return "throttled";
+	}
+	if (mailedThisHour > config.limits.signupMailPerHour) {
+		const dropped = await addToCounter(db, signupMailDroppedCounter, hourWindow(now), 1);
+		if (dropped === 1) {
+			log.error("signup mail cap reached: further signup mail this hour is dropped (SIGNUP_MAIL_PER_HOUR)", {
+				cap: config.limits.signupMailPerHour,
+				hour: hourWindow(now),
+			});
+		}
+		return "capped";
 	}
 	return "admitted";
 }

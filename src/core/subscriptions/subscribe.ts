@@ -1,17 +1,17 @@
 /**
- * A signup from the form: admitted by signup-admission.ts, then recorded here (the
- * reader, their consent, a confirmation token) and answered by mail after the response.
+ * A signup from the form: screened and admitted by signup-admission.ts, then recorded
+ * here (the reader, a confirmation token carrying this signup's topics and consent) and
+ * answered by mail after the response.
  */
-import { recordSignupRow } from "../db/subscribers.ts";
-import { insertTokens } from "../db/tokens.ts";
+import { findReaderByEmail, recordSignupRow } from "../db/subscribers.ts";
+import { insertTokens, type NewToken } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import type { MailMessage } from "../mail/mailer.ts";
 import { confirmationMail, manageLinkMail } from "../mail/transactional.ts";
-import { readerByEmail } from "./find-reader.ts";
 import type { SubscribeForm } from "./form-schemas.ts";
 import { confirmTokenHours, confirmTokenRow, derivedTokenRow } from "./link-tokens.ts";
 import { confirmUrl, manageUrl } from "./links.ts";
-import { type Admission, admitSignup, type SignupRequest } from "./signup-admission.ts";
+import { type Admission, admitAddress, type SignupRequest, screenSignup } from "./signup-admission.ts";
 
 /** Recorded with each consent, so we can tell which wording a reader agreed to. */
 export const signupFormVersion = "signup-2026-11";
@@ -25,15 +25,18 @@ interface RecordedSignup {
 }
 
 /**
- * Records an admitted signup and composes its mail: a confirmation (carrying this
- * signup's topics and consent evidence) for a new, pending or unsubscribed address; the
- * manage link for a confirmed reader, whose topics are left alone.
+ * Records a signup and composes its mail: a confirmation (carrying this signup's topics
+ * and consent evidence) for a new, pending or unsubscribed address; the manage link for
+ * a confirmed reader, whose topics are left alone. When `admitted` is false (suppressed,
+ * throttled, capped) the same statements run and the same mail is composed, but nothing
+ * is written and nothing will be sent: the work does not tell the states apart.
  */
-export async function recordSignup(
+async function recordSignup(
 	deps: Deps,
 	form: SubscribeForm,
 	request: SignupRequest,
 	now: Date,
+	admitted: boolean,
 ): Promise<RecordedSignup> {
 	const { config, db } = deps;
 	const consent = {
@@ -43,48 +46,48 @@ export async function recordSignup(
 		formVersion: signupFormVersion,
 		source: "form",
 	};
-	await recordSignupRow(
-		db,
-		{ email: form.email, keywords: form.keywords, manageSalt: deps.random.token(), consent, timezone: config.timeZone },
-		true,
-	);
-	const reader = await readerByEmail(deps, form.email);
-	if (reader.status === "pending") {
-		const token = confirmTokenRow(deps, reader, { keywords: form.keywords, consent });
-		await insertTokens(db, [token]);
+	const signup = { email: form.email, keywords: form.keywords, consent };
+	await recordSignupRow(db, { ...signup, manageSalt: deps.random.token(), timezone: config.timeZone }, admitted);
+	const reader = await findReaderByEmail(db, form.email);
+	const owner = reader ?? { id: 0, manageSalt: "", status: "pending", frequency: "weekly", email: form.email };
+	const written = (rows: NewToken[]) => (admitted && reader ? rows : []);
+	if (owner.status === "pending" || !admitted) {
+		const token = confirmTokenRow(deps, owner, signup);
+		await insertTokens(db, written([token]));
 		const message = confirmationMail(config, {
-			to: reader.email,
+			to: owner.email,
 			date: now,
-			messageKey: `confirm.${reader.id}.${now.getTime()}`,
+			messageKey: `confirm.${owner.id}.${now.getTime()}`,
 			confirmUrl: confirmUrl(config, token.token),
 			topics: form.keywords.length,
-			frequency: reader.frequency,
+			frequency: owner.frequency,
 			expiresHours: confirmTokenHours,
 		});
 		return { outcome: "confirmation_sent", message };
 	}
 	// The manage page links to the unsubscribe page: both go on file.
-	const manage = derivedTokenRow(config.secret, "manage", reader, consent.at);
-	await insertTokens(db, [manage, derivedTokenRow(config.secret, "unsubscribe", reader, consent.at)]);
+	const manage = derivedTokenRow(config.secret, "manage", owner, consent.at);
+	await insertTokens(db, written([manage, derivedTokenRow(config.secret, "unsubscribe", owner, consent.at)]));
 	const message = manageLinkMail(config, {
-		to: reader.email,
+		to: owner.email,
 		date: now,
-		messageKey: `manage.${reader.id}.${now.getTime()}`,
+		messageKey: `manage.${owner.id}.${now.getTime()}`,
 		manageUrl: manageUrl(config, manage.token),
 	});
 	return { outcome: "manage_link_sent", message };
 }
 
 /**
- * Handles a signup. Only the per-IP limit is visible to the caller (as rate_limited);
- * everything else ends in the same neutral answer. Mail goes out after the response
- * (deps.defer), so timing does not tell either.
+ * Handles a signup. Only the per-network limit is visible to the caller (as rate_limited),
+ * and an old form (expired); everything else ends in the same neutral answer after the
+ * same work. Mail goes out after the response (deps.defer).
  */
 export async function subscribe(deps: Deps, form: SubscribeForm, request: SignupRequest): Promise<SubscribeOutcome> {
 	const now = deps.clock.now();
-	const admission = await admitSignup(deps, form, request, now);
+	if ((await screenSignup(deps, form, request, now)) === "bot") return "bot";
+	const admission = await admitAddress(deps, form.email, now);
+	const { outcome, message } = await recordSignup(deps, form, request, now, admission === "admitted");
 	if (admission !== "admitted") return admission;
-	const { outcome, message } = await recordSignup(deps, form, request, now);
 	deps.defer(
 		deps.mailer.send(message).then(
 			(result) => deps.log.info("signup mail sent", { outcome, messageId: result.messageId }),

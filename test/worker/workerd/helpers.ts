@@ -55,9 +55,14 @@ export function inputValue(html: string, name: string): string {
 }
 
 /** Fills in the signup form as a browser would: GET / for the signed stamp, then POST. */
-export async function signup(email: string, keywords: string, workerEnv: WorkerEnv = env): Promise<Response> {
+export async function signup(
+	email: string,
+	keywords: string,
+	workerEnv: WorkerEnv = env,
+	headers: Record<string, string> = {},
+): Promise<Response> {
 	const page = await (await request("/", {}, workerEnv)).text();
-	return postForm("/subscribe", { email, keywords, website: "", stamp: inputValue(page, "stamp") }, {}, workerEnv);
+	return postForm("/subscribe", { email, keywords, website: "", stamp: inputValue(page, "stamp") }, headers, workerEnv);
 }
 
 const control = (path: string, init?: RequestInit) => fetch(`${inject("controlUrl")}${path}`, init);

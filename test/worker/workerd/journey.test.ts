@@ -100,6 +100,23 @@ describe("the web journey on workerd with D1", () => {
 		expect(third).toContain("Cached Title Newer");
 	});
 
+	it("keys the per-network signup limit on the /64 of an IPv6 client", async () => {
+		const limited = { ...env, RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: "2" };
+		const from = (ip: string) => ({ "cf-connecting-ip": ip });
+		const statuses = [];
+		for (const [i, ip] of ["2001:db8:9:1::1", "2001:db8:9:1:ffff::2", "2001:db8:9:1:1:2:3:4"].entries()) {
+			statuses.push((await signup(`v6-${i}@example.org`, "diffusion", limited, from(ip))).status);
+		}
+		expect(statuses).toEqual([200, 200, 429]);
+		expect((await signup("v6-other@example.org", "diffusion", limited, from("2001:db8:9:2::1"))).status).toBe(200);
+	});
+
+	it("refuses a signup posted from another site", async () => {
+		const res = await signup("cross@example.org", "diffusion", env, { origin: "https://evil.example" });
+		expect(res.status).toBe(403);
+		expect(await subscriber("cross@example.org")).toBeUndefined();
+	});
+
 	it("answers every request with a plain 500 when the settings are invalid", async () => {
 		const broken = { ...env, SECRET: "short" };
 		const res = await request("/", {}, broken);

@@ -8,14 +8,18 @@ import { fieldErrors, subscribeForm } from "../../subscriptions/form-schemas.ts"
 import { stampForm } from "../../subscriptions/form-signatures.ts";
 import { subscribe } from "../../subscriptions/subscribe.ts";
 import type { Env } from "../hono-env.ts";
+import { postedFromOwnPage } from "../own-page.ts";
 import { readForm } from "../read-form.ts";
 import { MessagePage } from "../views/layout.tsx";
 import { SignupPage, type SignupValues } from "../views/signup-page.tsx";
 
+const crossSiteNotice =
+	"This signup came from another website, so we did not accept it. If you want paperboy's digest, subscribe with this form.";
+
 export function signupRoutes() {
 	const app = new Hono<Env>();
 
-	const stamp = (deps: Deps) => stampForm(deps.config.secret, deps.clock.now());
+	const stamp = (deps: Deps) => stampForm(deps.config.secret, deps.clock.now(), deps.random.token().slice(0, 22));
 	const renderForm = async (
 		deps: Deps,
 		values: SignupValues,
@@ -56,6 +60,10 @@ export function signupRoutes() {
 		const { deps } = c.var;
 		const fields = await readForm(c);
 		const values = { email: fields.email ?? "", keywords: fields.keywords ?? "" };
+		// Another site's page cannot sign its visitors up for anything.
+		if (!postedFromOwnPage(c, new URL(deps.config.baseUrl).origin)) {
+			return c.html(await renderForm(deps, values, {}, crossSiteNotice), 403);
+		}
 		const parsed = subscribeForm.safeParse(fields);
 		if (!parsed.success) return c.html(await renderForm(deps, values, fieldErrors(parsed.error)), 422);
 		try {
