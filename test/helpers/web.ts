@@ -4,14 +4,18 @@ import type { Received } from "./smtp-sink.ts";
 
 export const origin = "http://paperboy.test";
 
-/** Posts a form as our own pages do; a header given as "" is left out (e.g. `origin: ""`). */
+/**
+ * Posts a form as our own pages do, with the Origin of the runtime's BASE_URL; a header
+ * given as "" is left out (e.g. `origin: ""`).
+ */
 export function postForm(
 	rt: TestRuntime,
 	path: string,
 	fields: Record<string, string>,
 	headers: Record<string, string> = {},
 ) {
-	const sent = { "content-type": "application/x-www-form-urlencoded", origin, ...headers };
+	const own = new URL(rt.deps.config.baseUrl).origin;
+	const sent = { "content-type": "application/x-www-form-urlencoded", origin: own, ...headers };
 	return rt.app.request(`${origin}${path}`, {
 		method: "POST",
 		headers: Object.fromEntries(Object.entries(sent).filter(([, value]) => value !== "")),
