@@ -26,13 +26,19 @@ function ipv6Groups(address: string): number[] | undefined {
 	return groups.map((g) => Number.parseInt(g, 16));
 }
 
-/** The key a client's requests are counted under, or null when the address is unknown. */
+/** A key is a counter row's name: whatever a trusted proxy hands over, it stays short. */
+const maxKeyLength = 64;
+
+/**
+ * The key a client's requests are counted under (the signup and preview limits, on Node
+ * and Workers alike), or null when the address is unknown.
+ */
 export function clientKey(ip: string | null | undefined): string | null {
 	if (!ip) return null;
 	const address = ip.trim();
 	if (/^\d+\.\d+\.\d+\.\d+$/.test(address)) return address;
 	const groups = ipv6Groups(address);
-	if (!groups) return address;
+	if (!groups) return address.slice(0, maxKeyLength);
 	// An IPv4 client seen through an IPv6 socket (`::ffff:192.0.2.1`) is that IPv4 client.
 	if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
 		const [hi = 0, lo = 0] = groups.slice(6);

@@ -6,7 +6,7 @@
  * same neutral answer, so neither the page nor its timing tells who is on file
  * (docs/decisions/031-signup-limits.md).
  */
-import { clientNetwork } from "../client-network.ts";
+import { clientKey } from "../client-key.ts";
 import { sha256Hex } from "../crypto.ts";
 import { addToCounter, claimCooldown, claimOnce, hitRateLimit } from "../db/rate-limits.ts";
 import { isSuppressed } from "../db/suppressions.ts";
@@ -43,8 +43,8 @@ export async function screenSignup(
 	now: Date,
 ): Promise<"ok" | "bot"> {
 	const { db, config, log } = deps;
-	if (request.ip) {
-		const network = clientNetwork(request.ip);
+	const network = clientKey(request.ip);
+	if (network) {
 		if (!(await hitRateLimit(db, `subscribe-ip:${network}`, hourWindow(now), config.limits.subscribePerIpPerHour))) {
 			throw new AppError("rate_limited", "Too many signups from your network. Please try again in an hour.");
 		}
