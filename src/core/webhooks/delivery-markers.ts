@@ -1,4 +1,5 @@
 import { isDeliveryToken } from "../bounces/verp.ts";
+import { AppError } from "../errors.ts";
 
 /**
  * How a provider's event names our delivery: the sender puts the delivery's token (the same
@@ -18,8 +19,15 @@ import { isDeliveryToken } from "../bounces/verp.ts";
 export const deliveryTagName = "paperboy-delivery";
 export const deliveryHeader = "X-Paperboy-Delivery";
 
+function checked(token: string): string {
+	// Also keeps anything but base64url (a line break, say) out of the headers.
+	if (!isDeliveryToken(token)) throw new AppError("invalid_input", "A delivery token is 16-128 base64url characters");
+	return token;
+}
+
 /** Headers to add to a digest so that Postmark and SES events name its delivery. */
 export function deliveryHeaders(token: string): Record<string, string> {
+	checked(token);
 	return {
 		[deliveryHeader]: token,
 		[`X-PM-Metadata-${deliveryTagName}`]: token,
@@ -28,7 +36,7 @@ export function deliveryHeaders(token: string): Record<string, string> {
 }
 
 /** Resend's `tags` for POST /emails. */
-export const resendDeliveryTags = (token: string) => [{ name: deliveryTagName, value: token }];
+export const resendDeliveryTags = (token: string) => [{ name: deliveryTagName, value: checked(token) }];
 
 /** The value under `name` (any case) in a provider's string map, when it is a delivery token. */
 export function tokenIn(map: unknown, name = deliveryTagName): string | undefined {

@@ -78,6 +78,13 @@ describe("provider events as bounce reports", () => {
 });
 
 describe("delivery markers", () => {
+	it("are made only of a delivery token", () => {
+		for (const bad of ["short", "AbCdEfGhIjKlMnOpQrStUv\r\nBcc: x@y.example"]) {
+			expect(() => deliveryHeaders(bad)).toThrow(expect.objectContaining({ code: "invalid_input" }));
+			expect(() => resendDeliveryTags(bad)).toThrow(expect.objectContaining({ code: "invalid_input" }));
+		}
+	});
+
 	it("are what the normalisers read back: a Resend tag, Postmark metadata, an SES tag and header", () => {
 		const token = "AbCdEfGhIjKlMnOpQrStUv";
 		const [tag] = resendDeliveryTags(token);
