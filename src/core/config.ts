@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { parseBounceAddress } from "./bounces/verp.ts";
 import { AppError } from "./errors.ts";
 import { logLevels } from "./logging.ts";
 import { type SourceSettings, sourceNames, sourceSettingsShape } from "./papers/sources/registry.ts";
@@ -76,7 +77,47 @@ const envSchema = z.object({
 	MIN_FILL_SECONDS: z.coerce.number().min(0).default(2),
 	TRUST_PROXY: flag.default(false),
 	LOG_LEVEL: z.enum(logLevels).default("info"),
+	// Bounces and complaints (docs/bounces.md, docs/webhooks.md).
+	BOUNCE_ADDRESS: z
+		.string()
+		.refine((a) => isBounceAddress(a), "must be a plain address like bounces@example.org (no +tag)")
+		.optional(),
+	BOUNCE_SMTP_PORT: int(0, 65535).optional(),
+	BOUNCE_SMTP_HOST: z.string().min(1).default("127.0.0.1"),
+	BOUNCE_IMAP_URL: z.url({ protocol: /^imaps?$/ }).optional(),
+	BOUNCE_IMAP_INTERVAL_SECONDS: int(5, 86_400).default(60),
+	SOFT_BOUNCE_LIMIT: int(1, 100).default(3),
+	SOFT_BOUNCE_DAYS: int(1, 365).default(30),
+	RESEND_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must be the endpoint's signing secret, whsec_…").optional(),
+	POSTMARK_WEBHOOK_USER: z.string().min(8).optional(),
+	POSTMARK_WEBHOOK_PASSWORD: z.string().min(16).optional(),
+	SES_TOPIC_ARNS: z
+		.string()
+		.transform((s) =>
+			s
+				.split(",")
+				.map((x) => x.trim())
+				.filter(Boolean),
+		)
+		.pipe(z.array(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$/, "must be SNS topic ARNs")))
+		.optional(),
+	// Stale sources (docs/stale-sources.md).
+	STALE_AFTER_HOURS: z.coerce
+		.number()
+		.min(1)
+		.max(24 * 365)
+		.default(48),
+	ADMIN_EMAIL: z.email().optional(),
 });
+
+function isBounceAddress(address: string): boolean {
+	try {
+		parseBounceAddress(address);
+		return true;
+	} catch {
+		return false;
+	}
+}
 
 export type Env = Record<string, string | undefined>;
 
@@ -88,6 +129,12 @@ export function parseConfig(env: Env) {
 		throw new AppError("config", `Invalid settings:\n${lines.join("\n")}`);
 	}
 	const e = result.data;
+	if ((e.BOUNCE_SMTP_PORT !== undefined || e.BOUNCE_IMAP_URL) && !e.BOUNCE_ADDRESS) {
+		throw new AppError(
+			"config",
+			"Invalid settings:\n  BOUNCE_ADDRESS: required with BOUNCE_SMTP_PORT or BOUNCE_IMAP_URL",
+		);
+	}
 	const baseUrl = e.BASE_URL ?? `http://localhost:${e.PORT}`;
 	const host = new URL(baseUrl).hostname;
 	const dkim =
@@ -113,7 +160,29 @@ export function parseConfig(env: Env) {
 			from: e.MAIL_FROM ?? `paperboy <paperboy@${host === "localhost" ? "localhost.localdomain" : host}>`,
 			listUnsubscribeMailto: e.LIST_UNSUBSCRIBE_MAILTO,
 			dkim,
+			/** The return path's base (VERP: each digest goes out from local+TOKEN@domain). */
+			bounceAddress: e.BOUNCE_ADDRESS,
+			/** Postmark and SES echo a delivery's token back only from headers we add (delivery-markers.ts). */
+			deliveryHeaders: Boolean((e.POSTMARK_WEBHOOK_USER && e.POSTMARK_WEBHOOK_PASSWORD) || e.SES_TOPIC_ARNS?.length),
 		},
+		bounces: {
+			smtpPort: e.BOUNCE_SMTP_PORT,
+			smtpHost: e.BOUNCE_SMTP_HOST,
+			imapUrl: e.BOUNCE_IMAP_URL,
+			imapIntervalSeconds: e.BOUNCE_IMAP_INTERVAL_SECONDS,
+			softLimit: e.SOFT_BOUNCE_LIMIT,
+			softDays: e.SOFT_BOUNCE_DAYS,
+		},
+		webhooks: {
+			resendSecret: e.RESEND_WEBHOOK_SECRET,
+			postmark:
+				e.POSTMARK_WEBHOOK_USER && e.POSTMARK_WEBHOOK_PASSWORD
+					? { user: e.POSTMARK_WEBHOOK_USER, password: e.POSTMARK_WEBHOOK_PASSWORD }
+					: undefined,
+			sesTopicArns: e.SES_TOPIC_ARNS ?? [],
+		},
+		staleAfterHours: e.STALE_AFTER_HOURS,
+		adminEmail: e.ADMIN_EMAIL,
 		schedule: { digestCron: e.DIGEST_CRON, dailyDigestCron: e.DAILY_DIGEST_CRON, ingestCron: e.INGEST_CRON },
 		ingest: {
 			sources: e.INGEST_SOURCES,

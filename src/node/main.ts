@@ -6,6 +6,7 @@
 import { mailTransport } from "../core/mail/mail-transport.ts";
 import { refreshAllDerivedData } from "../core/papers/refresh-derived.ts";
 import { seedPapersIfEmpty } from "../core/papers/store.ts";
+import { startBounceIntake } from "./bounce-intake.ts";
 import { exitWithError } from "./exit.ts";
 import { createNodeRuntime } from "./runtime.ts";
 import { startScheduler } from "./scheduler.ts";
@@ -25,6 +26,7 @@ async function main() {
 		mail: mailTransport(config.mail) ?? "eml files in the data folder",
 	});
 	const scheduler = startScheduler(runtime);
+	const bounces = await startBounceIntake(deps);
 	// Papers stored before author, category and acronym lookups existed (or by an older
 	// derivation) are brought up to date while the server already answers.
 	refreshAllDerivedData(deps).then(
@@ -39,6 +41,7 @@ async function main() {
 		deps.log.info("shutting down", { signal });
 		await server.close();
 		await scheduler.stop();
+		await bounces.close();
 		await runtime.close();
 		process.exit(0);
 	};

@@ -191,7 +191,7 @@ export class MimeBuilder {
 		if (at !== raw.length) throw new Error("MIME size miscounted");
 		// Bodies are base64 or checked by is7bit; boundary lines start with "-": only a header could.
 		return {
-			envelope: { from: sender.address, to: [to] },
+			envelope: { from: message.returnPath ?? sender.address, to: [to] },
 			raw,
 			dotSafe: !head.startsWith(".") && !head.includes("\n."),
 			storage,

@@ -2,6 +2,8 @@ import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer, type SMTPServerAddress } from "smtp-server";
 
 export interface Received {
+	/** MAIL FROM: the return path bounces go to. */
+	envelopeFrom: string;
 	envelopeTo: string[];
 	raw: string;
 	parsed: ParsedMail;
@@ -50,7 +52,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 			stream.on("end", async () => {
 				const raw = Buffer.concat(chunks).toString("utf8");
 				const parsed = await simpleParser(raw);
-				messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+				messages.push({
+					envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+					envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+					raw,
+					parsed,
+				});
 				for (const wake of waiters.splice(0)) wake();
 				if (sink.delayMs) setTimeout(callback, sink.delayMs);
 				else callback();

@@ -291,3 +291,17 @@ export async function listReadersDue(
 		order by s.id`.execute(db);
 	return result.rows.map((r) => ({ reader: toDigestReader(r), windowStart: r.window_start }));
 }
+
+/** The reader a delivery went to, for acting on a bounce that names it. */
+export async function findDeliveryReader(
+	db: Db,
+	deliveryId: number,
+): Promise<{ deliveryId: number; readerId: number; email: string } | undefined> {
+	const row = await db
+		.selectFrom("deliveries as d")
+		.innerJoin("subscribers as s", "s.id", "d.subscriber_id")
+		.select(["d.id", "s.id as reader_id", "s.email"])
+		.where("d.id", "=", deliveryId)
+		.executeTakeFirst();
+	return row && { deliveryId: row.id, readerId: row.reader_id, email: row.email };
+}

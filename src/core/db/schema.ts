@@ -19,6 +19,8 @@ export interface Database {
 	suppressions: SuppressionsTable;
 	rate_limits: RateLimitsTable;
 	job_runs: JobRunsTable;
+	bounces: BouncesTable;
+	webhook_replays: WebhookReplaysTable;
 }
 
 export type Db = Kysely<Database>;
@@ -152,6 +154,24 @@ export interface JobRunsTable {
 	started_at: string;
 	finished_at: string | null;
 	summary: string | null;
+}
+
+export interface BouncesTable {
+	id: Generated<number>;
+	key: string;
+	subscriber_id: number;
+	delivery_id: number | null;
+	kind: "hard" | "soft" | "complaint";
+	status: string | null;
+	diagnostic: string | null;
+	feedback_type: string | null;
+	source: string;
+	received_at: string;
+}
+
+export interface WebhookReplaysTable {
+	key: string;
+	until: string;
 }
 
 export type PaperRow = Selectable<PapersTable>;

@@ -1,4 +1,5 @@
 import { backoffMs } from "../backoff.ts";
+import { deliveryTokenFor } from "../bounces/delivery-token.ts";
 import type { Deps } from "../deps.ts";
 import { isAppError } from "../errors.ts";
 import { composeMessage } from "../mail/compose-message.ts";
@@ -28,6 +29,7 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 		date: deps.clock.now(),
 		messageKey: `digest.${d.id}.${d.period.replace(/[^\w-]/g, ".")}`,
 		unsubscribeUrl: digest.unsubscribeUrl,
+		deliveryToken: deliveryTokenFor(deps.config.secret, d.id),
 	});
 	try {
 		const result = await deps.mailer.send(message);

@@ -1,4 +1,6 @@
+import { parseBounceAddress, verpAddress } from "../bounces/verp.ts";
 import type { Config } from "../config.ts";
+import { deliveryHeaders } from "../webhooks/delivery-markers.ts";
 import type { MailMessage } from "./mailer.ts";
 
 /** "Mon, 02 Nov 2026 08:00:00 +0000": RFC 5322 prefers a numeric zone to "GMT". */
@@ -20,6 +22,8 @@ export interface ComposeInput {
 	messageKey: string;
 	/** Set for list mail (digests): adds RFC 2369 / RFC 8058 unsubscribe headers. */
 	unsubscribeUrl?: string;
+	/** Set for digests: the delivery's token, for the VERP return path and provider tags. */
+	deliveryToken?: string;
 }
 
 export function composeMessage(mail: Config["mail"], input: ComposeInput): MailMessage {
@@ -34,7 +38,16 @@ export function composeMessage(mail: Config["mail"], input: ComposeInput): MailM
 		// Tells well-behaved autoresponders not to answer a bulk message.
 		headers.Precedence = "bulk";
 	}
+	if (input.deliveryToken && mail.deliveryHeaders) Object.assign(headers, deliveryHeaders(input.deliveryToken));
+	// Bounces come back to the bounce address; a digest's names its delivery (VERP).
+	const returnPath =
+		mail.bounceAddress &&
+		(input.deliveryToken
+			? verpAddress(parseBounceAddress(mail.bounceAddress), input.deliveryToken)
+			: mail.bounceAddress);
 	return {
+		...(returnPath ? { returnPath } : {}),
+		...(input.deliveryToken ? { deliveryToken: input.deliveryToken } : {}),
 		from: mail.from,
 		to: input.to,
 		subject: input.subject,

@@ -10,6 +10,10 @@ export interface MailMessage {
 	date: Date;
 	/** Extra headers, e.g. List-Unsubscribe, List-Id, Auto-Submitted. */
 	headers: Record<string, string>;
+	/** The envelope sender (MAIL FROM) when it is not From's address: the VERP bounce address. */
+	returnPath?: string;
+	/** The delivery a digest is (its token): the HTTP API tags the message with it. */
+	deliveryToken?: string;
 }
 
 export interface SendResult {

@@ -1,4 +1,5 @@
 import { AppError } from "../errors.ts";
+import { resendDeliveryTags } from "../webhooks/delivery-markers.ts";
 import { rfc5322Date } from "./compose-message.ts";
 import type { Mailer, MailMessage } from "./mailer.ts";
 
@@ -61,6 +62,8 @@ function toResend(message: MailMessage) {
 			"Message-ID": message.messageId,
 			Date: rfc5322Date(message.date),
 		},
+		// Resend's webhooks echo tags back: the delivery a bounce or complaint is about.
+		...(message.deliveryToken ? { tags: resendDeliveryTags(message.deliveryToken) } : {}),
 	};
 }
 

@@ -44,7 +44,7 @@ export function createSocketSmtpMailer(options: SmtpOptions, newBoundary: () => 
 		const current = session;
 		try {
 			const smtp = await current;
-			const from = envelopeAddress(message.from);
+			const from = message.returnPath ?? envelopeAddress(message.from);
 			const to = envelopeAddress(message.to);
 			if (/[^\x00-\x7f]/.test(from + to) && !smtp.smtpUtf8) {
 				throw new AppError("rejected", `${options.host} does not accept internationalised addresses (no SMTPUTF8)`);
