@@ -25,6 +25,8 @@ export default defineConfig(async () => {
 									TEST_MIGRATIONS: migrations,
 									BASE_URL: "http://paperboy.test",
 									MAIL_FROM: "paperboy <digest@paperboy.test>",
+									// Digests go out with a VERP return path (webhooks.test.ts reads its token).
+									BOUNCE_ADDRESS: "bounces@paperboy.test",
 									SECRET: "worker-test-secret-0123456789abcdef0123456789",
 									MAIL_TRANSPORT: "smtp",
 									SMTP_URL: `smtp://127.0.0.1:${inject("smtpPort")}?tls=off`,

@@ -7,13 +7,12 @@ import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveryIdOf } from "../../src/core/bounces/delivery-token.ts";
-import { runDigest } from "../../src/core/jobs/run-job.ts";
 import { type BounceIntake, startBounceIntake } from "../../src/node/bounce-intake.ts";
 import { readBounceFixture } from "../helpers/bounce-fixtures.ts";
 import { runCli } from "../helpers/cli.ts";
 import { days, hours } from "../helpers/clock.ts";
 import { type Dovecot, startDovecot } from "../helpers/dovecot.ts";
-import { addPapers, addReaders, paper } from "../helpers/readers.ts";
+import { addPapers, addReaders, paper, readerStatus, weeklyDigests } from "../helpers/readers.ts";
 import { createTestRuntime, type TestRuntime, testSecret } from "../helpers/runtime.ts";
 import { type Received, type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
 
@@ -80,15 +79,6 @@ async function mailToListener(raw: Buffer, to: string) {
 
 const suppressions = () => rt.deps.db.selectFrom("suppressions").select(["email", "reason"]).orderBy("email").execute();
 const bounceRows = () => rt.deps.db.selectFrom("bounces").select(["subscriber_id", "kind"]).execute();
-const statusOf = async (email: string) =>
-	(await rt.deps.db.selectFrom("subscribers").select("status").where("email", "=", email).executeTakeFirstOrThrow())
-		.status;
-
-async function weeklyRun(): Promise<Map<string, Received>> {
-	sink.clear();
-	await runDigest(rt.deps, ["weekly"]);
-	return new Map(sink.messages.map((m) => [m.envelopeTo[0] ?? "", m]));
-}
 
 describe("bounces and complaints act on the delivery they name", () => {
 	it("suppresses hard bounces and complaints, counts soft ones, and sends those readers nothing more", async () => {
@@ -96,7 +86,7 @@ describe("bounces and complaints act on the delivery they name", () => {
 		rt.clock.advance(hours(1));
 
 		// Week 1: every digest's return path names its own delivery.
-		const week1 = await weeklyRun();
+		const week1 = await weeklyDigests(rt, sink);
 		expect([...week1.keys()].sort()).toEqual(Object.values(readers).sort());
 		const ids = new Set<number>();
 		for (const mail of week1.values()) {
@@ -143,8 +133,8 @@ describe("bounces and complaints act on the delivery they name", () => {
 			{ email: readers.angry, reason: "complaint" },
 			{ email: readers.gone, reason: "bounce" },
 		]);
-		expect(await statusOf(readers.angry)).toBe("unsubscribed");
-		expect(await statusOf(readers.gone)).toBe("active");
+		expect(await readerStatus(rt, readers.angry)).toBe("unsubscribed");
+		expect(await readerStatus(rt, readers.gone)).toBe("active");
 
 		// The same DSN again (a sender retrying): nothing new is recorded.
 		await mailToListener(dsn, `bounces+${tokenOf(mailTo(readers.gone))}@paperboy.example`);
@@ -154,7 +144,7 @@ describe("bounces and complaints act on the delivery they name", () => {
 		rt.clock.advance(days(7));
 		await addPapers(rt, [paper("2612.00001", "Selective state space models at scale", "State space models again.")]);
 		rt.clock.advance(hours(1));
-		const week2 = await weeklyRun();
+		const week2 = await weeklyDigests(rt, sink);
 		expect([...week2.keys()].sort()).toEqual([readers.fine, readers.slow]);
 
 		// A second soft bounce, this time from the bounce mailbox over IMAP: the limit (2) suppresses.
@@ -168,7 +158,7 @@ describe("bounces and complaints act on the delivery they name", () => {
 		rt.clock.advance(days(7));
 		await addPapers(rt, [paper("2612.00002", "State space models for audio", "State space models, once more.")]);
 		rt.clock.advance(hours(1));
-		expect([...(await weeklyRun()).keys()]).toEqual([readers.fine]);
+		expect([...(await weeklyDigests(rt, sink)).keys()]).toEqual([readers.fine]);
 
 		// The operator's view: `paperboy bounces` on the same database.
 		const cli = (...args: string[]) =>

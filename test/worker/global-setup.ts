@@ -63,6 +63,7 @@ export default async function setup(project: TestProject) {
 
 function sinkMessages(sink: SmtpSink): SinkMessage[] {
 	return sink.messages.map((m) => ({
+		envelopeFrom: m.envelopeFrom,
 		envelopeTo: m.envelopeTo,
 		subject: m.parsed.subject ?? "",
 		text: m.parsed.text ?? "",

@@ -20,6 +20,8 @@ export interface WebhookSamples {
 
 /** What the control API in global-setup.ts returns, shared with the tests in workerd. */
 export interface SinkMessage {
+	/** MAIL FROM: the return path. */
+	envelopeFrom: string;
 	envelopeTo: string[];
 	subject: string;
 	text: string;

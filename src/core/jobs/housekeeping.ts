@@ -1,5 +1,6 @@
 import { pruneRateLimits } from "../db/rate-limits.ts";
 import { deleteExpiredTokens } from "../db/tokens.ts";
+import { pruneWebhookReplays } from "../db/webhook-replays.ts";
 import type { Deps } from "../deps.ts";
 
 /** Rate-limit windows this old can no longer decide anything (the longest is a day). */
@@ -13,5 +14,6 @@ const rateLimitKeepMs = 2 * 86_400_000;
 export async function pruneExpired(deps: Pick<Deps, "db" | "clock">): Promise<{ expiredTokens: number }> {
 	const now = deps.clock.now();
 	await pruneRateLimits(deps.db, new Date(now.getTime() - rateLimitKeepMs).toISOString());
+	await pruneWebhookReplays(deps.db, now.toISOString());
 	return { expiredTokens: await deleteExpiredTokens(deps.db, now.toISOString()) };
 }

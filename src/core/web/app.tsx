@@ -16,6 +16,7 @@ import { manageRoutes } from "./routes/manage-routes.tsx";
 import { previewRoutes } from "./routes/preview-routes.ts";
 import { signupRoutes } from "./routes/signup-routes.tsx";
 import { unsubscribeRoutes } from "./routes/unsubscribe-routes.tsx";
+import { webhookRoutes } from "./routes/webhook-routes.ts";
 import { MessagePage } from "./views/layout.tsx";
 
 export interface AppOptions {
@@ -23,6 +24,8 @@ export interface AppOptions {
 	deps: (c: Context) => Deps;
 	/** The peer address as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */
 	clientIp?: (c: Context) => string | null | undefined;
+	/** How the SES webhook reaches Amazon SNS (certificates, confirmations); the runtime's fetch by default. */
+	fetch?: typeof fetch;
 }
 
 const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
@@ -100,6 +103,7 @@ export function createApp(config: Config, options: AppOptions) {
 	app.route("/", dataRoutes());
 	app.route("/", previewRoutes());
 	app.route("/", adminRoutes(config));
+	app.route("/", webhookRoutes({ fetch: options.fetch }));
 
 	app.notFound((c) =>
 		c.html(

@@ -19,7 +19,7 @@ export function verifyPostmarkWebhook(
 	if (!bytes) return false;
 	let decoded: string;
 	try {
-		decoded = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+		decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
 	} catch {
 		return false;
 	}
