@@ -23,8 +23,9 @@ async function expectUntouched() {
 	expect(row?.status).toBe("active");
 	expect(JSON.parse(row?.keywords ?? "[]")).toEqual(["diffusion"]);
 	expect(row?.frequency).toBe("weekly");
-	// Per reader: the used confirmation, the manage and the unsubscribe link; no data link, nothing signed out.
-	expect(await tokenCount(j.rt)).toBe(6);
+	// Per reader: the used confirmation, the manage and the unsubscribe link, and the feed link
+	// (on file once the manage page opened); no data link, nothing signed out.
+	expect(await tokenCount(j.rt)).toBe(8);
 	expect(j.sink.to(reader.email)).toHaveLength(1);
 }
 

@@ -305,3 +305,24 @@ export async function findDeliveryReader(
 		.executeTakeFirst();
 	return row && { deliveryId: row.id, readerId: row.reader_id, email: row.email };
 }
+
+/** A reader's last sent digests, newest first: when each went out and the papers it carried. */
+export async function listSentDigests(
+	db: Db,
+	readerId: number,
+	limit: number,
+): Promise<{ period: string; sentAt: string; paperIds: string[] }[]> {
+	const rows = await db
+		.selectFrom("deliveries")
+		.select(["period", "sent_at", "paper_ids"])
+		.where("subscriber_id", "=", readerId)
+		.where("status", "=", "sent")
+		.orderBy("sent_at", "desc")
+		.limit(limit)
+		.execute();
+	return rows.map((r) => ({
+		period: r.period,
+		sentAt: r.sent_at ?? "",
+		paperIds: r.paper_ids ? (JSON.parse(r.paper_ids) as string[]) : [],
+	}));
+}

@@ -204,6 +204,17 @@ export async function getPapersByNums(db: Db, nums: readonly number[]): Promise<
 	return papers;
 }
 
+/** Papers by arXiv id, in one statement whatever the count (the ids travel as one JSON value). */
+export async function getPapersByIds(db: Db, ids: readonly string[]): Promise<Paper[]> {
+	if (!ids.length) return [];
+	const rows = await db
+		.selectFrom("papers")
+		.selectAll()
+		.where("id", "in", sql<string>`(select value from json_each(${JSON.stringify(ids)}))`)
+		.execute();
+	return rows.map(toPaper);
+}
+
 /** Just what ranking needs, for every paper added in [from, to). */
 export async function listPaperStatsAddedBetween(db: Db, from: string, to: string) {
 	const rows = await db

@@ -15,7 +15,14 @@ import { dataLinkMail } from "../mail/transactional.ts";
 import { findReaderByLink } from "./find-reader.ts";
 import type { ManageForm } from "./form-schemas.ts";
 import { checkCsrfToken, csrfTokenFor } from "./form-signatures.ts";
-import { dataTokenMinutes, dataTokenRow, derivedTokenRow, digestPurposes, linkTokenFor } from "./link-tokens.ts";
+import {
+	dataTokenMinutes,
+	dataTokenRow,
+	derivedTokenRow,
+	digestPurposes,
+	ensureLinkToken,
+	linkTokenFor,
+} from "./link-tokens.ts";
 import { dataUrl } from "./links.ts";
 import type { Reader } from "./reader.ts";
 
@@ -24,6 +31,8 @@ export interface ManageSession {
 	manageToken: string;
 	/** The reader's unsubscribe link, for the page's "Unsubscribe" (on file with the manage link). */
 	unsubscribeToken: string;
+	/** The reader's read-only feed link (put on file when the page opens). */
+	feedToken: string;
 	csrf: string;
 }
 
@@ -40,6 +49,7 @@ export async function openManageSession(deps: Deps, token: string): Promise<Mana
 		reader,
 		manageToken: token,
 		unsubscribeToken: linkTokenFor(deps.config.secret, "unsubscribe", reader),
+		feedToken: await ensureLinkToken(deps, reader, "feed"),
 		csrf: csrfTokenFor(deps.config.secret, token),
 	};
 }

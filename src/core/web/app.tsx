@@ -12,6 +12,7 @@ import type { Env } from "./hono-env.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { confirmRoutes } from "./routes/confirm-routes.tsx";
 import { dataRoutes } from "./routes/data-routes.tsx";
+import { feedRoutes } from "./routes/feed-routes.ts";
 import { manageRoutes } from "./routes/manage-routes.tsx";
 import { previewRoutes } from "./routes/preview-routes.ts";
 import { signupRoutes } from "./routes/signup-routes.tsx";
@@ -101,6 +102,7 @@ export function createApp(config: Config, options: AppOptions) {
 	app.route("/", manageRoutes());
 	app.route("/", unsubscribeRoutes());
 	app.route("/", dataRoutes());
+	app.route("/", feedRoutes());
 	app.route("/", previewRoutes());
 	app.route("/", adminRoutes(config));
 	app.route("/", webhookRoutes({ fetch: options.fetch }));

@@ -61,6 +61,7 @@ export function manageRoutes() {
 			}
 			token={session.manageToken}
 			unsubscribeToken={session.unsubscribeToken}
+			feedToken={session.feedToken}
 			csrf={session.csrf}
 			email={session.reader.email}
 			status={session.reader.status}

@@ -20,6 +20,7 @@ export interface ManageValues {
 export const ManagePage: FC<{
 	token: string;
 	unsubscribeToken: string;
+	feedToken: string;
 	csrf: string;
 	email: string;
 	status: ReaderStatus;
@@ -27,7 +28,7 @@ export const ManagePage: FC<{
 	errors: Record<string, string>;
 	notice?: string;
 	preview?: Child;
-}> = ({ token, unsubscribeToken, csrf, email, status, values, errors, notice, preview }) => {
+}> = ({ token, unsubscribeToken, feedToken, csrf, email, status, values, errors, notice, preview }) => {
 	const base = `/manage/${token}`;
 	const confirmed = status === "active" || status === "paused";
 	return (
@@ -101,6 +102,13 @@ export const ManagePage: FC<{
 					Every paperboy email carries a link to this page and one to unsubscribe. If you forwarded an email, or someone
 					else may have one of your links, sign them all out: links in emails you already have stop working, this page
 					gets a new address, and your next digest carries new links.
+				</p>
+				<p>
+					<a href={`/feed/${feedToken}.xml`} type="application/atom+xml">
+						Your papers as a feed
+					</a>{" "}
+					(Atom): every paper your digests brought you, for a feed reader. The feed link only reads; it cannot change or
+					end your subscription. Signing out other links gives it a new address too.
 				</p>
 				<form method="post" action={`${base}/sign-out`} class="inline">
 					<input type="hidden" name="csrf" value={csrf} />
