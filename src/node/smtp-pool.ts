@@ -3,8 +3,9 @@
  * message byte through a JavaScript dot-stuffing Transform; our messages are 7-bit with
  * base64 bodies, so no line can start with a dot and the bytes go to the socket as they
  * are. Per connection: EHLO, STARTTLS when offered (unless ignoreTLS), AUTH PLAIN or
- * LOGIN, then MAIL/RCPT/DATA pipelined when the server offers PIPELINING. Failures carry
- * the reply code (`responseCode`) like nodemailer's, so callers classify them the same.
+ * LOGIN (only over TLS, or with ignoreTLS), then MAIL/RCPT/DATA pipelined when the server
+ * offers PIPELINING. Failures carry the reply code (`responseCode`) like nodemailer's, so
+ * callers classify them the same.
  */
 import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { hostname } from "node:os";
@@ -79,6 +80,11 @@ class Connection {
 	) {
 		this.#socket = socket;
 		this.#listen(socket);
+	}
+
+	/** TLS from the first byte or since STARTTLS. */
+	get encrypted(): boolean {
+		return (this.#socket as TLSSocket).encrypted === true;
 	}
 
 	get alive(): boolean {
@@ -223,7 +229,18 @@ async function greet(connection: Connection, options: SmtpPoolOptions, name: str
 	}
 	if (options.auth) {
 		const { user, pass } = options.auth;
-		if (connection.auth.has("PLAIN") || !connection.auth.has("LOGIN")) {
+		// A password goes only over TLS, unless SMTP_URL says ?tls=off (a relay on this machine).
+		if (!connection.encrypted && !options.ignoreTLS) {
+			throw new SmtpError(
+				`${options.host} offers no STARTTLS: not sending the password in clear (add ?tls=off to SMTP_URL to allow it)`,
+				"EAUTH",
+			);
+		}
+		if (!connection.auth.has("PLAIN") && !connection.auth.has("LOGIN")) {
+			const offered = [...connection.auth].filter(Boolean).join(" ") || "none";
+			throw new SmtpError(`${options.host} offers no AUTH PLAIN or LOGIN (offered: ${offered})`, "EAUTH");
+		}
+		if (connection.auth.has("PLAIN")) {
 			const token = Buffer.from(`\u0000${user}\u0000${pass}`, "utf8").toString("base64");
 			expectReply(await connection.command(`AUTH PLAIN ${token}`), [235], "AUTH PLAIN", "EAUTH");
 		} else {
