@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Config, type Env, parseConfig } from "../core/config.ts";
+import { ensurePrivateDir } from "./private-files.ts";
 
 /**
  * Reads the settings the way every entry point does: `.env` (when present) under the
@@ -20,7 +21,7 @@ export const dataDir = (databasePath: string): string =>
 function persistentSecret(dir: string): string {
 	const file = join(dir, "secret");
 	if (existsSync(file)) return readFileSync(file, "utf8").trim();
-	mkdirSync(dir, { recursive: true });
+	ensurePrivateDir(dir);
 	const secret = randomBytes(32).toString("hex");
 	// wx: if another process created it first, use theirs.
 	try {

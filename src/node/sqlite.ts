@@ -1,13 +1,19 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import type { Database } from "../core/db/schema.ts";
+import { ensurePrivateDir, ensurePrivateFile, narrowFile } from "./private-files.ts";
 
 export type Sqlite = BetterSqlite3.Database;
 
 export function openSqlite(path: string): Sqlite {
-	if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+	if (path !== ":memory:") {
+		// SQLite creates files 0644, and its -wal and -shm files take the database file's
+		// mode: the file starts (or is narrowed to) 0600 in a 0700 folder.
+		ensurePrivateDir(dirname(path));
+		ensurePrivateFile(path);
+		for (const companion of ["-wal", "-shm", "-journal"]) narrowFile(`${path}${companion}`);
+	}
 	const sqlite = new BetterSqlite3(path);
 	// WAL lets the web server read while a digest run writes; NORMAL is durable at
 	// transaction boundaries in WAL mode and much faster than FULL.

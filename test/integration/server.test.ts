@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,9 +78,12 @@ it("npm start on a fresh data folder seeds, serves, writes .eml files without SM
 	server.child.kill("SIGTERM");
 	expect(await server.exited).toBe(0);
 	expect(server.log()).toContain("mail written");
+	// Named by time and Message-ID, not by the address (issue 11: no addresses in names or the info log).
 	const outbox = readdirSync(join(dir, "fresh", "outbox"));
 	expect(outbox).toHaveLength(1);
-	expect(outbox[0]).toMatch(/first@example\.org\.eml$/);
+	expect(outbox[0]).toMatch(/-confirm\.\d+\.\d+\.eml$/);
+	expect(readFileSync(join(dir, "fresh", "outbox", outbox[0] ?? ""), "utf8")).toMatch(/^To: first@example\.org\r$/m);
+	expect(server.log()).not.toContain("first@example.org");
 	expect(readdirSync(join(dir, "fresh"))).toContain("secret");
 }, 60_000);
 
