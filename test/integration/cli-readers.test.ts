@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.ts";
 import { testSecret } from "../helpers/runtime.ts";
@@ -12,6 +14,7 @@ const file = (name: string, text: string) => {
 	writeFileSync(path, text);
 	return path;
 };
+const rows = (csv: string) => parse(csv, { columns: true }) as Record<string, string>[];
 
 beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), "paperboy-cli-"));
@@ -93,4 +96,63 @@ describe("paperboy import, export, digest, preview, forget", () => {
 		expect(html).toContain("How to Train Your HiPPO");
 		expect(text).toContain("How to Train Your HiPPO");
 	});
+});
+
+describe("paperboy export", () => {
+	const formulas = () => ({ ...env, DATABASE_PATH: join(dir, "formulas.db") });
+
+	it("writes cells a spreadsheet would run as formulas as text, and import reads them back as they were", async () => {
+		const readers = file(
+			"formulas.csv",
+			[
+				"email,keywords",
+				'-cmd@example.org,"=HYPERLINK(""http://evil.example/x"", diffusion)"',
+				'plus@example.org,"+sum diffusion"',
+				'at@example.org,"@SUM(1) diffusion"',
+				'exclude@example.org,"-survey, diffusion"',
+				"'quote@example.org,retrieval",
+				'full@example.org,"\uFF1DSUM(1), diffusion"',
+				"plain@example.org,state space models",
+			].join("\n"),
+		);
+		expect((await runCli(["import", "--file", readers], formulas())).stdout).toContain("7 readers added");
+		const exported = rows((await runCli(["export"], formulas())).stdout);
+		const cells = exported.flatMap((r) => [r.email ?? "", r.keywords ?? ""]);
+		for (const cell of cells) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
+		expect(exported.map((r) => [r.email, r.keywords])).toEqual([
+			["'-cmd@example.org", `'=HYPERLINK("http://evil.example/x", diffusion)`],
+			["plus@example.org", "'+sum diffusion"],
+			["at@example.org", "'@SUM(1) diffusion"],
+			["exclude@example.org", "'-survey, diffusion"],
+			["'quote@example.org", "retrieval"],
+			["full@example.org", "'\uFF1DSUM(1), diffusion"],
+			["plain@example.org", "state space models"],
+		]);
+
+		// Into a fresh database: the same readers and topics, not the escaped text.
+		const again = { ...env, DATABASE_PATH: join(dir, "formulas-again.db") };
+		const exportFile = file("export.csv", (await runCli(["export"], formulas())).stdout);
+		expect((await runCli(["import", "--file", exportFile], again)).stdout).toContain("7 readers added");
+		const roundTrip = rows((await runCli(["export"], again)).stdout);
+		expect(roundTrip.map((r) => [r.email, r.keywords])).toEqual(exported.map((r) => [r.email, r.keywords]));
+	}, 90_000);
+
+	it("filters by status, so unconfirmed signups need not travel with the readers", async () => {
+		// The readers of the test above; one signs up on the form and never confirms, one pauses.
+		const db = new Database(formulas().DATABASE_PATH);
+		db.prepare(
+			`insert into subscribers (email, status, keywords, manage_salt, consent_at, consent_form_version, created_at, updated_at)
+			 values ('pending@example.org', 'pending', '["diffusion"]', 's', '2026-11-23', 'signup-2026-11', '2026-11-23', '2026-11-23')`,
+		).run();
+		db.prepare("update subscribers set status = 'paused' where email = 'plain@example.org'").run();
+		db.close();
+
+		const emails = async (...args: string[]) =>
+			rows((await runCli(["export", ...args], formulas())).stdout).map((r) => r.email);
+		expect(await emails("--status", "pending,paused")).toEqual(["plain@example.org", "pending@example.org"]);
+		const bad = await runCli(["export", "--status", "confirmed"], formulas());
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain("--status takes one or more of pending, active, paused, unsubscribed");
+		expect(bad.stdout).toBe("");
+	}, 60_000);
 });

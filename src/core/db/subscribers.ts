@@ -208,8 +208,12 @@ export async function countReadersByStatus(db: Db): Promise<Record<ReaderStatus,
 	return counts;
 }
 
-export async function listReaders(db: Db, options: { email?: string } = {}): Promise<Reader[]> {
+export async function listReaders(
+	db: Db,
+	options: { email?: string; statuses?: readonly ReaderStatus[] } = {},
+): Promise<Reader[]> {
 	let query = db.selectFrom("subscribers").selectAll().orderBy("id");
 	if (options.email) query = query.where("email", "=", options.email);
+	if (options.statuses?.length) query = query.where("status", "in", options.statuses);
 	return (await query.execute()).map(toReader);
 }

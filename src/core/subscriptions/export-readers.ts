@@ -6,7 +6,7 @@ import { listDeliveriesForReader } from "../db/deliveries.ts";
 import { listReaders } from "../db/subscribers.ts";
 import type { Deps } from "../deps.ts";
 import { readerByEmail } from "./find-reader.ts";
-import type { Reader } from "./reader.ts";
+import type { Reader, ReaderStatus } from "./reader.ts";
 
 /** The export's columns, in order; `keywords` is written as typed on the form (comma-separated). */
 const columns: readonly [string, (r: Reader) => string][] = [
@@ -25,9 +25,19 @@ export interface ReaderTable {
 	rows: string[][];
 }
 
-/** Every reader, or the one with `email` (not_found when there is none), as a table. */
-export async function exportReaders(deps: Pick<Deps, "db">, options: { email?: string } = {}): Promise<ReaderTable> {
-	const readers = options.email ? [await readerByEmail(deps, options.email)] : await listReaders(deps.db);
+/**
+ * Every reader, those with one of `statuses`, or the one with `email` (not_found when
+ * there is none), as a table.
+ */
+export async function exportReaders(
+	deps: Pick<Deps, "db">,
+	options: { email?: string; statuses?: readonly ReaderStatus[] } = {},
+): Promise<ReaderTable> {
+	const readers = options.email
+		? [await readerByEmail(deps, options.email)].filter(
+				(r) => !options.statuses?.length || options.statuses.includes(r.status),
+			)
+		: await listReaders(deps.db, { statuses: options.statuses });
 	return {
 		columns: columns.map(([name]) => name),
 		rows: readers.map((reader) => columns.map(([, value]) => value(reader))),

@@ -7,6 +7,8 @@ import { exportReaders } from "../../core/subscriptions/export-readers.ts";
 import { readerByEmail } from "../../core/subscriptions/find-reader.ts";
 import { forgetReader } from "../../core/subscriptions/forget-reader.ts";
 import { type ImportRow, importReaders } from "../../core/subscriptions/import.ts";
+import { type ReaderStatus, readerStatuses } from "../../core/subscriptions/reader.ts";
+import { fromSpreadsheetSafe } from "../../core/subscriptions/spreadsheet-cells.ts";
 import { allowAddress, suppressAddress, suppressionReasons } from "../../core/subscriptions/suppress.ts";
 import { defineCommand } from "./command.ts";
 
@@ -37,8 +39,24 @@ function readCsv(file: string): ImportRow[] {
 	if (first && !("email" in first && "keywords" in first)) {
 		throw new AppError("invalid_input", `${file}: the header must have the columns email,keywords`);
 	}
-	// Line numbers count the header as line 1.
-	return records.map((r, i) => ({ line: i + 2, email: r.email ?? "", keywords: r.keywords ?? "" }));
+	// Line numbers count the header as line 1. Cells `export` wrote safe for spreadsheets read back as they were.
+	return records.map((r, i) => ({
+		line: i + 2,
+		email: fromSpreadsheetSafe(r.email ?? ""),
+		keywords: fromSpreadsheetSafe(r.keywords ?? ""),
+	}));
+}
+
+function requireStatuses(value: string | boolean | undefined): ReaderStatus[] | undefined {
+	if (value === undefined) return undefined;
+	const given = String(value)
+		.split(",")
+		.map((s) => s.trim());
+	const statuses = readerStatuses.filter((s) => given.includes(s));
+	if (!given.length || statuses.length !== given.length) {
+		throw new AppError("invalid_input", `--status takes one or more of ${readerStatuses.join(", ")}, comma-separated`);
+	}
+	return statuses;
 }
 
 export const importCommand = defineCommand({
@@ -58,13 +76,15 @@ export const importCommand = defineCommand({
 
 export const exportCommand = defineCommand({
 	summary: "write readers as CSV (email,keywords,status,frequency,…) to stdout",
-	usage: "paperboy export [--email ADDRESS]",
-	options: { email: { type: "string" } },
+	usage: "paperboy export [--email ADDRESS] [--status active,paused,pending,unsubscribed]",
+	options: { email: { type: "string" }, status: { type: "string" } },
 	async run(ctx, values) {
-		const { deps } = ctx.runtime();
 		const email = values.email === undefined ? undefined : requireEmail(values.email);
-		const table = await exportReaders(deps, { email });
-		process.stdout.write(stringify([table.columns, ...table.rows]));
+		const statuses = requireStatuses(values.status);
+		const { deps } = ctx.runtime();
+		const table = await exportReaders(deps, { email, statuses });
+		// A cell a spreadsheet would run as a formula is written as text (spreadsheet-cells.ts).
+		process.stdout.write(stringify([table.columns, ...table.rows], { escape_formulas: true }));
 	},
 });
 
