@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Config } from "../config.ts";
@@ -9,6 +10,7 @@ import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./hono-env.ts";
+import { redactedPath } from "./redacted-path.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { confirmRoutes } from "./routes/confirm-routes.tsx";
 import { dataRoutes } from "./routes/data-routes.tsx";
@@ -121,7 +123,9 @@ export function createApp(config: Config, options: AppOptions) {
 	app.onError((error, c) => {
 		if (isAppError(error)) {
 			const status = statusFor[error.code];
-			if (status >= 500) c.var.deps.log.error("request failed", { path: c.req.path, code: error.code, error });
+			if (status >= 500) {
+				c.var.deps.log.error("request failed", { path: redactedPath(c.req.path), code: error.code, error });
+			}
 			return c.html(
 				<MessagePage title={status === 404 ? "Link not valid" : "Something is not right"}>
 					<p>{error.message}</p>
@@ -135,6 +139,9 @@ export function createApp(config: Config, options: AppOptions) {
 		// Hono's own errors (e.g. the CSRF check) carry a status of their own.
 		const status = (error as { status?: number }).status;
 		if (typeof status === "number" && status >= 400 && status < 500) {
+			// A 401 says how to authenticate (the admin endpoints' Bearer challenge).
+			const challenge = error instanceof HTTPException ? error.getResponse().headers.get("www-authenticate") : null;
+			if (challenge) c.header("WWW-Authenticate", challenge);
 			return c.html(
 				<MessagePage title="Request refused">
 					<p>This request was refused. Reload the page and try again.</p>
@@ -142,7 +149,7 @@ export function createApp(config: Config, options: AppOptions) {
 				status as ContentfulStatusCode,
 			);
 		}
-		c.var.deps.log.error("unhandled error", { path: c.req.path, error });
+		c.var.deps.log.error("unhandled error", { path: redactedPath(c.req.path), error });
 		return c.html(
 			<MessagePage title="Something went wrong">
 				<p>Sorry, something broke on our side. Please try again in a minute.</p>

@@ -16,10 +16,11 @@ export function unsubscribeRoutes() {
 
 	// RFC 8058 one-click: mailbox providers POST `List-Unsubscribe=One-Click` with no
 	// cookie, Origin or CSRF token. The body is not even needed: the link is the
-	// credential. Always 200, never a redirect, and repeating it is harmless.
+	// credential. Always 200 (202 when a busy database has it retried after the response),
+	// never a redirect, and repeating it is harmless.
 	app.post("/unsubscribe/:token", async (c) => {
-		const known = await unsubscribe(c.var.deps, c.req.param("token"));
-		return c.html(<UnsubscribedPage known={known} />, 200);
+		const outcome = await unsubscribe(c.var.deps, c.req.param("token"));
+		return c.html(<UnsubscribedPage known={outcome !== "unknown"} />, outcome === "queued" ? 202 : 200);
 	});
 
 	return app;
