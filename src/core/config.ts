@@ -3,6 +3,7 @@ import { parseBounceAddress } from "./bounces/verp.ts";
 import { AppError } from "./errors.ts";
 import { logLevels } from "./logging.ts";
 import { type SourceSettings, sourceNames, sourceSettingsShape } from "./papers/sources/registry.ts";
+import { normaliseEmail } from "./subscriptions/email.ts";
 
 const cron = z
 	.string()
@@ -22,6 +23,34 @@ const timeZone = z.string().refine((tz) => {
 	}
 }, "must be an IANA time zone such as UTC or Europe/Berlin");
 
+/**
+ * A secret is random or it protects nothing: at least 8 different characters and 80 bits
+ * by their frequencies. 32 spaces or one repeated character have none; random hex digits
+ * (`openssl rand -hex 16` and up) always pass.
+ */
+function looksRandom(secret: string): boolean {
+	const chars = Array.from(secret);
+	const counts = new Map<string, number>();
+	for (const ch of chars) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+	let bits = 0;
+	for (const n of counts.values()) bits -= n * Math.log2(n / chars.length);
+	return counts.size >= 8 && bits >= 80;
+}
+
+/**
+ * The sender: `digest@example.org` or `paperboy <digest@example.org>` (the name may be
+ * quoted). One address, on one line: it goes into every From header and envelope.
+ */
+const senderPattern = /^(?:(?:"[^"\\\p{Cc}]*"|[^"<>,;\p{Cc}]*?)\s*<([^<>\s]+)>|([^"<>,;\s]+))$/u;
+const mailFrom = z
+	.string()
+	.trim()
+	.refine((value) => {
+		const match = senderPattern.exec(value);
+		const address = match?.[1] ?? match?.[2];
+		return address !== undefined && normaliseEmail(address) !== undefined;
+	}, "must be an address, or a name and an address in <>, e.g. paperboy <digest@example.org>");
+
 /** Every setting, read from the environment. Names are the environment variables. */
 const envSchema = z.object({
 	PORT: int(1, 65535).default(3000),
@@ -37,12 +66,18 @@ const envSchema = z.object({
 	MAIL_TRANSPORT: z.enum(["smtp", "http"]).optional(),
 	MAIL_API_URL: httpUrl.default("https://api.resend.com"),
 	MAIL_API_TOKEN: z.string().min(1).optional(),
-	MAIL_FROM: z.string().min(3).optional(),
+	MAIL_FROM: mailFrom.optional(),
 	LIST_UNSUBSCRIBE_MAILTO: z.email().optional(),
 	DKIM_DOMAIN: z.string().optional(),
 	DKIM_SELECTOR: z.string().optional(),
 	DKIM_PRIVATE_KEY: z.string().optional(),
-	SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -hex 32`)"),
+	SECRET: z
+		.string()
+		.min(32, "must be at least 32 characters (generate one with `openssl rand -hex 32`)")
+		.refine(
+			looksRandom,
+			"looks guessable (one character repeated, spaces, too few different characters): use a random value, e.g. from `openssl rand -hex 32`",
+		),
 	DIGEST_CRON: cron.default("0 8 * * 1"),
 	DAILY_DIGEST_CRON: cron.default("0 8 * * *"),
 	INGEST_CRON: cron.default("0 7 * * *"),
@@ -76,6 +111,10 @@ const envSchema = z.object({
 	MAIL_COOLDOWN_MINUTES: z.coerce.number().min(0).default(10),
 	MIN_FILL_SECONDS: z.coerce.number().min(0).default(2),
 	TRUST_PROXY: flag.default(false),
+	// Node's server only (Workers' front end has its own): slow clients cannot hold connections.
+	HTTP_REQUEST_TIMEOUT_SECONDS: int(1, 3600).default(30),
+	HTTP_HEADERS_TIMEOUT_SECONDS: int(1, 3600).default(10),
+	HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(512),
 	LOG_LEVEL: z.enum(logLevels).default("info"),
 	// Bounces and complaints (docs/bounces.md, docs/webhooks.md).
 	BOUNCE_ADDRESS: z
@@ -135,6 +174,12 @@ export function parseConfig(env: Env) {
 			"Invalid settings:\n  BOUNCE_ADDRESS: required with BOUNCE_SMTP_PORT or BOUNCE_IMAP_URL",
 		);
 	}
+	if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
+		throw new AppError(
+			"config",
+			"Invalid settings:\n  HTTP_HEADERS_TIMEOUT_SECONDS: must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS",
+		);
+	}
 	const baseUrl = e.BASE_URL ?? `http://localhost:${e.PORT}`;
 	const host = new URL(baseUrl).hostname;
 	const dkim =
@@ -149,6 +194,11 @@ export function parseConfig(env: Env) {
 		timeZone: e.TZ_DEFAULT,
 		adminToken: e.ADMIN_TOKEN,
 		trustProxy: e.TRUST_PROXY,
+		http: {
+			requestTimeoutSeconds: e.HTTP_REQUEST_TIMEOUT_SECONDS,
+			headersTimeoutSeconds: e.HTTP_HEADERS_TIMEOUT_SECONDS,
+			maxConnections: e.HTTP_MAX_CONNECTIONS,
+		},
 		logLevel: e.LOG_LEVEL,
 		mail: {
 			smtpUrl: e.SMTP_URL,

@@ -15,12 +15,21 @@ export function startServer(
 	options: { port: number; hostname?: string },
 ): Promise<RunningServer> {
 	const { deps } = runtime;
+	const { http } = deps.config;
 	const app = createApp(deps.config, { deps: () => deps, clientIp: (c) => getConnInfo(c).remote.address });
 	return new Promise((resolve) => {
-		const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? "0.0.0.0" }, (info) => {
+		const serverOptions = {
+			// A client has this long to send its headers, and its whole request; past it, 408.
+			headersTimeout: http.headersTimeoutSeconds * 1000,
+			requestTimeout: http.requestTimeoutSeconds * 1000,
+			// How often Node looks for connections past those limits (its default is 30 s).
+			connectionsCheckingInterval: 1000,
+		};
+		const hostname = options.hostname ?? "0.0.0.0";
+		const server = serve({ fetch: app.fetch, port: options.port, hostname, serverOptions }, (info) => {
 			const { port } = info as AddressInfo;
 			resolve({
-				url: `http://${options.hostname && options.hostname !== "0.0.0.0" ? options.hostname : "localhost"}:${port}`,
+				url: `http://${hostname !== "0.0.0.0" ? hostname : "localhost"}:${port}`,
 				close: () =>
 					new Promise<void>((done) => {
 						// Requests in progress get a few seconds to finish; open keep-alive
@@ -36,5 +45,8 @@ export function startServer(
 					}),
 			});
 		});
+		// Connections past this are closed as they arrive: a flood of slow clients cannot
+		// take every socket the process may open.
+		server.maxConnections = http.maxConnections;
 	});
 }

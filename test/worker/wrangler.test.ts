@@ -10,7 +10,7 @@ import { jobForCron } from "../../src/worker/cron.ts";
 const wrangler = unstable_readConfig({ config: "wrangler.toml" }, { hideWarnings: true });
 const settings = parseConfig({
 	...Object.fromEntries(Object.entries(wrangler.vars).filter((e): e is [string, string] => typeof e[1] === "string")),
-	SECRET: "x".repeat(32),
+	SECRET: "wrangler-check-secret-0123456789abcdef",
 });
 
 describe("wrangler.toml", () => {

@@ -20,6 +20,8 @@ export interface FetchPolicy {
 	maxDelayMs: number;
 	/** A server asking for a longer pause than this fails the run instead of stalling it. */
 	maxServerWaitMs: number;
+	/** A response body larger than this is refused (a page of 200 arXiv results is ~1 MB). */
+	maxBytes: number;
 }
 
 export const defaultFetchPolicy: FetchPolicy = {
@@ -28,6 +30,7 @@ export const defaultFetchPolicy: FetchPolicy = {
 	baseDelayMs: 2_000,
 	maxDelayMs: 60_000,
 	maxServerWaitMs: 5 * 60_000,
+	maxBytes: 32 * 1024 * 1024,
 };
 
 export type FetchDeps = Pick<Deps, "clock" | "random" | "config" | "log">;
@@ -57,7 +60,7 @@ export async function fetchText(
 				headers: { "user-agent": userAgent(deps.config.baseUrl), accept: options.accept },
 				signal: AbortSignal.timeout(policy.timeoutMs),
 			});
-			const text = await response.text();
+			const text = await boundedText(response, policy.maxBytes, url);
 			if (!retryableStatus(response.status)) return { status: response.status, text };
 			problem = `HTTP ${response.status}`;
 			serverWaitMs = requestedWaitMs(response.headers, deps.clock.now());
@@ -81,6 +84,34 @@ export async function fetchText(
 		await deps.clock.sleep(delayMs);
 	}
 	throw new AppError("unavailable", `GET ${url} failed after ${policy.maxAttempts} attempts: ${problem}`);
+}
+
+/**
+ * The body as text, refused (not retried) when it is larger than `maxBytes`: by its
+ * Content-Length before reading, or as soon as the stream passes the limit.
+ */
+async function boundedText(response: Response, maxBytes: number, url: string): Promise<string> {
+	const tooLarge = () =>
+		new AppError("invalid_payload", `${new URL(url).host} sent more than ${maxBytes / 1024 / 1024} MiB: refused`);
+	if (Number(response.headers.get("content-length")) > maxBytes) {
+		await response.body?.cancel();
+		throw tooLarge();
+	}
+	if (!response.body) return "";
+	const reader = response.body.getReader();
+	const decoder = new TextDecoder();
+	let size = 0;
+	let text = "";
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) return text + decoder.decode();
+		size += value.byteLength;
+		if (size > maxBytes) {
+			await reader.cancel();
+			throw tooLarge();
+		}
+		text += decoder.decode(value, { stream: true });
+	}
 }
 
 /** How long the server asked us to wait: Retry-After (seconds or HTTP date), else RateLimit reset. */

@@ -5,6 +5,7 @@ import { defaultFetchPolicy, type Fetch, fetchText } from "../../../src/core/pap
 import { createLogger } from "../../../src/node/stderr-logger.ts";
 import { FakeClock, minutes, seconds } from "../../helpers/clock.ts";
 import { appErrorOf } from "../../helpers/paper-fixtures.ts";
+import { testSecret } from "../../helpers/runtime.ts";
 
 const url = "https://huggingface.co/api/daily_papers?limit=100";
 
@@ -31,7 +32,7 @@ function setup(answers: (Response | Error)[], unit = 0) {
 	const deps = {
 		clock,
 		random: { token: () => "t", unit: () => unit },
-		config: parseConfig({ SECRET: "s".repeat(32), BASE_URL: "https://paperboy.example", LOG_LEVEL: "silent" }),
+		config: parseConfig({ SECRET: testSecret, BASE_URL: "https://paperboy.example", LOG_LEVEL: "silent" }),
 		log: createLogger("silent"),
 	};
 	const scripted = scriptedFetch(clock, answers);

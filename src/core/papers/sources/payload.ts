@@ -1,6 +1,6 @@
 import type * as z from "zod";
 import { AppError } from "../../errors.ts";
-import { arxivIdFrom } from "../normalise.ts";
+import { arxivIdFrom, boundPaper } from "../normalise.ts";
 import type { NormalisedPaper } from "../paper.ts";
 
 /** What one payload (a file or one response) holds, ready to store. */
@@ -38,7 +38,7 @@ export function parseShape<T extends z.ZodType>(schema: T, value: unknown, what:
 /** How one entry turns into a paper: left out on purpose, or an id plus the paper for it. */
 export type EntryReading = { skip: true } | { rawId: string; paper: (id: string) => NormalisedPaper };
 
-/** Reads every entry; ids are folded here so all sources agree on what a usable id is. */
+/** Reads every entry; ids are folded and fields bounded here so all sources agree. */
 export function collectPapers<E>(entries: readonly E[], read: (entry: E) => EntryReading): ParsedPayload {
 	const parsed: ParsedPayload = { papers: [], entries: entries.length, skipped: 0, unusable: [] };
 	entries.forEach((entry, index) => {
@@ -48,7 +48,7 @@ export function collectPapers<E>(entries: readonly E[], read: (entry: E) => Entr
 			return;
 		}
 		const id = arxivIdFrom(reading.rawId);
-		if (id) parsed.papers.push(reading.paper(id));
+		if (id) parsed.papers.push(boundPaper(reading.paper(id)));
 		else parsed.unusable.push(`entry ${index + 1}: "${reading.rawId.slice(0, 80)}" is not an arXiv id`);
 	});
 	return parsed;
