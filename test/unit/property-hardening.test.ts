@@ -77,9 +77,9 @@ describe("a logged request path", () => {
 			minLength: 43,
 			maxLength: 43,
 		});
-		const route = fc.constantFrom("/manage/", "/unsubscribe/", "/confirm/", "/data/", "/manage/x/");
+		const route = fc.constantFrom("/manage/", "/unsubscribe/", "/confirm/", "/data/", "/feed/", "/manage/x/");
 		fc.assert(
-			fc.property(route, token, fc.constantFrom("", "/", "/export", "/delete"), (prefix, t, suffix) => {
+			fc.property(route, token, fc.constantFrom("", "/", "/data.json", "/delete", ".xml"), (prefix, t, suffix) => {
 				expect(redactedPath(`${prefix}${t}${suffix}`)).not.toContain(t);
 			}),
 		);
