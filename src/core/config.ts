@@ -101,7 +101,7 @@ const envSchema = z.object({
 		)
 		.pipe(z.array(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$/, "must be SNS topic ARNs")))
 		.optional(),
-	// Stale sources (docs/stale-sources.md).
+	// Stale sources (docs/decisions/073-stale-source-alarms.md).
 	STALE_AFTER_HOURS: z.coerce
 		.number()
 		.min(1)

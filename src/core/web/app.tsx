@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Config } from "../config.ts";
 import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
+import { sourceStatuses } from "../papers/source-alarms.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./hono-env.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
@@ -95,7 +96,14 @@ export function createApp(config: Config, options: AppOptions) {
 		return c.body(asset.body);
 	});
 	app.get("/favicon.ico", (c) => c.redirect(assetPath("favicon.svg"), 301));
-	app.get("/healthz", (c) => c.json({ ok: true }));
+	// The process answers; `sources` names paper sources in alarm (stale, or the same batch again).
+	app.get("/healthz", async (c) => {
+		const alarmed = (await sourceStatuses(c.var.deps)).filter((s) => s.alarm);
+		return c.json({
+			ok: true,
+			sources: alarmed.map((s) => ({ source: s.source, alarm: s.alarm, since: s.alarmSince })),
+		});
+	});
 
 	app.route("/", signupRoutes());
 	app.route("/", confirmRoutes());
