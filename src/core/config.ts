@@ -3,6 +3,7 @@ import { parseBounceAddress } from "./bounces/verp.ts";
 import { AppError } from "./errors.ts";
 import { logLevels } from "./logging.ts";
 import { type SourceSettings, sourceNames, sourceSettingsShape } from "./papers/sources/registry.ts";
+import { svixKey } from "./webhooks/resend-signature.ts";
 
 const cron = z
 	.string()
@@ -88,7 +89,10 @@ const envSchema = z.object({
 	BOUNCE_IMAP_INTERVAL_SECONDS: int(5, 86_400).default(60),
 	SOFT_BOUNCE_LIMIT: int(1, 100).default(3),
 	SOFT_BOUNCE_DAYS: int(1, 365).default(30),
-	RESEND_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must be the endpoint's signing secret, whsec_…").optional(),
+	RESEND_WEBHOOK_SECRET: z
+		.string()
+		.refine((secret) => isSvixSecret(secret), "must be the endpoint's signing secret: whsec_ and base64")
+		.optional(),
 	POSTMARK_WEBHOOK_USER: z.string().min(8).optional(),
 	POSTMARK_WEBHOOK_PASSWORD: z.string().min(16).optional(),
 	SES_TOPIC_ARNS: z
@@ -109,6 +113,14 @@ const envSchema = z.object({
 		.default(48),
 	ADMIN_EMAIL: z.email().optional(),
 });
+
+function isSvixSecret(secret: string): boolean {
+	try {
+		return secret.startsWith("whsec_") && svixKey(secret).length > 0;
+	} catch {
+		return false;
+	}
+}
 
 function isBounceAddress(address: string): boolean {
 	try {
