@@ -4,6 +4,7 @@ import { AppError } from "./errors.ts";
 import { logLevels } from "./logging.ts";
 import { type SourceSettings, sourceNames, sourceSettingsShape } from "./papers/sources/registry.ts";
 import { normaliseEmail } from "./subscriptions/email.ts";
+import { svixKey } from "./webhooks/resend-signature.ts";
 
 const cron = z
 	.string()
@@ -98,8 +99,10 @@ const envSchema = z.object({
 	...sourceSettingsShape,
 	TZ_DEFAULT: timeZone.default("UTC"),
 	ADMIN_TOKEN: z.string().min(16).optional(),
+	METRICS_TOKEN: z.string().min(16).optional(),
 	DIGEST_MAX_PAPERS: int(1, 100).default(20),
 	DIGEST_FIRST_WINDOW_DAYS: int(1, 60).default(7),
+	SILENT_WEEKS_NOTE: flag.default(true),
 	SEND_MAX_ATTEMPTS: int(1, 50).default(8),
 	SEND_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
 	SEND_RETRY_MAX_SECONDS: z.coerce.number().min(0).default(3600),
@@ -127,7 +130,10 @@ const envSchema = z.object({
 	BOUNCE_IMAP_INTERVAL_SECONDS: int(5, 86_400).default(60),
 	SOFT_BOUNCE_LIMIT: int(1, 100).default(3),
 	SOFT_BOUNCE_DAYS: int(1, 365).default(30),
-	RESEND_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must be the endpoint's signing secret, whsec_…").optional(),
+	RESEND_WEBHOOK_SECRET: z
+		.string()
+		.refine((secret) => isSvixSecret(secret), "must be the endpoint's signing secret: whsec_ and base64")
+		.optional(),
 	POSTMARK_WEBHOOK_USER: z.string().min(8).optional(),
 	POSTMARK_WEBHOOK_PASSWORD: z.string().min(16).optional(),
 	SES_TOPIC_ARNS: z
@@ -140,7 +146,7 @@ const envSchema = z.object({
 		)
 		.pipe(z.array(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$/, "must be SNS topic ARNs")))
 		.optional(),
-	// Stale sources (docs/stale-sources.md).
+	// Stale sources (docs/decisions/073-stale-source-alarms.md).
 	STALE_AFTER_HOURS: z.coerce
 		.number()
 		.min(1)
@@ -148,6 +154,14 @@ const envSchema = z.object({
 		.default(48),
 	ADMIN_EMAIL: z.email().optional(),
 });
+
+function isSvixSecret(secret: string): boolean {
+	try {
+		return secret.startsWith("whsec_") && svixKey(secret).length > 0;
+	} catch {
+		return false;
+	}
+}
 
 function isBounceAddress(address: string): boolean {
 	try {
@@ -193,6 +207,7 @@ export function parseConfig(env: Env) {
 		secret: e.SECRET,
 		timeZone: e.TZ_DEFAULT,
 		adminToken: e.ADMIN_TOKEN,
+		metricsToken: e.METRICS_TOKEN,
 		trustProxy: e.TRUST_PROXY,
 		http: {
 			requestTimeoutSeconds: e.HTTP_REQUEST_TIMEOUT_SECONDS,
@@ -243,6 +258,7 @@ export function parseConfig(env: Env) {
 		digest: {
 			maxPapers: e.DIGEST_MAX_PAPERS,
 			firstWindowDays: e.DIGEST_FIRST_WINDOW_DAYS,
+			silentWeeksNote: e.SILENT_WEEKS_NOTE,
 			maxAttempts: e.SEND_MAX_ATTEMPTS,
 			retryBaseSeconds: e.SEND_RETRY_BASE_SECONDS,
 			retryMaxSeconds: e.SEND_RETRY_MAX_SECONDS,

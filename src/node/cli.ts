@@ -10,7 +10,7 @@ import { migrate, seed, stats } from "./commands/database-commands.ts";
 import { digest, preview } from "./commands/digest-commands.ts";
 import { ingestCommand } from "./commands/ingest-command.ts";
 import { matchCommand } from "./commands/match-command.ts";
-import { bounces } from "./commands/operator-commands.ts";
+import { bounces, sources } from "./commands/operator-commands.ts";
 import { exportCommand, forget, importCommand, suppress } from "./commands/reader-commands.ts";
 import { exitWithError } from "./exit.ts";
 import { createNodeRuntime, type NodeRuntime } from "./runtime.ts";
@@ -29,6 +29,7 @@ const commands: Record<string, Command> = {
 	suppress,
 	stats,
 	bounces,
+	sources,
 };
 
 function help(): string {

@@ -36,5 +36,10 @@ it("sends digests through it too, with the one-click unsubscribe headers", async
 	expect(digest?.body.subject).toBe("5 new papers on state space models");
 	expect(digest?.body.headers?.["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
 	expect(digest?.body.headers?.["List-Unsubscribe"]).toMatch(/^<http:\/\/paperboy\.test\/unsubscribe\/[\w-]{43}>$/);
+	// Resend's webhooks echo the tag back: it names the delivery a bounce or complaint is about.
+	const [delivery] = await j.rt.deps.db.selectFrom("deliveries").select("id").execute();
+	expect(digest?.body.tags).toEqual([
+		{ name: "paperboy-delivery", value: expect.stringMatching(new RegExp(`^${delivery?.id}_[\\w-]{22}$`)) },
+	]);
 	expect(j.sink.messages).toHaveLength(0);
 });

@@ -39,5 +39,6 @@ export interface ApiRequest {
 		text?: string;
 		html?: string;
 		headers?: Record<string, string>;
+		tags?: { name: string; value: string }[];
 	};
 }

@@ -21,6 +21,7 @@ export interface Database {
 	job_runs: JobRunsTable;
 	bounces: BouncesTable;
 	webhook_replays: WebhookReplaysTable;
+	source_health: SourceHealthTable;
 }
 
 export type Db = Kysely<Database>;
@@ -172,6 +173,17 @@ export interface BouncesTable {
 export interface WebhookReplaysTable {
 	key: string;
 	until: string;
+}
+
+export interface SourceHealthTable {
+	source: string;
+	first_run_at: string;
+	last_run_at: string;
+	last_success_at: string | null;
+	last_batch: string | null;
+	alarm: "stale" | "same_batch" | null;
+	alarm_since: string | null;
+	alarm_mailed_at: string | null;
 }
 
 export type PaperRow = Selectable<PapersTable>;

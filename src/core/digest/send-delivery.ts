@@ -3,9 +3,21 @@ import { deliveryTokenFor } from "../bounces/delivery-token.ts";
 import type { Deps } from "../deps.ts";
 import { isAppError } from "../errors.ts";
 import { composeMessage } from "../mail/compose-message.ts";
+import { staleSourcesReason } from "../papers/source-alarms.ts";
 import { suppressAddress } from "../subscriptions/suppress.ts";
 import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
 import type { DigestComposer } from "./digest-composer.ts";
+
+/** Whether every source is in alarm, asked once per composer (one drain, one queue batch). */
+const staleReasons = new WeakMap<DigestComposer, Promise<string | undefined>>();
+function staleReason(deps: Deps, composer: DigestComposer): Promise<string | undefined> {
+	let reason = staleReasons.get(composer);
+	if (!reason) {
+		reason = staleSourcesReason(deps);
+		staleReasons.set(composer, reason);
+	}
+	return reason;
+}
 
 /** Mailbox-level permanent failures (RFC 3463 5.1.x: no such user, bad address). */
 const badMailbox = /\b5\.1\.\d{1,3}\b/;
@@ -20,7 +32,8 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	if (d.readerStatus !== "active") return { status: "skipped", at: at(), reason: `reader is ${d.readerStatus}` };
 	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
 	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd });
-	if (!digest) return { status: "skipped", at: at(), reason: "no new papers matched" };
+	if (!digest)
+		return { status: "skipped", at: at(), reason: (await staleReason(deps, composer)) ?? "no new papers matched" };
 	const message = composeMessage(deps.config.mail, {
 		to: d.reader.email,
 		subject: digest.rendered.subject,

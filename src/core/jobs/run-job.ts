@@ -11,6 +11,7 @@ import { drainOutbox, type PlanSummary, planDigests, type SendSummary } from "..
 import type { Fetch } from "../papers/fetch-source.ts";
 import { ingestIfStale, ingestScheduled } from "../papers/ingest.ts";
 import { refreshDerivedData } from "../papers/refresh-derived.ts";
+import { checkSources, staleSourcesReason } from "../papers/source-alarms.ts";
 import type { Frequency } from "../subscriptions/reader.ts";
 import { pruneExpired } from "./housekeeping.ts";
 import { digestJobName, type Job } from "./schedule.ts";
@@ -29,10 +30,14 @@ export interface RunJobOptions<Delivered> {
 export async function runJob<Delivered extends object>(deps: Deps, job: Job, options: RunJobOptions<Delivered>) {
 	if (job.kind === "ingest") {
 		if (!options.fetch) throw new Error("the ingest job needs a fetch");
+		const pruned = await pruneExpired(deps);
+		const derived = await refreshDerivedData(deps);
+		const ingest = await ingestScheduled(deps, options.fetch);
 		return {
-			pruned: await pruneExpired(deps),
-			derived: await refreshDerivedData(deps),
-			ingest: await ingestScheduled(deps, options.fetch),
+			pruned,
+			derived,
+			ingest,
+			sourcesInAlarm: (await checkSources(deps)).map((s) => s.source),
 		};
 	}
 	return runDigest(deps, job.frequencies, options);
@@ -54,12 +59,17 @@ export async function runDigest<Delivered extends object = SendSummary>(
 			deps.log.error("ingest before the digest failed; going on with the papers we have", { error }),
 		);
 	}
+	// Every source in alarm: readers who get nothing this period are told why (the skip reason).
+	await checkSources(deps);
+	const staleReason = await staleSourcesReason(deps);
+	if (staleReason) deps.log.error(`digest run: ${staleReason}; readers with nothing new are recorded as such`);
 	const plan = await planDigests(deps, frequencies);
 	// Without `deliver`, Delivered is its default, SendSummary: what drainOutbox returns.
 	const deliver = options.deliver ?? (drainOutbox as unknown as (deps: Deps) => Promise<Delivered>);
 	const delivered = await deliver(deps);
 	const at = deps.clock.now().toISOString();
 	const summary = {
+		...(staleReason ? { staleSources: staleReason } : {}),
 		planned: plan.planned,
 		...delivered,
 		periodCounts: await countDeliveriesByStatus(deps.db, plan.periods),

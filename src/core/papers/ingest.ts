@@ -8,6 +8,7 @@ import { finishJobRun, lastJobFinishedAt, startJobRun } from "../db/job-runs.ts"
 import type { Deps } from "../deps.ts";
 import { AppError, isAppError } from "../errors.ts";
 import { defaultFetchPolicy, type Fetch, fetchText } from "./fetch-source.ts";
+import { recordSourceIngest } from "./source-alarms.ts";
 import type { Payload, SourceRun } from "./sources/paper-source.ts";
 import type { ParsedPayload } from "./sources/payload.ts";
 import { paperSource, type RequestOf, type SourceName } from "./sources/registry.ts";
@@ -82,7 +83,13 @@ function parseNamed<T>(parse: (text: string) => T, payload: Payload): T {
 	}
 }
 
-async function apply(deps: IngestDeps, summary: IngestSummary, parsed: ParsedPayload): Promise<void> {
+async function apply(
+	deps: IngestDeps,
+	summary: IngestSummary,
+	parsed: ParsedPayload,
+	batch?: Set<string>,
+): Promise<void> {
+	for (const paper of parsed.papers) batch?.add(paper.id);
 	const distinct = new Set(parsed.papers.map((paper) => paper.id)).size;
 	const stored = distinct ? await storePapers(deps, parsed.papers, summary.source) : { new: 0, updated: 0 };
 	summary.fetched += parsed.entries;
@@ -93,8 +100,14 @@ async function apply(deps: IngestDeps, summary: IngestSummary, parsed: ParsedPay
 	for (const reason of parsed.unusable) deps.log.warn(`ingest ${summary.source}: entry left out`, { reason });
 }
 
-/** What a source's `ingest` gets to work with, counting into `summary`. */
-function sourceRun(deps: IngestDeps, summary: IngestSummary, fetch: Fetch, progress: Progress): SourceRun {
+/** What a source's `ingest` gets to work with, counting into `summary` (and the ids stored into `batch`). */
+function sourceRun(
+	deps: IngestDeps,
+	summary: IngestSummary,
+	fetch: Fetch,
+	progress: Progress,
+	batch?: Set<string>,
+): SourceRun {
 	const source = paperSource(summary.source);
 	return {
 		now: deps.clock.now(),
@@ -110,7 +123,7 @@ function sourceRun(deps: IngestDeps, summary: IngestSummary, fetch: Fetch, progr
 			throw new AppError("unavailable", `${url} answered HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ""}`);
 		},
 		parse: (payload, parse) => parseNamed(parse, payload),
-		store: (parsed) => apply(deps, summary, parsed),
+		store: (parsed) => apply(deps, summary, parsed, batch),
 		progress,
 		sleep: (ms) => deps.clock.sleep(ms),
 		warn: (message, fields) => deps.log.warn(message, fields),
@@ -132,11 +145,12 @@ async function ingestScheduledSource(
 ): Promise<IngestSummary> {
 	const total = emptySummary(name);
 	const source = paperSource(name);
+	const batch = new Set<string>();
 	for (const request of source.scheduled(deps.config.ingest.settings, now)) {
 		const summary = emptySummary(name);
 		try {
 			await source.ingest(
-				sourceRun(deps, summary, fetch, () => {}),
+				sourceRun(deps, summary, fetch, () => {}, batch),
 				request,
 			);
 		} catch (error) {
@@ -148,6 +162,8 @@ async function ingestScheduledSource(
 	}
 	if (total.problem) deps.log.error(formatSummary(total), { problem: total.problem });
 	else deps.log.info(formatSummary(total));
+	// What came in whole is the batch its staleness is judged by (source-alarms.ts).
+	await recordSourceIngest(deps, name, total.problem ? undefined : batch);
 	return total;
 }
 

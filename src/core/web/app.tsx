@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Config } from "../config.ts";
 import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
+import { sourceStatuses } from "../papers/source-alarms.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./hono-env.ts";
 import { redactedPath } from "./redacted-path.ts";
@@ -97,7 +98,14 @@ export function createApp(config: Config, options: AppOptions) {
 		return c.body(asset.body);
 	});
 	app.get("/favicon.ico", (c) => c.redirect(assetPath("favicon.svg"), 301));
-	app.get("/healthz", (c) => c.json({ ok: true }));
+	// The process answers; `sources` names paper sources in alarm (stale, or the same batch again).
+	app.get("/healthz", async (c) => {
+		const alarmed = (await sourceStatuses(c.var.deps)).filter((s) => s.alarm);
+		return c.json({
+			ok: true,
+			sources: alarmed.map((s) => ({ source: s.source, alarm: s.alarm, since: s.alarmSince })),
+		});
+	});
 
 	app.route("/", signupRoutes());
 	app.route("/", confirmRoutes());

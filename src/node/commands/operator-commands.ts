@@ -1,5 +1,6 @@
 import { recentBounces } from "../../core/bounces/record-bounce.ts";
 import { AppError } from "../../core/errors.ts";
+import { checkSources, sourceStatuses } from "../../core/papers/source-alarms.ts";
 import { clockFrom } from "./clock-option.ts";
 import { defineCommand } from "./command.ts";
 
@@ -17,6 +18,24 @@ export const bounces = defineCommand({
 			const what = [b.status, b.feedbackType, b.diagnostic].filter(Boolean).join(" ");
 			ctx.out(
 				`${b.at}  ${b.kind.padEnd(9)}  ${b.email}  ${b.source}${b.deliveryId ? ` delivery ${b.deliveryId}` : ""}  ${what}`,
+			);
+		}
+	},
+});
+
+export const sources = defineCommand({
+	summary: "each paper source's last good ingest, and its alarm when stale (mails ADMIN_EMAIL once per incident)",
+	usage: "paperboy sources [--now ISO]",
+	options: { now: { type: "string" } },
+	async run(ctx, values) {
+		const { deps } = ctx.runtime({ clock: clockFrom(values.now) });
+		await checkSources(deps);
+		const statuses = await sourceStatuses(deps);
+		if (!statuses.length) ctx.out("no scheduled ingest recorded yet for INGEST_SOURCES");
+		for (const s of statuses) {
+			const state = s.alarm ? `ALARM ${s.alarm} since ${s.alarmSince}` : "ok";
+			ctx.out(
+				`${s.source}  last good ingest ${s.lastSuccessAt ?? "never"} (${Math.floor(s.ageHours)} h ago)  ${state}`,
 			);
 		}
 	},

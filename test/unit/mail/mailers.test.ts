@@ -58,3 +58,27 @@ it("DKIM-signs the built message when DKIM is configured", async () => {
 	expect(raw.split("\r\n\r\n")[0]).toMatch(/h=[^;]*List-Unsubscribe-Post/i);
 	expect((await simpleParser(raw)).text).toBe("Hello");
 });
+
+it("gives digests a VERP return path and other mail the bare bounce address; provider headers only with their webhooks", () => {
+	const message = (env: Record<string, string>, deliveryToken?: string) =>
+		composeMessage(parseConfig({ SECRET: "s".repeat(32), BOUNCE_ADDRESS: "bounces@paperboy.example", ...env }).mail, {
+			to: "ann@example.org",
+			subject: "s",
+			html: "<p>h</p>",
+			text: "t",
+			date: new Date("2026-11-23T09:00:00Z"),
+			messageKey: "k.1",
+			...(deliveryToken ? { deliveryToken } : {}),
+		});
+	const token = "42_abcdefghijklmnopqrstuv";
+	expect(message({}).returnPath).toBe("bounces@paperboy.example");
+	const digest = message({}, token);
+	expect(digest).toMatchObject({ returnPath: `bounces+${token}@paperboy.example`, deliveryToken: token });
+	expect(Object.keys(digest.headers).filter((h) => /delivery|X-PM|X-SES/i.test(h))).toEqual([]);
+	const marked = message({ SES_TOPIC_ARNS: "arn:aws:sns:eu-west-1:123456789012:feedback" }, token);
+	expect(marked.headers).toMatchObject({
+		"X-Paperboy-Delivery": token,
+		"X-SES-MESSAGE-TAGS": `paperboy-delivery=${token}`,
+	});
+	expect(message({ BOUNCE_ADDRESS: "" }, token).returnPath).toBeUndefined();
+});
