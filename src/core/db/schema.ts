@@ -21,6 +21,7 @@ export interface Database {
 	job_runs: JobRunsTable;
 	bounces: BouncesTable;
 	webhook_replays: WebhookReplaysTable;
+	admin_sessions: AdminSessionsTable;
 }
 
 export type Db = Kysely<Database>;
@@ -172,6 +173,13 @@ export interface BouncesTable {
 export interface WebhookReplaysTable {
 	key: string;
 	until: string;
+}
+
+/** Signed-in operators (migrations/0055): the hash of each session cookie. */
+export interface AdminSessionsTable {
+	hash: string;
+	created_at: string;
+	expires_at: string;
 }
 
 export type PaperRow = Selectable<PapersTable>;

@@ -9,6 +9,7 @@ import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./hono-env.ts";
+import { adminPages } from "./routes/admin-pages.tsx";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { confirmRoutes } from "./routes/confirm-routes.tsx";
 import { dataRoutes } from "./routes/data-routes.tsx";
@@ -79,7 +80,7 @@ export function createApp(config: Config, options: AppOptions) {
 		c.set("clientIp", forwarded || options.clientIp?.(c) || null);
 		await next();
 		// Pages behind a token are personal: keep them out of shared caches and history.
-		if (/^\/(manage|unsubscribe|confirm|data)\//.test(c.req.path)) c.header("Cache-Control", "no-store");
+		if (/^\/(manage|unsubscribe|confirm|data)\/|^\/admin(\/|$)/.test(c.req.path)) c.header("Cache-Control", "no-store");
 	});
 	// Forms behind a link must come from our own pages (plus the hidden HMAC field each
 	// form carries): BASE_URL's origin, never whatever Host the request names. The
@@ -106,6 +107,7 @@ export function createApp(config: Config, options: AppOptions) {
 	app.route("/", previewRoutes());
 	app.route("/", adminRoutes(config));
 	app.route("/", webhookRoutes({ fetch: options.fetch }));
+	app.route("/", adminPages(config));
 
 	app.notFound((c) =>
 		c.html(
