@@ -63,6 +63,7 @@ const envSchema = z.object({
 	...sourceSettingsShape,
 	TZ_DEFAULT: timeZone.default("UTC"),
 	ADMIN_TOKEN: z.string().min(16).optional(),
+	METRICS_TOKEN: z.string().min(16).optional(),
 	DIGEST_MAX_PAPERS: int(1, 100).default(20),
 	DIGEST_FIRST_WINDOW_DAYS: int(1, 60).default(7),
 	SEND_MAX_ATTEMPTS: int(1, 50).default(8),
@@ -148,6 +149,7 @@ export function parseConfig(env: Env) {
 		secret: e.SECRET,
 		timeZone: e.TZ_DEFAULT,
 		adminToken: e.ADMIN_TOKEN,
+		metricsToken: e.METRICS_TOKEN,
 		trustProxy: e.TRUST_PROXY,
 		logLevel: e.LOG_LEVEL,
 		mail: {

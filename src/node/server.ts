@@ -15,7 +15,11 @@ export function startServer(
 	options: { port: number; hostname?: string },
 ): Promise<RunningServer> {
 	const { deps } = runtime;
-	const app = createApp(deps.config, { deps: () => deps, clientIp: (c) => getConnInfo(c).remote.address });
+	const app = createApp(deps.config, {
+		deps: () => deps,
+		clientIp: (c) => getConnInfo(c).remote.address,
+		metrics: runtime.metrics,
+	});
 	return new Promise((resolve) => {
 		const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? "0.0.0.0" }, (info) => {
 			const { port } = info as AddressInfo;

@@ -5,6 +5,7 @@ import { useBrowserJourney } from "../helpers/browser-journey.ts";
 import { hours } from "../helpers/clock.ts";
 import { readerWithStatus } from "../helpers/journey.ts";
 import { addReaders } from "../helpers/readers.ts";
+import { mixedAnswers } from "../helpers/smtp-sink.ts";
 
 const adminToken = "admin-token-0123456789abcdef";
 const web = await useBrowserJourney({ ADMIN_TOKEN: adminToken });
@@ -28,12 +29,7 @@ it("signs in, shows last run's numbers as the database has them, and acts on rea
 	await readerWithStatus(j, "pending@example.org", "pending");
 	await readerWithStatus(j, "left@example.org", "unsubscribed");
 	// The digest run meets a 250, a 451 (retried later) and a 550 (failed, suppressed).
-	sink.respond = (to) =>
-		to === "later@example.org"
-			? { code: 451, message: "4.7.1 Try again later" }
-			: to === "gone@example.org"
-				? { code: 550, message: "5.1.1 No such user" }
-				: undefined;
+	sink.respond = mixedAnswers;
 	rt.clock.advance(hours(1));
 	await runDigest(rt.deps, ["weekly"]);
 

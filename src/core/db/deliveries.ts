@@ -215,13 +215,14 @@ export async function countDeliveries(db: Db, where: { status: DeliveryStatus; p
 	return Number(row.n);
 }
 
-export async function countDeliveriesByStatus(db: Db, periods: readonly string[]) {
+/** Deliveries by status in these periods, or in all of them. */
+export async function countDeliveriesByStatus(db: Db, periods: readonly string[] | "all") {
 	const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, unknown: 0, skipped: 0 };
 	if (!periods.length) return counts;
 	const rows = await db
 		.selectFrom("deliveries")
 		.select(["status", (eb) => eb.fn.countAll<number>().as("n")])
-		.where("period", "in", periods)
+		.$if(periods !== "all", (q) => q.where("period", "in", periods as readonly string[]))
 		.groupBy("status")
 		.execute();
 	for (const row of rows) counts[row.status] = Number(row.n);

@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
+import { routePath } from "hono/route";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Config } from "../config.ts";
@@ -15,6 +16,7 @@ import { confirmRoutes } from "./routes/confirm-routes.tsx";
 import { dataRoutes } from "./routes/data-routes.tsx";
 import { feedRoutes } from "./routes/feed-routes.ts";
 import { manageRoutes } from "./routes/manage-routes.tsx";
+import { type AppMetrics, metricsRoutes } from "./routes/metrics-routes.ts";
 import { previewRoutes } from "./routes/preview-routes.ts";
 import { signupRoutes } from "./routes/signup-routes.tsx";
 import { unsubscribeRoutes } from "./routes/unsubscribe-routes.tsx";
@@ -28,6 +30,8 @@ export interface AppOptions {
 	clientIp?: (c: Context) => string | null | undefined;
 	/** How the SES webhook reaches Amazon SNS (certificates, confirmations); the runtime's fetch by default. */
 	fetch?: typeof fetch;
+	/** Request timings and `GET /metrics`, where the runtime keeps metrics (Node). */
+	metrics?: AppMetrics;
 }
 
 const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
@@ -55,6 +59,22 @@ export function createApp(config: Config, options: AppOptions) {
 		c.set("deps", options.deps(c));
 		await next();
 	});
+
+	const { metrics } = options;
+	if (metrics) {
+		app.use(async (c, next) => {
+			const start = performance.now();
+			await next();
+			// The pattern of the route that answered (`/manage/:token`), or the middleware that did.
+			const route = c.res.status === 404 ? "(none)" : routePath(c);
+			metrics.observeRequest({
+				method: c.req.method,
+				route,
+				status: c.res.status,
+				seconds: (performance.now() - start) / 1000,
+			});
+		});
+	}
 
 	app.use(
 		secureHeaders({
@@ -108,6 +128,7 @@ export function createApp(config: Config, options: AppOptions) {
 	app.route("/", adminRoutes(config));
 	app.route("/", webhookRoutes({ fetch: options.fetch }));
 	app.route("/", adminPages(config));
+	app.route("/", metricsRoutes(config, metrics));
 
 	app.notFound((c) =>
 		c.html(

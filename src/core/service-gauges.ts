@@ -1,0 +1,26 @@
+/**
+ * What the service looks like right now, read from the database: readers by status,
+ * deliveries by outcome, suppressed addresses by reason (bounces, complaints, by hand),
+ * and how long ago each source last came in whole. `GET /metrics` reports these as gauges.
+ */
+import { countDeliveriesByStatus } from "./db/deliveries.ts";
+import { countReadersByStatus } from "./db/subscribers.ts";
+import { countSuppressionsByReason } from "./db/suppressions.ts";
+import type { Deps } from "./deps.ts";
+import { sourceFreshness } from "./papers/source-freshness.ts";
+
+export async function serviceGauges(deps: Pick<Deps, "db" | "clock" | "config">) {
+	const now = deps.clock.now().getTime();
+	return {
+		readers: await countReadersByStatus(deps.db),
+		deliveries: await countDeliveriesByStatus(deps.db, "all"),
+		suppressions: await countSuppressionsByReason(deps.db),
+		/** Seconds since each source last came in whole; Infinity for never. */
+		ingestAge: (await sourceFreshness(deps)).map((s) => ({
+			source: s.source,
+			seconds: s.lastIngestAt ? (now - Date.parse(s.lastIngestAt)) / 1000 : Number.POSITIVE_INFINITY,
+		})),
+	};
+}
+
+export type ServiceGauges = Awaited<ReturnType<typeof serviceGauges>>;
