@@ -66,6 +66,7 @@ const envSchema = z.object({
 	METRICS_TOKEN: z.string().min(16).optional(),
 	DIGEST_MAX_PAPERS: int(1, 100).default(20),
 	DIGEST_FIRST_WINDOW_DAYS: int(1, 60).default(7),
+	SILENT_WEEKS_NOTE: flag.default(true),
 	SEND_MAX_ATTEMPTS: int(1, 50).default(8),
 	SEND_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
 	SEND_RETRY_MAX_SECONDS: z.coerce.number().min(0).default(3600),
@@ -195,6 +196,7 @@ export function parseConfig(env: Env) {
 		digest: {
 			maxPapers: e.DIGEST_MAX_PAPERS,
 			firstWindowDays: e.DIGEST_FIRST_WINDOW_DAYS,
+			silentWeeksNote: e.SILENT_WEEKS_NOTE,
 			maxAttempts: e.SEND_MAX_ATTEMPTS,
 			retryBaseSeconds: e.SEND_RETRY_BASE_SECONDS,
 			retryMaxSeconds: e.SEND_RETRY_MAX_SECONDS,

@@ -71,3 +71,34 @@ it("the manage page says what happened each week (sent, nothing matched out of h
 		404,
 	);
 });
+
+it("after four silent weeks a reader gets one note with their topics' counts and the link to broaden them, then none for twelve weeks", async () => {
+	const { rt, sink } = j;
+	await addReaders(rt, { "quiet@example.org": "quantum gravity, knot theory" });
+	const weeklyRun = async () => {
+		rt.clock.advance(days(7));
+		await runDigest(rt.deps, ["weekly"]);
+	};
+	for (let week = 1; week <= 3; week++) await weeklyRun();
+	expect(sink.to("quiet@example.org")).toEqual([]);
+	await weeklyRun();
+	const [note] = sink.to("quiet@example.org");
+	expect(note?.parsed.subject).toBe("No new papers on your topics for 4 weeks");
+	expect(note?.parsed.text).toContain("your topics matched: quantum gravity: 0, knot theory: 0.");
+	const manage = linkIn(note as NonNullable<typeof note>, "/manage/");
+	expect((await get(rt, manage)).status).toBe(200);
+	const listUnsubscribe = note?.parsed.headerLines.find((h) => h.key === "list-unsubscribe")?.line;
+	expect(listUnsubscribe).toMatch(/^List-Unsubscribe:\s+<http:\/\/paperboy\.test\/unsubscribe\/[\w-]{43}>/);
+	for (let week = 5; week <= 15; week++) await weeklyRun();
+	expect(sink.to("quiet@example.org")).toHaveLength(1);
+	await weeklyRun(); // Twelve weeks after the note, and still silent: the second note.
+	expect(sink.to("quiet@example.org")).toHaveLength(2);
+
+	const off = await j.restart({ SILENT_WEEKS_NOTE: "false" });
+	await addReaders(off, { "quiet@example.org": "quantum gravity" });
+	for (let week = 1; week <= 5; week++) {
+		off.clock.advance(days(7));
+		await runDigest(off.deps, ["weekly"]);
+	}
+	expect(sink.to("quiet@example.org")).toHaveLength(2);
+});

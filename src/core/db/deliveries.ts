@@ -1,9 +1,9 @@
 /** The `deliveries` table: the outbox, one row per reader and period. */
 import { sql } from "kysely";
 import type { ClaimedDelivery, Delivery, DeliveryOutcome, DeliveryStatus } from "../digest/delivery.ts";
-import type { DigestReader, Frequency } from "../subscriptions/reader.ts";
-import type { Db, DeliveryRow } from "./schema.ts";
-import { toDigestReader } from "./subscribers.ts";
+import type { DigestReader, Frequency, Reader } from "../subscriptions/reader.ts";
+import type { Db, DeliveryRow, SubscriberRow } from "./schema.ts";
+import { toDigestReader, toReader } from "./subscribers.ts";
 
 const toDelivery = (row: DeliveryRow): Delivery => ({
 	id: row.id,
@@ -393,4 +393,21 @@ export async function markDeliveryDue(db: Db, id: number, now: string): Promise<
 				or (status = 'failed' and coalesce(last_error, '') not like 'superseded%'
 					and id = (select max(o.id) from deliveries o where o.subscriber_id = deliveries.subscriber_id)))`.execute(db);
 	return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/**
+ * Active, unsuppressed weekly readers whose last `weeks` weekly deliveries were all
+ * skipped because nothing matched (`reason`): readers who have heard nothing for weeks.
+ */
+export async function listSilentReaders(db: Db, p: { weeks: number; reason: string }): Promise<Reader[]> {
+	const { rows } = await sql<SubscriberRow>`
+		select s.* from subscribers s
+		where s.status = 'active' and s.frequency = 'weekly'
+			and not exists (select 1 from suppressions x where x.email = s.email)
+			and (select count(*) from (
+				select d.status, d.last_error from deliveries d
+				where d.subscriber_id = s.id and d.period like 'weekly:%'
+				order by d.period desc limit ${p.weeks}) last
+				where last.status = 'skipped' and last.last_error = ${p.reason}) = ${p.weeks}`.execute(db);
+	return rows.map(toReader);
 }

@@ -22,6 +22,7 @@ export interface Database {
 	bounces: BouncesTable;
 	webhook_replays: WebhookReplaysTable;
 	admin_sessions: AdminSessionsTable;
+	reader_notes: ReaderNotesTable;
 }
 
 export type Db = Kysely<Database>;
@@ -180,6 +181,13 @@ export interface AdminSessionsTable {
 	hash: string;
 	created_at: string;
 	expires_at: string;
+}
+
+/** When a note of each kind last went to a reader (migrations/0056). */
+export interface ReaderNotesTable {
+	subscriber_id: number;
+	kind: string;
+	sent_at: string;
 }
 
 export type PaperRow = Selectable<PapersTable>;

@@ -12,6 +12,7 @@ import type { Paper } from "../papers/paper.ts";
 import type { Reader } from "../subscriptions/reader.ts";
 import type { Delivery } from "./delivery.ts";
 import { periodFor } from "./period.ts";
+import { nothingMatched } from "./send-delivery.ts";
 
 export const historyPeriods = 8;
 
@@ -57,6 +58,7 @@ async function skippedOutcome(deps: Pick<Deps, "db">, d: Delivery): Promise<Peri
 	if (/stale/i.test(reason)) return { kind: "stale" };
 	if (/paused/.test(reason)) return { kind: "paused" };
 	if (/suppressed/.test(reason)) return { kind: "suppressed" };
+	if (reason !== nothingMatched) return { kind: "not_planned" };
 	return { kind: "nothing_matched", newPapers: await countPapersAddedBetween(deps.db, d.windowStart, d.windowEnd) };
 }
 
@@ -91,7 +93,7 @@ export async function archivedDigest(
 	period: string,
 ): Promise<{ period: string; sentAt: string; papers: Paper[] }> {
 	const [d] = await listReaderDeliveriesIn(deps.db, reader.id, [period]);
-	if (!d || d.status !== "sent") throw new AppError("not_found", "There is no digest of yours for that period.");
+	if (d?.status !== "sent") throw new AppError("not_found", "There is no digest of yours for that period.");
 	const byId = new Map((await getPapersByIds(deps.db, d.paperIds)).map((p) => [p.id, p]));
 	// In the digest's order; a paper no longer stored is left out.
 	return { period, sentAt: d.sentAt ?? d.createdAt, papers: d.paperIds.flatMap((id) => byId.get(id) ?? []) };

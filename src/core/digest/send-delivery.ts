@@ -7,6 +7,9 @@ import { suppressAddress } from "../subscriptions/suppress.ts";
 import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
 import type { DigestComposer } from "./digest-composer.ts";
 
+/** What a skipped delivery records when none of the window's papers matched the reader's topics. */
+export const nothingMatched = "no new papers matched";
+
 /** Mailbox-level permanent failures (RFC 3463 5.1.x: no such user, bad address). */
 const badMailbox = /\b5\.1\.\d{1,3}\b/;
 
@@ -20,7 +23,7 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	if (d.readerStatus !== "active") return { status: "skipped", at: at(), reason: `reader is ${d.readerStatus}` };
 	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
 	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd });
-	if (!digest) return { status: "skipped", at: at(), reason: "no new papers matched" };
+	if (!digest) return { status: "skipped", at: at(), reason: nothingMatched };
 	const message = composeMessage(deps.config.mail, {
 		to: d.reader.email,
 		subject: digest.rendered.subject,
