@@ -63,7 +63,9 @@ export async function adminOverview(deps: Pick<Deps, "db" | "clock" | "config">)
 	);
 	const digestRuns: DigestRunReport[] = runs.map((run) => {
 		const durationSeconds = run.finishedAt ? (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000 : null;
-		const sent = numberIn(run.summary, "sent");
+		// A Workers run hands its messages to the queue and reports no `sent` of its own.
+		const sent =
+			typeof (run.summary as Record<string, unknown> | null)?.sent === "number" ? numberIn(run.summary, "sent") : null;
 		return {
 			period: run.period,
 			startedAt: run.startedAt,
@@ -71,7 +73,7 @@ export async function adminOverview(deps: Pick<Deps, "db" | "clock" | "config">)
 			planned: numberIn(run.summary, "planned"),
 			now: periodCounts.get(run.period) ?? { pending: 0, sending: 0, sent: 0, failed: 0, unknown: 0, skipped: 0 },
 			durationSeconds,
-			perSecond: durationSeconds && durationSeconds > 0 ? sent / durationSeconds : null,
+			perSecond: sent !== null && durationSeconds && durationSeconds > 0 ? sent / durationSeconds : null,
 		};
 	});
 
