@@ -1,8 +1,10 @@
 /**
  * What the service looks like right now, read from the database: readers by status,
  * deliveries by outcome, suppressed addresses by reason (bounces, complaints, by hand),
+ * bounces and complaints received in the last 30 days,
  * and how long ago each source last came in whole. `GET /metrics` reports these as gauges.
  */
+import { countBouncesByKind } from "./db/bounces.ts";
 import { countDeliveriesByStatus } from "./db/deliveries.ts";
 import { countReadersByStatus } from "./db/subscribers.ts";
 import { countSuppressionsByReason } from "./db/suppressions.ts";
@@ -15,6 +17,8 @@ export async function serviceGauges(deps: Pick<Deps, "db" | "clock" | "config">)
 		readers: await countReadersByStatus(deps.db),
 		deliveries: await countDeliveriesByStatus(deps.db, "all"),
 		suppressions: await countSuppressionsByReason(deps.db),
+		/** Bounces and complaints received in the last 30 days, by kind. */
+		bounces: await countBouncesByKind(deps.db, new Date(now - 30 * 86_400_000).toISOString()),
 		/** Seconds since each source last came in whole; Infinity for never. */
 		ingestAge: (await sourceFreshness(deps)).map((s) => ({
 			source: s.source,

@@ -44,6 +44,11 @@ export function createNodeMetrics(): NodeMetrics {
 		"Suppressed addresses by reason: bounce, complaint, manual",
 		"reason",
 	);
+	const bounces = gauge(
+		"paperboy_bounces_30d",
+		"Bounces and complaints received in the last 30 days: hard, soft, complaint",
+		"kind",
+	);
 	const ingestAge = gauge(
 		"paperboy_source_ingest_age_seconds",
 		"Seconds since each configured paper source last came in whole (+Inf: never)",
@@ -65,6 +70,7 @@ export function createNodeMetrics(): NodeMetrics {
 			setAll(readers, "status", now.readers);
 			setAll(deliveries, "status", now.deliveries);
 			setAll(suppressions, "reason", now.suppressions);
+			setAll(bounces, "kind", now.bounces);
 			setAll(ingestAge, "source", Object.fromEntries(now.ingestAge.map((s) => [s.source, s.seconds])));
 			return { contentType: registry.contentType, body: await registry.metrics() };
 		},

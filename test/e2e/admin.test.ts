@@ -84,6 +84,9 @@ it("signs in, shows last run's numbers as the database has them, and acts on rea
 	// Suppressions: the 550 suppressed gone@; remove it.
 	await page.getByRole("link", { name: "Suppressions" }).click();
 	expect(await page.locator("#suppressions tbody").textContent()).toContain("gone@example.org");
+	expect(await page.locator("#bounce-counts").textContent()).toMatch(
+		new RegExp(`^${await countRows("select count(*) as n from bounces where kind = 'hard'")} hard bounces`),
+	);
 	await page.getByRole("button", { name: "Remove gone@example.org" }).click();
 	await page.getByText("Removed: that address").waitFor();
 	expect(await countRows("select count(*) as n from suppressions")).toBe(0);

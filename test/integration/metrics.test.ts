@@ -45,6 +45,12 @@ it("serves Prometheus text behind its own token: readers, deliveries, sends, sup
 	expect(samplesBy(scraped, "paperboy_readers", "status")).toMatchObject({ active: 3 });
 	expect(samplesBy(scraped, "paperboy_deliveries", "status")).toMatchObject({ sent: 1, failed: 1, pending: 1 });
 	expect(samplesBy(scraped, "paperboy_suppressions", "reason")).toMatchObject({ bounce: 1, complaint: 0 });
+	const bounced = await rt.deps.db.selectFrom("bounces").select("kind").execute();
+	expect(samplesBy(scraped, "paperboy_bounces_30d", "kind")).toEqual({
+		hard: bounced.filter((b) => b.kind === "hard").length,
+		soft: bounced.filter((b) => b.kind === "soft").length,
+		complaint: 0,
+	});
 	// The hf source never came in whole in this database.
 	expect(samplesBy(scraped, "paperboy_source_ingest_age_seconds", "source")).toEqual({ hf: Infinity });
 

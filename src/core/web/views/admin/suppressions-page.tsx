@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import type { Child, FC } from "hono/jsx";
+import type { FC } from "hono/jsx";
+import type { recentBounces } from "../../../bounces/record-bounce.ts";
 import type { Suppression, SuppressionReason } from "../../../subscriptions/suppress.ts";
 import { AdminLayout, Columns, PostButton, shortTime } from "./admin-layout.tsx";
 
@@ -8,9 +9,9 @@ export const SuppressionsPage: FC<{
 	suppressions: readonly Suppression[];
 	csrf: string;
 	notice?: string;
-	/** Bounce and complaint intake (docs/bounces.md) adds what it received here. */
-	intake?: Child;
-}> = ({ counts, suppressions, csrf, notice, intake }) => (
+	/** What bounce and complaint intake received lately (docs/bounces.md). */
+	bounces: Awaited<ReturnType<typeof recentBounces>>;
+}> = ({ counts, suppressions, csrf, notice, bounces }) => (
 	<AdminLayout title="Suppressions" path="/admin/suppressions" csrf={csrf} notice={notice}>
 		<section class="card">
 			<p id="suppression-counts">
@@ -46,6 +47,30 @@ export const SuppressionsPage: FC<{
 				<p>No address is suppressed.</p>
 			)}
 		</section>
-		{intake}
+		<section class="card">
+			<h2>Bounces and complaints, last 30 days</h2>
+			<p id="bounce-counts">
+				{bounces.counts.hard} hard bounces, {bounces.counts.soft} soft bounces, {bounces.counts.complaint} complaints.
+			</p>
+			{bounces.bounces.length ? (
+				<div class="scroll">
+					<table id="bounces">
+						<Columns names={["Received (UTC)", "Address", "Kind", "Status", "Diagnostic", "Via"]} />
+						<tbody>
+							{bounces.bounces.map((b) => (
+								<tr>
+									<td>{shortTime(b.at)}</td>
+									<th scope="row">{b.email}</th>
+									<td>{b.kind}</td>
+									<td>{b.status ?? ""}</td>
+									<td>{b.diagnostic ?? b.feedbackType ?? ""}</td>
+									<td>{b.source}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+			) : null}
+		</section>
 	</AdminLayout>
 );
