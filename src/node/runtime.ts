@@ -9,6 +9,7 @@ import { createDeps, type Deps } from "../core/deps.ts";
 import { createApiMailer, mailTransport } from "../core/mail/mail-transport.ts";
 import type { Mailer } from "../core/mail/mailer.ts";
 import { createEmlMailer } from "./eml-mailer.ts";
+import { createNodeMetrics, type NodeMetrics } from "./metrics.ts";
 import { applyMigrations } from "./migrate.ts";
 import { dataDir } from "./settings.ts";
 import { createSmtpPoolMailer } from "./smtp-pool-mailer.ts";
@@ -18,6 +19,8 @@ import { createLogger } from "./stderr-logger.ts";
 export interface NodeRuntime {
 	deps: Deps;
 	sqlite: Sqlite;
+	/** Prometheus metrics of this runtime (`GET /metrics` with METRICS_TOKEN). */
+	metrics: NodeMetrics;
 	/** Waits for deferred work (mail after a response) to settle. */
 	idle(): Promise<void>;
 	close(): Promise<void>;
@@ -31,9 +34,10 @@ export function createNodeRuntime(
 	const sqlite = openSqlite(config.databasePath);
 	const applied = applyMigrations(sqlite);
 	if (applied.length) log.info("migrations applied", { applied });
+	const metrics = createNodeMetrics();
 	const wired = createDeps({
 		db: createKysely(sqlite),
-		mailer: overrides.mailer ?? nodeMailer(config, log),
+		mailer: metrics.instrument(overrides.mailer ?? nodeMailer(config, log)),
 		config,
 		log,
 		clock: overrides.clock,
@@ -42,6 +46,7 @@ export function createNodeRuntime(
 	return {
 		deps: wired.deps,
 		sqlite,
+		metrics,
 		idle: wired.idle,
 		async close() {
 			await wired.close();

@@ -16,7 +16,11 @@ export function startServer(
 ): Promise<RunningServer> {
 	const { deps } = runtime;
 	const { http } = deps.config;
-	const app = createApp(deps.config, { deps: () => deps, clientIp: (c) => getConnInfo(c).remote.address });
+	const app = createApp(deps.config, {
+		deps: () => deps,
+		clientIp: (c) => getConnInfo(c).remote.address,
+		metrics: runtime.metrics,
+	});
 	return new Promise((resolve) => {
 		const serverOptions = {
 			// A client has this long to send its headers, and its whole request; past it, 408.

@@ -1,36 +1,16 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../../src/node/server.ts";
-import { launchChromium, watchedPage } from "../helpers/browser.ts";
+import { describe, expect, it } from "vitest";
+import { watchedPage } from "../helpers/browser.ts";
+import { useBrowserJourney } from "../helpers/browser-journey.ts";
 import { seconds } from "../helpers/clock.ts";
-import { freePort } from "../helpers/free-port.ts";
-import { lastMailTo, subscriberRow, useJourney } from "../helpers/journey.ts";
+import { lastMailTo, subscriberRow } from "../helpers/journey.ts";
 import { linkIn } from "../helpers/web.ts";
 
-const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
-const j = useJourney({ PORT: String(port), BASE_URL: baseUrl });
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-});
-beforeEach(async () => {
-	server = await startServer(j.rt, { port, hostname: "127.0.0.1" });
-});
-afterEach(async () => {
-	// Close the browser's connections first, or the server waits for their keep-alive.
-	for (const context of browser?.contexts() ?? []) await context.close();
-	await server?.close();
-});
+const web = await useBrowserJourney();
+const { j, baseUrl } = web;
 
 describe("the journey in a real browser", () => {
 	it("signs up, confirms from the email, changes topics and unsubscribes, without a console error", async () => {
-		const { page, problems } = await watchedPage(browser);
+		const { page, problems } = await watchedPage(web.browser);
 
 		await page.goto(`${baseUrl}/`);
 		await page.getByLabel("Email address").fill("reader@example.org");

@@ -96,7 +96,7 @@ export interface Reader {
 /** Signs up and follows the confirmation link from the email: an active reader. */
 export async function confirmedReader(j: Journey, email: string, keywords = "diffusion"): Promise<Reader> {
 	await signup(j.rt, email, keywords);
-	const confirmPath = linkIn(await lastMailTo(j, email), "/confirm/");
+	const confirmPath = linkIn(await lastMailTo(j, email), "/confirm/", j.rt.deps.config.baseUrl);
 	const confirmed = await get(j.rt, confirmPath);
 	return readerAt(j, email, new URL(confirmed.headers.get("location") ?? "", "http://x").pathname);
 }

@@ -105,3 +105,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }
+
+/**
+ * A digest run's mixed answers: `later@example.org` gets a 451 (retried later),
+ * `gone@example.org` a 550 5.1.1 (failed, suppressed), everyone else a 250.
+ */
+export const mixedAnswers: RcptResponder = (to) =>
+	to === "later@example.org"
+		? { code: 451, message: "4.7.1 Try again later" }
+		: to === "gone@example.org"
+			? { code: 550, message: "5.1.1 No such user" }
+			: undefined;

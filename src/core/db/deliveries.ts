@@ -1,9 +1,9 @@
 /** The `deliveries` table: the outbox, one row per reader and period. */
 import { sql } from "kysely";
 import type { ClaimedDelivery, Delivery, DeliveryOutcome, DeliveryStatus } from "../digest/delivery.ts";
-import type { DigestReader, Frequency } from "../subscriptions/reader.ts";
-import type { Db, DeliveryRow } from "./schema.ts";
-import { toDigestReader } from "./subscribers.ts";
+import type { DigestReader, Frequency, Reader } from "../subscriptions/reader.ts";
+import type { Db, DeliveryRow, SubscriberRow } from "./schema.ts";
+import { toDigestReader, toReader } from "./subscribers.ts";
 
 const toDelivery = (row: DeliveryRow): Delivery => ({
 	id: row.id,
@@ -215,13 +215,14 @@ export async function countDeliveries(db: Db, where: { status: DeliveryStatus; p
 	return Number(row.n);
 }
 
-export async function countDeliveriesByStatus(db: Db, periods: readonly string[]) {
+/** Deliveries by status in these periods, or in all of them. */
+export async function countDeliveriesByStatus(db: Db, periods: readonly string[] | "all") {
 	const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, unknown: 0, skipped: 0 };
 	if (!periods.length) return counts;
 	const rows = await db
 		.selectFrom("deliveries")
 		.select(["status", (eb) => eb.fn.countAll<number>().as("n")])
-		.where("period", "in", periods)
+		.$if(periods !== "all", (q) => q.where("period", "in", periods as readonly string[]))
 		.groupBy("status")
 		.execute();
 	for (const row of rows) counts[row.status] = Number(row.n);
@@ -325,4 +326,88 @@ export async function listSentDigests(
 		sentAt: r.sent_at ?? "",
 		paperIds: r.paper_ids ? (JSON.parse(r.paper_ids) as string[]) : [],
 	}));
+}
+
+/** Deliveries by period and status, for these periods (one grouped query). */
+export async function countDeliveriesPerPeriod(
+	db: Db,
+	periods: readonly string[],
+): Promise<Map<string, Record<DeliveryStatus, number>>> {
+	const counts = new Map<string, Record<DeliveryStatus, number>>();
+	if (!periods.length) return counts;
+	const rows = await db
+		.selectFrom("deliveries")
+		.select(["period", "status", (eb) => eb.fn.countAll<number>().as("n")])
+		.where("period", "in", periods)
+		.groupBy(["period", "status"])
+		.execute();
+	for (const period of periods) {
+		counts.set(period, { pending: 0, sending: 0, sent: 0, failed: 0, unknown: 0, skipped: 0 });
+	}
+	for (const row of rows) {
+		const entry = counts.get(row.period);
+		if (entry) entry[row.status] = Number(row.n);
+	}
+	return counts;
+}
+
+/** A reader's deliveries for these periods. */
+export async function listReaderDeliveriesIn(db: Db, readerId: number, periods: readonly string[]) {
+	if (!periods.length) return [];
+	const rows = await db
+		.selectFrom("deliveries")
+		.selectAll()
+		.where("subscriber_id", "=", readerId)
+		.where("period", "in", periods)
+		.execute();
+	return rows.map(toDelivery);
+}
+
+/** Failed deliveries and those waiting for a retry, newest first, with their reader's address. */
+export async function listTroubledDeliveries(db: Db, limit: number): Promise<(Delivery & { email: string })[]> {
+	const rows = await db
+		.selectFrom("deliveries as d")
+		.innerJoin("subscribers as s", "s.id", "d.subscriber_id")
+		.selectAll("d")
+		.select("s.email")
+		.where((eb) =>
+			eb.or([eb("d.status", "=", "failed"), eb.and([eb("d.status", "=", "pending"), eb("d.attempts", ">", 0)])]),
+		)
+		.orderBy("d.id", "desc")
+		.limit(limit)
+		.execute();
+	return rows.map((r) => ({ ...toDelivery(r), email: r.email }));
+}
+
+/**
+ * Makes a delivery due now: one waiting for a retry, or a failed one that is still its
+ * reader's newest (an older period's papers went into the newer digest). A superseded
+ * delivery is left alone. True when the row changed.
+ */
+export async function markDeliveryDue(db: Db, id: number, now: string): Promise<boolean> {
+	const result = await sql`
+		update deliveries set status = 'pending', next_attempt_at = ${now},
+			attempts = case when status = 'failed' then 0 else attempts end
+		where id = ${id}
+			and ((status = 'pending' and attempts > 0)
+				or (status = 'failed' and coalesce(last_error, '') not like 'superseded%'
+					and id = (select max(o.id) from deliveries o where o.subscriber_id = deliveries.subscriber_id)))`.execute(db);
+	return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/**
+ * Active, unsuppressed weekly readers whose last `weeks` weekly deliveries were all
+ * skipped because nothing matched (`reason`): readers who have heard nothing for weeks.
+ */
+export async function listSilentReaders(db: Db, p: { weeks: number; reason: string }): Promise<Reader[]> {
+	const { rows } = await sql<SubscriberRow>`
+		select s.* from subscribers s
+		where s.status = 'active' and s.frequency = 'weekly'
+			and not exists (select 1 from suppressions x where x.email = s.email)
+			and (select count(*) from (
+				select d.status, d.last_error from deliveries d
+				where d.subscriber_id = s.id and d.period like 'weekly:%'
+				order by d.period desc limit ${p.weeks}) last
+				where last.status = 'skipped' and last.last_error = ${p.reason}) = ${p.weeks}`.execute(db);
+	return rows.map(toReader);
 }

@@ -1,4 +1,5 @@
 /** The `job_runs` table: one row per job and period, which is how a period's run happens once. */
+import type { JobRun } from "../jobs/job-run.ts";
 import type { Db } from "./schema.ts";
 
 /**
@@ -42,4 +43,22 @@ export async function lastJobFinishedAt(db: Db, job: string): Promise<string | u
 		.where("job", "=", job)
 		.executeTakeFirst();
 	return row?.at ?? undefined;
+}
+
+/** The newest runs of the jobs whose names start with `prefix`, newest first. */
+export async function listJobRuns(db: Db, p: { prefix: string; limit: number }): Promise<JobRun[]> {
+	const rows = await db
+		.selectFrom("job_runs")
+		.selectAll()
+		.where("job", "like", `${p.prefix}%`)
+		.orderBy("started_at", "desc")
+		.limit(p.limit)
+		.execute();
+	return rows.map((r) => ({
+		job: r.job,
+		period: r.period,
+		startedAt: r.started_at,
+		finishedAt: r.finished_at,
+		summary: r.summary ? (JSON.parse(r.summary) as unknown) : null,
+	}));
 }

@@ -277,3 +277,25 @@ export async function listPapersDerivedBefore(db: Db, version: number, limit: nu
 export async function updateDerivedData(db: Db, num: number, derived: DerivedData): Promise<void> {
 	await db.updateTable("papers").set(derivedColumns(derived)).where("num", "=", num).execute();
 }
+
+/** Papers first seen per UTC day and source since `since` (the admin overview's chart). */
+export async function countPapersAddedPerDay(db: Db, since: string) {
+	const rows = await db
+		.selectFrom("papers")
+		.select([sql<string>`substr(added_at, 1, 10)`.as("day"), "source", (eb) => eb.fn.countAll<number>().as("n")])
+		.where("added_at", ">=", since)
+		.groupBy(["day", "source"])
+		.execute();
+	return rows.map((r) => ({ day: r.day, source: r.source, papers: Number(r.n) }));
+}
+
+/** How many papers were first seen in [from, to): what a digest window had to choose from. */
+export async function countPapersAddedBetween(db: Db, from: string, to: string): Promise<number> {
+	const row = await db
+		.selectFrom("papers")
+		.select((eb) => eb.fn.countAll<number>().as("n"))
+		.where("added_at", ">=", from)
+		.where("added_at", "<", to)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}

@@ -22,6 +22,8 @@ export interface Database {
 	bounces: BouncesTable;
 	webhook_replays: WebhookReplaysTable;
 	source_health: SourceHealthTable;
+	admin_sessions: AdminSessionsTable;
+	reader_notes: ReaderNotesTable;
 }
 
 export type Db = Kysely<Database>;
@@ -184,6 +186,20 @@ export interface SourceHealthTable {
 	alarm: "stale" | "same_batch" | null;
 	alarm_since: string | null;
 	alarm_mailed_at: string | null;
+}
+
+/** Signed-in operators (migrations/0055): the hash of each session cookie. */
+export interface AdminSessionsTable {
+	hash: string;
+	created_at: string;
+	expires_at: string;
+}
+
+/** When a note of each kind last went to a reader (migrations/0056). */
+export interface ReaderNotesTable {
+	subscriber_id: number;
+	kind: string;
+	sent_at: string;
 }
 
 export type PaperRow = Selectable<PapersTable>;

@@ -217,3 +217,53 @@ export async function listReaders(
 	if (options.statuses?.length) query = query.where("status", "in", options.statuses);
 	return (await query.execute()).map(toReader);
 }
+
+/**
+ * Readers per week (weeks start on Monday, UTC) by when something happened to them:
+ * `created_at` (signed up), `confirmed_at`, `unsubscribed_at`. Counts today's rows: a
+ * forgotten reader is gone from every week.
+ */
+export async function countReadersPerWeek(
+	db: Db,
+	column: "created_at" | "confirmed_at" | "unsubscribed_at",
+	since: string,
+): Promise<{ week: string; readers: number }[]> {
+	const { rows } = await sql<{ week: string; n: number }>`
+		select date(${sql.ref(column)}, 'weekday 0', '-6 days') as week, count(*) as n
+		from subscribers where ${sql.ref(column)} >= ${since} group by week`.execute(db);
+	return rows.map((r) => ({ week: r.week, readers: Number(r.n) }));
+}
+
+/** Readers whose address starts with `prefix` (case-insensitively), by address. */
+export async function findReadersByEmailPrefix(db: Db, prefix: string, limit: number): Promise<Reader[]> {
+	const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+	const rows = await db
+		.selectFrom("subscribers")
+		.selectAll()
+		.where(sql<boolean>`email like ${`${escaped}%`} escape '\\'`)
+		.orderBy("email")
+		.limit(limit)
+		.execute();
+	return rows.map(toReader);
+}
+
+/** Each keyword active readers chose, with how many chose it, most chosen first. */
+export async function countActiveReadersPerKeyword(db: Db): Promise<{ keyword: string; readers: number }[]> {
+	const { rows } = await sql<{ keyword: string; n: number }>`
+		select k.value as keyword, count(*) as n
+		from subscribers s, json_each(s.keywords) k
+		where s.status = 'active'
+		group by k.value order by n desc, keyword`.execute(db);
+	return rows.map((r) => ({ keyword: r.keyword, readers: Number(r.n) }));
+}
+
+/** Active readers none of whose keywords is in `keywords`. */
+export async function countActiveReadersWithNoneOf(db: Db, keywords: readonly string[]): Promise<number> {
+	const { rows } = await sql<{ n: number }>`
+		select count(*) as n from subscribers s
+		where s.status = 'active' and not exists (
+			select 1 from json_each(s.keywords) k where k.value in (select value from json_each(${JSON.stringify(keywords)})))`.execute(
+		db,
+	);
+	return Number(rows[0]?.n ?? 0);
+}

@@ -19,6 +19,9 @@ function staleReason(deps: Deps, composer: DigestComposer): Promise<string | und
 	return reason;
 }
 
+/** What a skipped delivery records when none of the window's papers matched the reader's topics. */
+export const nothingMatched = "no new papers matched";
+
 /** Mailbox-level permanent failures (RFC 3463 5.1.x: no such user, bad address). */
 const badMailbox = /\b5\.1\.\d{1,3}\b/;
 
@@ -33,7 +36,7 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
 	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd });
 	if (!digest)
-		return { status: "skipped", at: at(), reason: (await staleReason(deps, composer)) ?? "no new papers matched" };
+		return { status: "skipped", at: at(), reason: (await staleReason(deps, composer)) ?? nothingMatched };
 	const message = composeMessage(deps.config.mail, {
 		to: d.reader.email,
 		subject: digest.rendered.subject,

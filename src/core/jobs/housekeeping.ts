@@ -1,3 +1,4 @@
+import { deleteExpiredAdminSessions } from "../db/admin-sessions.ts";
 import { pruneRateLimits } from "../db/rate-limits.ts";
 import { deleteExpiredTokens } from "../db/tokens.ts";
 import { pruneWebhookReplays } from "../db/webhook-replays.ts";
@@ -9,11 +10,12 @@ const rateLimitKeepMs = 2 * 86_400_000;
 /**
  * The daily clean-up, run with the ingest job on both runtimes: every signup leaves
  * rate-limit counters and a confirmation token behind, and neither is worth keeping once
- * it has expired.
+ * it has expired; nor is an admin session past its time.
  */
 export async function pruneExpired(deps: Pick<Deps, "db" | "clock">): Promise<{ expiredTokens: number }> {
 	const now = deps.clock.now();
 	await pruneRateLimits(deps.db, new Date(now.getTime() - rateLimitKeepMs).toISOString());
 	await pruneWebhookReplays(deps.db, now.toISOString());
+	await deleteExpiredAdminSessions(deps.db, now.toISOString());
 	return { expiredTokens: await deleteExpiredTokens(deps.db, now.toISOString()) };
 }

@@ -8,6 +8,7 @@ import { countDeliveriesByStatus } from "../db/deliveries.ts";
 import { finishJobRun, jobRunExists } from "../db/job-runs.ts";
 import type { Deps } from "../deps.ts";
 import { drainOutbox, type PlanSummary, planDigests, type SendSummary } from "../digest/outbox.ts";
+import { sendSilentWeeksNotes } from "../digest/silent-weeks-note.ts";
 import type { Fetch } from "../papers/fetch-source.ts";
 import { ingestIfStale, ingestScheduled } from "../papers/ingest.ts";
 import { refreshDerivedData } from "../papers/refresh-derived.ts";
@@ -77,6 +78,7 @@ export async function runDigest<Delivered extends object = SendSummary>(
 	for (const [i, frequency] of frequencies.entries()) {
 		await finishJobRun(deps.db, digestJobName(frequency), plan.periods[i] as string, at, summary);
 	}
+	if (frequencies.includes("weekly")) await sendSilentWeeksNotes(deps);
 	return { ...plan, ...delivered };
 }
 

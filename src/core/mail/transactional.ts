@@ -7,11 +7,14 @@ import { fillTemplate, type PreparedTemplate, prepareTemplate } from "./template
 const confirmTemplate = prepareTemplate(compiledTemplates.confirm);
 const manageLinkTemplate = prepareTemplate(compiledTemplates.manageLink);
 const dataLinkTemplate = prepareTemplate(compiledTemplates.dataLink);
+const silentWeeksTemplate = prepareTemplate(compiledTemplates.silentWeeks);
 
 interface Common {
 	to: string;
 	date: Date;
 	messageKey: string;
+	/** For mail to a confirmed reader: List-Unsubscribe headers. */
+	unsubscribeUrl?: string;
 }
 
 /** A compiled template filled with `values` (plus subject, base URL, address) and its plain-text twin. */
@@ -25,7 +28,15 @@ function transactionalMail(
 ): MailMessage {
 	const html = fillTemplate(template, { subject, baseUrl: config.baseUrl, email: m.to, ...values });
 	const text = textLines.join("\n");
-	return composeMessage(config.mail, { to: m.to, subject, html, text, date: m.date, messageKey: m.messageKey });
+	return composeMessage(config.mail, {
+		to: m.to,
+		subject,
+		html,
+		text,
+		date: m.date,
+		messageKey: m.messageKey,
+		...(m.unsubscribeUrl ? { unsubscribeUrl: m.unsubscribeUrl } : {}),
+	});
 }
 
 /** "1 topic", "3 topics": what the form asked for, without a word of what was typed. */
@@ -80,4 +91,39 @@ export function dataLinkMail(config: Config, m: Common & { dataUrl: string; minu
 		"",
 		"If you did not ask for this, you can ignore this email: nothing changes until the link is used.",
 	]);
+}
+
+/**
+ * The note after weeks without a digest (issue 14 item 3): how much each topic matched
+ * lately and the link to broaden them. Goes only to confirmed readers, so their own
+ * topics may appear in it.
+ */
+export function silentWeeksMail(
+	config: Config,
+	m: Common & { unsubscribeUrl: string; manageUrl: string; weeks: number; noteWeeks: number; topicCounts: string },
+): MailMessage {
+	const values = {
+		manageUrl: m.manageUrl,
+		unsubscribeUrl: m.unsubscribeUrl,
+		weeks: String(m.weeks),
+		noteWeeks: String(m.noteWeeks),
+		topicCounts: m.topicCounts,
+	};
+	return transactionalMail(
+		config,
+		m,
+		silentWeeksTemplate,
+		`No new papers on your topics for ${m.weeks} weeks`,
+		values,
+		[
+			`No papers matched your topics for ${m.weeks} weeks`,
+			"",
+			`That is why you have not heard from us. Over the last four weeks your topics matched: ${m.topicCounts}.`,
+			"",
+			"Broader or more topics would bring papers again. Your subscription page shows, as you type, what each topic would have matched:",
+			m.manageUrl,
+			"",
+			`We send this note at most once every ${m.noteWeeks} weeks. Unsubscribe: ${m.unsubscribeUrl}`,
+		],
+	);
 }

@@ -10,6 +10,15 @@ import { emailField } from "./form-schemas.ts";
 export const suppressionReasons = ["bounce", "complaint", "manual"] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 
+/** An address on the suppression list: why, and since when. */
+export interface Suppression {
+	email: string;
+	reason: SuppressionReason;
+	/** What the report or the mail server said, if anything. */
+	detail: string | null;
+	at: string;
+}
+
 /** A bounce or complaint report, e.g. from a mail provider's webhook. */
 export const suppressionReport = z.object({
 	email: emailField,

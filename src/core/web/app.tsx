@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Config } from "../config.ts";
@@ -12,11 +13,13 @@ import { sourceStatuses } from "../papers/source-alarms.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./hono-env.ts";
 import { redactedPath } from "./redacted-path.ts";
+import { adminPages } from "./routes/admin-pages.tsx";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { confirmRoutes } from "./routes/confirm-routes.tsx";
 import { dataRoutes } from "./routes/data-routes.tsx";
 import { feedRoutes } from "./routes/feed-routes.ts";
 import { manageRoutes } from "./routes/manage-routes.tsx";
+import { type AppMetrics, metricsRoutes } from "./routes/metrics-routes.ts";
 import { previewRoutes } from "./routes/preview-routes.ts";
 import { signupRoutes } from "./routes/signup-routes.tsx";
 import { unsubscribeRoutes } from "./routes/unsubscribe-routes.tsx";
@@ -30,6 +33,8 @@ export interface AppOptions {
 	clientIp?: (c: Context) => string | null | undefined;
 	/** How the SES webhook reaches Amazon SNS (certificates, confirmations); the runtime's fetch by default. */
 	fetch?: typeof fetch;
+	/** Request timings and `GET /metrics`, where the runtime keeps metrics (Node). */
+	metrics?: AppMetrics;
 }
 
 const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
@@ -58,6 +63,22 @@ export function createApp(config: Config, options: AppOptions) {
 		await next();
 	});
 
+	const { metrics } = options;
+	if (metrics) {
+		app.use(async (c, next) => {
+			const start = performance.now();
+			await next();
+			// The pattern of the route that answered (`/manage/:token`), or the middleware that did.
+			const route = c.res.status === 404 ? "(none)" : routePath(c);
+			metrics.observeRequest({
+				method: c.req.method,
+				route,
+				status: c.res.status,
+				seconds: (performance.now() - start) / 1000,
+			});
+		});
+	}
+
 	app.use(
 		secureHeaders({
 			contentSecurityPolicy: {
@@ -82,7 +103,7 @@ export function createApp(config: Config, options: AppOptions) {
 		c.set("clientIp", forwarded || options.clientIp?.(c) || null);
 		await next();
 		// Pages behind a token are personal: keep them out of shared caches and history.
-		if (/^\/(manage|unsubscribe|confirm|data)\//.test(c.req.path)) c.header("Cache-Control", "no-store");
+		if (/^\/(manage|unsubscribe|confirm|data)\/|^\/admin(\/|$)/.test(c.req.path)) c.header("Cache-Control", "no-store");
 	});
 	// Forms behind a link must come from our own pages (plus the hidden HMAC field each
 	// form carries): BASE_URL's origin, never whatever Host the request names. The
@@ -116,6 +137,8 @@ export function createApp(config: Config, options: AppOptions) {
 	app.route("/", previewRoutes());
 	app.route("/", adminRoutes(config));
 	app.route("/", webhookRoutes({ fetch: options.fetch }));
+	app.route("/", adminPages(config));
+	app.route("/", metricsRoutes(config, metrics));
 
 	app.notFound((c) =>
 		c.html(

@@ -40,6 +40,28 @@ ol.papers li, ol.preview-list li { margin: 0 0 1rem; }
 form.danger { margin-top: 1rem; display: grid; gap: .75rem; justify-items: start; }
 .preview { border-top: 1px solid var(--line); margin-top: 1.25rem; padding-top: .75rem; }
 footer.site { padding-bottom: 2rem; }
+body.admin header.site, body.admin main { max-width: 72rem; }
+body.admin nav { display: flex; gap: 1rem; align-items: baseline; flex-wrap: wrap; }
+body.admin nav a[aria-current=page] { font-weight: 700; color: var(--fg); }
+form.inline { display: inline; }
+button.link { background: none; color: var(--accent); padding: 0; font-weight: 400; text-decoration: underline; }
+.actions { display: flex; gap: .5rem; flex-wrap: wrap; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.alarm, .error-text { color: var(--danger); }
+figure.chart { margin: 1rem 0 0; }
+figure.chart svg { width: 100%; height: auto; }
+figure.chart .tick line { stroke: var(--line); }
+figure.chart text { font-size: 10px; fill: var(--muted); }
+.series-0, .key-0::before { fill: #1a56db; background: #1a56db; }
+.series-1, .key-1::before { fill: #1a7f37; background: #1a7f37; }
+.series-2, .key-2::before { fill: #b42318; background: #b42318; }
+.series-3, .key-3::before { fill: #8250df; background: #8250df; }
+.series-4, .key-4::before { fill: #bf8700; background: #bf8700; }
+.key { margin-right: .75rem; }
+.key::before { content: ""; display: inline-block; width: .7rem; height: .7rem; margin-right: .25rem; }
+figcaption { color: var(--muted); font-size: .85rem; }
 `;
 
 // Live preview for the signup and manage forms. Progressive: the forms work without it.

@@ -5,15 +5,16 @@ import { fieldErrors } from "../../subscriptions/form-schemas.ts";
 import { suppressAddress, suppressionReport } from "../../subscriptions/suppress.ts";
 import type { Env } from "../hono-env.ts";
 
-/** Machine endpoints behind ADMIN_TOKEN; absent (404) when no token is configured. */
+/**
+ * Machine endpoints behind ADMIN_TOKEN as a bearer token; absent (404) when no token is
+ * configured. The operator's pages are admin-pages.tsx.
+ */
 export function adminRoutes(config: Config) {
 	const app = new Hono<Env>();
 	const token = config.adminToken;
 	if (!token) return app;
-	app.use("/admin/*", bearerAuth({ token }));
-
 	// Bounce and complaint reports: `{"email": "...", "reason": "bounce"|"complaint"}`.
-	app.post("/admin/suppressions", async (c) => {
+	app.post("/admin/suppressions", bearerAuth({ token }), async (c) => {
 		const body: unknown = await c.req.json().catch(() => undefined);
 		const parsed = suppressionReport.safeParse(body);
 		if (!parsed.success) return c.json({ error: "invalid report", fields: fieldErrors(parsed.error) }, 422);

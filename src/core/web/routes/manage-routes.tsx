@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { previewDigestFor } from "../../digest/next-digest.ts";
+import { archivedDigest, periodHistory } from "../../digest/period-history.ts";
 import { fieldErrors, manageForm } from "../../subscriptions/form-schemas.ts";
 import {
 	type DataLinkOutcome,
@@ -17,6 +18,7 @@ import type { Env } from "../hono-env.ts";
 import { readForm } from "../read-form.ts";
 import { ManagePage, type ManageValues } from "../views/manage-page.tsx";
 import { DigestPreview } from "../views/next-digest-section.tsx";
+import { ArchivedDigestPage, PeriodHistory } from "../views/period-history.tsx";
 
 const valuesOf = (session: ManageSession): ManageValues => ({
 	keywords: session.reader.keywords.join(", "),
@@ -59,6 +61,13 @@ export function manageRoutes() {
 					topics={await previewKeywords(deps, session.reader.keywords)}
 				/>
 			}
+			history={
+				<PeriodHistory
+					entries={await periodHistory(deps, session.reader)}
+					base={`/manage/${session.manageToken}`}
+					weekly={session.reader.frequency === "weekly"}
+				/>
+			}
 			token={session.manageToken}
 			unsubscribeToken={session.unsubscribeToken}
 			feedToken={session.feedToken}
@@ -77,6 +86,14 @@ export function manageRoutes() {
 		const asked = c.req.query("confirmed") ? "confirmed" : c.req.query("saved") ? "saved" : c.req.query("notice");
 		const notice = asked === undefined ? undefined : notices.get(asked);
 		return c.html(await page(deps, session, { notice: notice?.replace("ADDRESS", session.reader.email) }));
+	});
+
+	// The reader's web archive: the papers a sent digest carried.
+	app.get("/manage/:token/digests/:period", async (c) => {
+		const token = c.req.param("token");
+		const session = await openManageSession(c.var.deps, token);
+		const digest = await archivedDigest(c.var.deps, session.reader, c.req.param("period"));
+		return c.html(<ArchivedDigestPage {...digest} back={`/manage/${token}`} />);
 	});
 
 	app.post("/manage/:token", async (c) => {

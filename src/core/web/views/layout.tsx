@@ -3,6 +3,23 @@ import { raw } from "hono/html";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import { assetPath } from "../assets.ts";
 
+/** Every page's <head>: the stylesheet, the icon, and the preview script where a form has topics. */
+export const Head: FC<{ title: string; robots?: string | undefined; script?: boolean | undefined }> = ({
+	title,
+	robots,
+	script,
+}) => (
+	<head>
+		<meta charset="utf-8" />
+		<meta name="viewport" content="width=device-width, initial-scale=1" />
+		{robots ? <meta name="robots" content={robots} /> : null}
+		<title>{title}</title>
+		<link rel="stylesheet" href={assetPath("app.css")} />
+		<link rel="icon" href={assetPath("favicon.svg")} type="image/svg+xml" />
+		{script ? <script src={assetPath("preview.js")} defer /> : null}
+	</head>
+);
+
 export const Layout: FC<PropsWithChildren<{ title: string; script?: boolean; robots?: string }>> = ({
 	title,
 	script,
@@ -12,15 +29,7 @@ export const Layout: FC<PropsWithChildren<{ title: string; script?: boolean; rob
 	<>
 		{raw("<!doctype html>")}
 		<html lang="en">
-			<head>
-				<meta charset="utf-8" />
-				<meta name="viewport" content="width=device-width, initial-scale=1" />
-				{robots ? <meta name="robots" content={robots} /> : null}
-				<title>{title === "paperboy" ? title : `${title} · paperboy`}</title>
-				<link rel="stylesheet" href={assetPath("app.css")} />
-				<link rel="icon" href={assetPath("favicon.svg")} type="image/svg+xml" />
-				{script ? <script src={assetPath("preview.js")} defer /> : null}
-			</head>
+			<Head title={title === "paperboy" ? title : `${title} · paperboy`} robots={robots} script={script} />
 			<body>
 				<header class="site">
 					<a href="/" class="brand">

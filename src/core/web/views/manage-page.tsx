@@ -28,7 +28,9 @@ export const ManagePage: FC<{
 	errors: Record<string, string>;
 	notice?: string;
 	preview?: Child;
-}> = ({ token, unsubscribeToken, feedToken, csrf, email, status, values, errors, notice, preview }) => {
+	/** What happened in the reader's last periods (sent, nothing matched, paused, …). */
+	history?: Child;
+}> = ({ token, unsubscribeToken, feedToken, csrf, email, status, values, errors, notice, preview, history }) => {
 	const base = `/manage/${token}`;
 	const confirmed = status === "active" || status === "paused";
 	return (
@@ -85,6 +87,7 @@ export const ManagePage: FC<{
 				<LivePreview />
 			</section>
 			{preview ? <section class="card">{preview}</section> : null}
+			{history ? <section class="card">{history}</section> : null}
 			<section class="card">
 				<h2>Your data</h2>
 				<p>
