@@ -21,9 +21,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseConfig } from "../src/core/config.ts";
 import { countDeliveriesByStatus } from "../src/core/db/deliveries.ts";
-import { listRecentPapers } from "../src/core/db/papers.ts";
 import { listReaders } from "../src/core/db/subscribers.ts";
 import { periodFor } from "../src/core/digest/period.ts";
+import { recentPapers } from "../src/core/papers/recent.ts";
 import { createNodeRuntime } from "../src/node/runtime.ts";
 import {
 	matchAndRender,
@@ -191,7 +191,7 @@ async function main() {
 	let baselines: Awaited<ReturnType<typeof runBaselines>> | undefined;
 	if (!flags["skip-baselines"]) baselines = await runBaselines();
 	async function runBaselines() {
-		const papers = await listRecentPapers(check.deps.db, paperCount * 2);
+		const papers = await recentPapers(check.deps, paperCount * 2);
 		progress("bench: baseline one FTS5 query per reader");
 		const query = await perReaderQuery(check.deps, readerList, window, 1000);
 		progress("bench: baseline per-reader loop over papers");

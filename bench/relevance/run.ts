@@ -6,35 +6,104 @@
  * match` (the matcher a digest uses, over every stored paper). Prints precision and
  * recall per kind, the queries below 1.0, the acronym dictionary, and the JSON last.
  *
- *   npm run bench:relevance [-- --out DIR]
+ * With `--before DIR` (a checkout from before issue 12, whose `node_modules` may be a
+ * symlink to this one's), the same queries also run through that checkout's ingest and
+ * matcher, in the same run: there topics were words only, so `author:`/`cat:` read as
+ * words and acronyms matched only where spelled out.
+ *
+ *   npm run bench:relevance [-- --before DIR] [--out DIR]
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { parseConfig } from "../../src/core/config.ts";
-import { isAppError } from "../../src/core/errors.ts";
-import { ingest } from "../../src/core/papers/ingest.ts";
+import type { Deps } from "../../src/core/deps.ts";
 import type { SourceName } from "../../src/core/papers/sources/registry.ts";
-import { seedPapersIfEmpty } from "../../src/core/papers/store.ts";
-import { acronymDictionary } from "../../src/core/topics/acronym-expansion.ts";
-import { matchStoredPapers } from "../../src/core/topics/match-papers.ts";
-import { createNodeRuntime } from "../../src/node/runtime.ts";
-import { readSeedPapers } from "../../src/node/seed.ts";
-import { evaluateQueries, type LabelledQuery, queryKinds } from "./score.ts";
+import { evaluateQueries, type KindScore, type LabelledQuery, queryKinds } from "./score.ts";
 
-const { values: flags } = parseArgs({ options: { out: { type: "string" } } });
+const { values: flags } = parseArgs({ options: { out: { type: "string" }, before: { type: "string" } } });
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const thisCheckout = here("../..");
 const fixtures: [SourceName, string][] = [
 	["hf", "hf-daily-papers"],
 	["arxiv", "arxiv-api"],
 	["rss", "arxiv-rss"],
 ];
+const beginning = "0000-01-01T00:00:00.000Z";
 
-async function main() {
+/** A module of a checkout (this one or `--before`'s), imported from its own sources. */
+const load = (root: string, path: string) => import(pathToFileURL(join(root, path)).href);
+
+/** The seed papers and every recorded fixture (this checkout's files: the same input for both), through `root`'s ingest. */
+async function ingestCorpus(root: string, deps: Deps): Promise<void> {
+	const [{ isAppError }, { ingest }, { seedPapersIfEmpty }, { readSeedPapers }] = await Promise.all([
+		load(root, "src/core/errors.ts"),
+		load(root, "src/core/papers/ingest.ts"),
+		load(root, "src/core/papers/store.ts"),
+		load(root, "src/node/seed.ts"),
+	]);
+	await seedPapersIfEmpty(deps, readSeedPapers(here("../../seeds/papers.json")));
+	for (const [source, folder] of fixtures) {
+		for (const file of readdirSync(here(`../../test/fixtures/${folder}`)).sort()) {
+			const text = readFileSync(here(`../../test/fixtures/${folder}/${file}`), "utf8");
+			try {
+				await ingest(deps, { source, payload: { text, origin: file } });
+			} catch (error) {
+				// The recorded arXiv error answer holds no papers: ingest rejects it, as it should.
+				if (!isAppError(error) || (error as { code: string }).code !== "invalid_input") throw error;
+			}
+		}
+	}
+}
+
+/**
+ * The ids a topic matches over every stored paper, ranked: `matchStoredPapers` where the
+ * checkout has it, else (before issue 12) the digest's matcher over every stored paper.
+ */
+async function matcherOf(root: string, deps: Deps): Promise<(query: string) => Promise<string[]>> {
+	if (existsSync(join(root, "src/core/topics/match-papers.ts"))) {
+		const { matchStoredPapers } = await load(root, "src/core/topics/match-papers.ts");
+		return async (query) =>
+			(await matchStoredPapers(deps, [query])).papers.map((p: { paper: { id: string } }) => p.paper.id);
+	}
+	const [{ TopicMatcher }, { parseKeywords }, { getPapersByNums }] = await Promise.all([
+		load(root, "src/core/topics/match.ts"),
+		load(root, "src/core/topics/parse.ts"),
+		load(root, "src/core/db/papers.ts"),
+	]);
+	return async (query) => {
+		const to = new Date(deps.clock.now().getTime() + 1).toISOString();
+		const ranked = await new TopicMatcher(deps.db, beginning, to).rank(parseKeywords([query]), {
+			limit: Number.MAX_SAFE_INTEGER,
+		});
+		const ids = new Map(
+			(
+				await getPapersByNums(
+					deps.db,
+					ranked.map((r: { num: number }) => r.num),
+				)
+			).map((p: { num: number; id: string }) => [p.num, p.id]),
+		);
+		return ranked.flatMap((r: { num: number }) => ids.get(r.num) ?? []);
+	};
+}
+
+interface CheckoutRun {
+	kinds: KindScore[];
+	table: string;
+	queries: Awaited<ReturnType<typeof evaluateQueries>>["report"]["queries"];
+	acronyms?: { entries: number; top: unknown[] };
+}
+
+/** Ingests the corpus with `root`'s code into a fresh database and scores every query there. */
+async function runCheckout(root: string, queries: readonly LabelledQuery[]): Promise<CheckoutRun> {
 	const dir = mkdtempSync(join(tmpdir(), "paperboy-relevance-"));
+	const [{ parseConfig }, { createNodeRuntime }] = await Promise.all([
+		load(root, "src/core/config.ts"),
+		load(root, "src/node/runtime.ts"),
+	]);
 	const runtime = createNodeRuntime(
 		parseConfig({
 			DATABASE_PATH: join(dir, "paperboy.db"),
@@ -44,62 +113,79 @@ async function main() {
 		}),
 	);
 	try {
-		const { deps } = runtime;
-		await seedPapersIfEmpty(deps, readSeedPapers());
-		for (const [source, folder] of fixtures) {
-			for (const file of readdirSync(here(`../../test/fixtures/${folder}`)).sort()) {
-				const text = readFileSync(here(`../../test/fixtures/${folder}/${file}`), "utf8");
-				try {
-					await ingest(deps, { source, payload: { text, origin: file } });
-				} catch (error) {
-					// The recorded arXiv error answer holds no papers: ingest rejects it, as it should.
-					if (!isAppError(error) || error.code !== "invalid_input") throw error;
-				}
-			}
+		const deps: Deps = runtime.deps;
+		await ingestCorpus(root, deps);
+		const match = await matcherOf(root, deps);
+		const { table, report } = await evaluateQueries(queries, (q) => match(q.query));
+		let acronyms: CheckoutRun["acronyms"];
+		if (existsSync(join(root, "src/core/topics/acronym-expansion.ts"))) {
+			const { acronymDictionary } = await load(root, "src/core/topics/acronym-expansion.ts");
+			acronyms = await acronymDictionary(deps, 15);
 		}
-		const queries = JSON.parse(readFileSync(here("./queries.json"), "utf8")) as LabelledQuery[];
-		const { table, report } = await evaluateQueries(queries, async (q) => {
-			const result = await matchStoredPapers(deps, [q.query]);
-			return result.papers.map((p) => p.paper.id);
-		});
-		const dictionary = await acronymDictionary(deps, 15);
-		console.log(table);
-		console.log(
-			`\nacronym dictionary: ${dictionary.entries} definitions learned from the papers; the most defined:\n${dictionary.top
-				.map((e) => `  ${e.short} = ${e.long} (${e.papers} papers)`)
-				.join("\n")}`,
-		);
-		const result = {
-			kinds: report.kinds,
-			targets_met: targetsMet(report.kinds),
-			acronyms: { entries: dictionary.entries, top: dictionary.top },
-			queries: report.queries,
-			date: new Date().toISOString(),
-			machine: { cores: cpus().length, node: process.version },
-			commit: gitCommit(),
-		};
-		const out = flags.out ?? here("../results");
-		mkdirSync(out, { recursive: true });
-		const file = join(out, `relevance-${result.date.slice(0, 10)}.json`);
-		writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-		process.stderr.write(`bench:relevance: wrote ${file}\n`);
-		console.log(JSON.stringify(result));
+		return { kinds: report.kinds, table, queries: report.queries, acronyms };
 	} finally {
 		await runtime.close();
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
 
-function gitCommit(): string {
+async function main() {
+	const queries = JSON.parse(readFileSync(here("./queries.json"), "utf8")) as LabelledQuery[];
+	const before = flags.before ? resolve(flags.before) : undefined;
+	const beforeRun = before ? await runCheckout(before, queries) : undefined;
+	const after = await runCheckout(thisCheckout, queries);
+	if (beforeRun && before) console.log(`before (${gitCommit(before)}):\n${beforeRun.table}\n\nafter (this checkout):`);
+	console.log(after.table);
+	if (after.acronyms)
+		console.log(
+			`\nacronym dictionary: ${after.acronyms.entries} definitions learned from the papers; the most defined:\n${(
+				after.acronyms.top as { short: string; long: string; papers: number }[]
+			)
+				.map((e) => `  ${e.short} = ${e.long} (${e.papers} papers)`)
+				.join("\n")}`,
+		);
+	const result = {
+		kinds: after.kinds,
+		targets_met: targetsMet(after.kinds),
+		acronyms: after.acronyms,
+		queries: after.queries,
+		...(beforeRun && before
+			? {
+					before: {
+						commit: gitCommit(before),
+						kinds: beforeRun.kinds,
+						targets_met: targetsMet(beforeRun.kinds),
+						queries: beforeRun.queries,
+					},
+				}
+			: {}),
+		date: new Date().toISOString(),
+		machine: { cores: cpus().length, node: process.version },
+		commit: gitCommit(thisCheckout),
+	};
+	const out = flags.out ?? here("../results");
+	mkdirSync(out, { recursive: true });
+	const file = join(out, `relevance-${result.date.slice(0, 10)}.json`);
+	writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+	process.stderr.write(`bench:relevance: wrote ${file}\n`);
+	console.log(JSON.stringify(result));
+}
+
+/** The checkout's commit, or "" when it is not a git checkout (an archive). */
+function gitCommit(root: string): string {
 	try {
-		return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: here("."), encoding: "utf8" }).trim();
+		return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+			cwd: root,
+			encoding: "utf8",
+			stdio: ["ignore", "pipe", "ignore"],
+		}).trim();
 	} catch {
 		return "";
 	}
 }
 
 /** Issue 12's targets: lexical, author and category P = R = 1; acronym P and R >= 0.95. */
-function targetsMet(kinds: { kind: string; precision: number; recall: number }[]): Record<string, boolean> {
+function targetsMet(kinds: readonly { kind: string; precision: number; recall: number }[]): Record<string, boolean> {
 	const met: Record<string, boolean> = {};
 	for (const kind of queryKinds) {
 		const score = kinds.find((k) => k.kind === kind);

@@ -42,6 +42,8 @@ describe("the journey in a real browser", () => {
 		await page.getByRole("button", { name: "Save changes" }).click();
 		await page.getByText("Saved.").waitFor();
 		expect(await page.locator("textarea#keywords").inputValue()).toBe("mixture of experts, retrieval");
+		// The manage page says it too.
+		expect(await page.locator("main").textContent()).toContain("mixture of experts — also matching: MoE");
 		const saved = await subscriberRow(j.rt, "reader@example.org");
 		expect(JSON.parse(saved?.keywords ?? "[]")).toEqual(["mixture of experts", "retrieval"]);
 		expect(saved?.frequency).toBe("daily");

@@ -13,7 +13,13 @@ beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), "paperboy-cli-match-"));
 	env = { DATABASE_PATH: join(dir, "paperboy.db"), SECRET: testSecret };
 	expect((await runCli(["seed"], env)).code).toBe(0);
-	expect((await runCli(["ingest", "rss", "--file", fixturePath(fixtures.rss)], env)).code).toBe(0);
+	for (const [source, fixture] of [
+		["rss", fixtures.rss],
+		["hf", fixtures.hfDate0612],
+		["arxiv", fixtures.arxivTestingPage1],
+	] as const) {
+		expect((await runCli(["ingest", source, "--file", fixturePath(fixture)], env)).code).toBe(0);
+	}
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -29,6 +35,25 @@ describe("paperboy match", () => {
 		expect(lines[3]).toBe("   matched: by David Dunson");
 		expect(result.stdout).toContain("DeepSpeed-MoE: Advancing Mixture-of-Experts Inference and Training");
 		expect(result.stdout).toMatch(/\n8 papers\n$/);
+	});
+
+	it("follows an author whichever source named them, however the name is written", async () => {
+		// Hugging Face wrote "Antoine Guédon", the arXiv API "Aurora Ramírez", arXiv RSS "David B. Dunson".
+		const result = await runCli(
+			["match", "--keywords", 'author:"A. Guedon", author:"aurora ramirez", author:Dunson', "--json"],
+			env,
+		);
+		expect(result.code).toBe(0);
+		const papers = JSON.parse(result.stdout) as { id: string; matched: string[]; categories: string[] }[];
+		expect(papers).toHaveLength(3);
+		expect(papers).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ id: "2606.13644", matched: ["by A. Guedon"], categories: [] }),
+				// The arXiv API's primary category first, then the cross-list.
+				expect.objectContaining({ id: "2405.13786", matched: ["by aurora ramirez"], categories: ["cs.SE", "cs.AI"] }),
+				expect.objectContaining({ id: "2205.06398", matched: ["by Dunson"] }),
+			]),
+		);
 	});
 
 	it("answers one JSON array with --json, and narrows with --since", async () => {

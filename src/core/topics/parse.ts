@@ -106,7 +106,7 @@ export const topicPrefixes = ["author", "cat"] as const;
 type Token =
 	| { kind: "words" | "phrase"; text: string; negated: boolean }
 	| { kind: "or"; text: string }
-	| { kind: "prefixed"; prefix: string; value: string; quoted: boolean; negated: boolean; text: string };
+	| { kind: "prefixed"; prefix: string; value: string; negated: boolean; text: string };
 
 // `author:"A B"`, then `"a b"`, then any run of non-spaces.
 const tokenPattern = /(-?)([A-Za-z]+):"([^"]*)"?|(-?)"([^"]*)"?|(\S+)/g;
@@ -118,7 +118,7 @@ function lex(keyword: string): Token[] {
 	for (const m of keyword.matchAll(tokenPattern)) {
 		const text = m[0];
 		if (m[2] !== undefined) {
-			tokens.push({ kind: "prefixed", prefix: m[2], value: m[3] ?? "", quoted: true, negated: m[1] === "-", text });
+			tokens.push({ kind: "prefixed", prefix: m[2], value: m[3] ?? "", negated: m[1] === "-", text });
 		} else if (m[5] !== undefined) tokens.push({ kind: "phrase", text: m[5], negated: m[4] === "-" });
 		else {
 			const raw = m[6] ?? "";
@@ -132,7 +132,6 @@ function lex(keyword: string): Token[] {
 					kind: "prefixed",
 					prefix: prefixed[2] ?? "",
 					value: prefixed[3] ?? "",
-					quoted: false,
 					negated: prefixed[1] === "-",
 					text: raw,
 				});
@@ -149,7 +148,6 @@ const categoryPattern = /^([a-z]+(?:-[a-z]+)*)(?:\.([a-z]+(?:-[a-z]+)*|\*))?$/i;
 
 const prefixHelp = 'author:"First Last", author:Lastname, cat:cs.CL or cat:cs.*';
 
-/** What a prefixed token adds to a topic, or the problem with it. */
 type Prefixed = Extract<Token, { kind: "prefixed" }>;
 
 function isPrefixName(name: string | undefined): boolean {
@@ -158,6 +156,7 @@ function isPrefixName(name: string | undefined): boolean {
 
 const isKnownPrefix = (token: Token | undefined): boolean => token?.kind === "prefixed" && isPrefixName(token.prefix);
 
+/** What a prefixed token adds to a topic, or the problem with it. */
 function readPrefixed(
 	token: Prefixed,
 ): { author: AuthorFilter } | { category: CategoryFilter } | { problem: string } | { unknown: string } {

@@ -44,6 +44,7 @@ export const matchCommand = defineCommand({
 		result.papers.forEach(({ paper, matched }, i) => {
 			ctx.out(`${i + 1}. ${paper.title} (${paper.id})\n   matched: ${matched.join(", ")}`);
 		});
-		ctx.out(`${result.papers.length} papers${since ? ` first seen since ${since}` : ""}`);
+		const count = result.papers.length;
+		ctx.out(`${count} ${count === 1 ? "paper" : "papers"}${since ? ` first seen since ${since}` : ""}`);
 	},
 });
