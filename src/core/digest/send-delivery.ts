@@ -35,8 +35,7 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	if (d.readerStatus !== "active") return { status: "skipped", at: at(), reason: `reader is ${d.readerStatus}` };
 	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
 	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd });
-	if (!digest)
-		return { status: "skipped", at: at(), reason: (await staleReason(deps, composer)) ?? nothingMatched };
+	if (!digest) return { status: "skipped", at: at(), reason: (await staleReason(deps, composer)) ?? nothingMatched };
 	const message = composeMessage(deps.config.mail, {
 		to: d.reader.email,
 		subject: digest.rendered.subject,
