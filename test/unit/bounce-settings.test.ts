@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.ts";
+import { testSecret as secret } from "../helpers/runtime.ts";
 
-const secret = "s".repeat(32);
 const problem = (env: Record<string, string>) => {
 	try {
 		parseConfig({ SECRET: secret, ...env });

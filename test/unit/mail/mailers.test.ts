@@ -61,7 +61,7 @@ it("DKIM-signs the built message when DKIM is configured", async () => {
 
 it("gives digests a VERP return path and other mail the bare bounce address; provider headers only with their webhooks", () => {
 	const message = (env: Record<string, string>, deliveryToken?: string) =>
-		composeMessage(parseConfig({ SECRET: "s".repeat(32), BOUNCE_ADDRESS: "bounces@paperboy.example", ...env }).mail, {
+		composeMessage(parseConfig({ SECRET: "test-secret-0123456789abcdef0123456789abcdef", BOUNCE_ADDRESS: "bounces@paperboy.example", ...env }).mail, {
 			to: "ann@example.org",
 			subject: "s",
 			html: "<p>h</p>",
