@@ -69,9 +69,10 @@ describe("the worker bundle", () => {
 	it("builds with wrangler offline, small and without MJML or Node built-ins", { timeout: 60_000 }, () => {
 		const size = buildWorker("dist/worker-test");
 		console.log(`worker bundle: ${(size.bytes / 1024).toFixed(1)} KiB, gzip ${(size.gzipBytes / 1024).toFixed(1)} KiB`);
-		// About 488 KiB and 135 KiB gzip now; the budget leaves a quarter for growth.
-		expect(size.bytes).toBeLessThan(620 * 1024);
-		expect(size.gzipBytes).toBeLessThan(170 * 1024);
+		// About 628 KiB and 177 KiB gzip after the admin pages, webhooks and the feed (488 and 135
+		// before them); Workers allow 3 MB compressed on Free. The budget leaves a quarter for growth.
+		expect(size.bytes).toBeLessThan(800 * 1024);
+		expect(size.gzipBytes).toBeLessThan(225 * 1024);
 		const code = readFileSync(size.file, "utf8");
 		expect(code).not.toMatch(/mjml-core|<mj-/);
 		expect(code).not.toMatch(/from\s*"node:/);
