@@ -63,6 +63,11 @@ const envSchema = z.object({
 		.or(z.literal("").transform(() => undefined)),
 	SMTP_POOL_SIZE: int(1, 100).default(5),
 	SMTP_RATE_PER_SECOND: int(0, 100_000).default(0),
+	SMTP_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
+	SMTP_GREETING_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
+	SMTP_COMMAND_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(1200).default(60),
+	MAIL_BREAKER_FAILURES: int(1, 1000).default(5),
+	MAIL_BREAKER_COOLOFF_SECONDS: z.coerce.number().min(0).max(86_400).default(60),
 	// Workers only: SMTP over cloudflare:sockets, or an HTTP mail API (Resend's) over fetch.
 	MAIL_TRANSPORT: z.enum(["smtp", "http"]).optional(),
 	MAIL_API_URL: httpUrl.default("https://api.resend.com"),
@@ -153,6 +158,7 @@ const envSchema = z.object({
 		.max(24 * 365)
 		.default(48),
 	ADMIN_EMAIL: z.email().optional(),
+	HEALTH_MIN_FREE_DISK_MB: int(0, 10_000_000).default(100),
 });
 
 function isSvixSecret(secret: string): boolean {
@@ -219,6 +225,12 @@ export function parseConfig(env: Env) {
 			smtpUrl: e.SMTP_URL,
 			poolSize: e.SMTP_POOL_SIZE,
 			ratePerSecond: e.SMTP_RATE_PER_SECOND,
+			timeouts: {
+				connectMs: e.SMTP_CONNECT_TIMEOUT_SECONDS * 1000,
+				greetingMs: e.SMTP_GREETING_TIMEOUT_SECONDS * 1000,
+				commandMs: e.SMTP_COMMAND_TIMEOUT_SECONDS * 1000,
+			},
+			breaker: { failures: e.MAIL_BREAKER_FAILURES, coolOffMs: e.MAIL_BREAKER_COOLOFF_SECONDS * 1000 },
 			transport: e.MAIL_TRANSPORT,
 			apiUrl: e.MAIL_API_URL,
 			apiToken: e.MAIL_API_TOKEN,
@@ -264,6 +276,7 @@ export function parseConfig(env: Env) {
 			retryMaxSeconds: e.SEND_RETRY_MAX_SECONDS,
 			leaseSeconds: e.SEND_LEASE_SECONDS,
 		},
+		health: { minFreeDiskMb: e.HEALTH_MIN_FREE_DISK_MB },
 		limits: {
 			subscribePerIpPerHour: e.RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR,
 			previewPerIpPerMinute: e.RATE_LIMIT_PREVIEW_PER_IP_PER_MINUTE,

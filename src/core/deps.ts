@@ -6,6 +6,7 @@ import type { Config } from "./config.ts";
 import { randomToken } from "./crypto.ts";
 import type { Db } from "./db/schema.ts";
 import { trackDeferredWork } from "./deferred.ts";
+import { breakerGuarded, CircuitBreaker } from "./mail/circuit-breaker.ts";
 import type { Mailer } from "./mail/mailer.ts";
 
 export interface Clock {
@@ -38,6 +39,8 @@ export interface Deps {
 	log: Logger;
 	/** Runs work after the response is sent (waitUntil on Workers, a tracked promise on Node). */
 	defer(task: Promise<unknown>): void;
+	/** The data folder's free space, where the runtime keeps one (Node; D1 has none to watch). */
+	storage?: { freeBytes(): Promise<number> };
 }
 
 export const systemClock: Clock = {
@@ -66,17 +69,22 @@ export function createDeps(parts: {
 	log: Logger;
 	clock?: Clock;
 	random?: Random;
+	storage?: Deps["storage"];
 	onDefer?: (task: Promise<unknown>) => void;
 }): WiredDeps {
 	const deferred = trackDeferredWork(parts.log, parts.onDefer);
+	const clock = parts.clock ?? systemClock;
+	const breaker = new CircuitBreaker(parts.config.mail.breaker, clock, parts.log);
 	const deps: Deps = {
 		db: parts.db,
-		mailer: parts.mailer,
-		clock: parts.clock ?? systemClock,
+		// Whatever the transport: an unreachable relay pauses sending instead of timing out every message.
+		mailer: breakerGuarded(parts.mailer, breaker),
+		clock,
 		random: parts.random ?? systemRandom,
 		config: parts.config,
 		log: parts.log,
 		defer: deferred.defer,
+		...(parts.storage ? { storage: parts.storage } : {}),
 	};
 	return {
 		deps,

@@ -1,7 +1,7 @@
 /**
  * `npm start`: one process serving the web app on an embedded SQLite file, with the
  * ingest and digest jobs on node-cron. SIGTERM/SIGINT stop taking requests, let
- * in-flight work (mail, a digest run) finish, and exit 0.
+ * in-flight work (mail, a digest run) finish for a few seconds, and exit 0 within 10 s.
  */
 import { mailTransport } from "../core/mail/mail-transport.ts";
 import { refreshAllDerivedData } from "../core/papers/refresh-derived.ts";
@@ -13,6 +13,10 @@ import { startScheduler } from "./scheduler.ts";
 import { readSeedPapers } from "./seed.ts";
 import { startServer } from "./server.ts";
 import { loadSettings } from "./settings.ts";
+
+/** After SIGTERM: how long mail in flight may take to finish, and when the process exits regardless. */
+const stopGraceMs = 5_000;
+const stopLimitMs = 9_000;
 
 async function main() {
 	const config = loadSettings();
@@ -39,9 +43,22 @@ async function main() {
 		if (stopping) return;
 		stopping = true;
 		deps.log.info("shutting down", { signal });
-		await server.close();
-		await scheduler.stop();
-		await bounces.close();
+		// Process managers kill after ~10 s: whatever the relay does, we are gone before that.
+		setTimeout(() => {
+			deps.log.error("shutdown did not finish in time: exiting anyway", { limitMs: stopLimitMs });
+			process.exit(1);
+		}, stopLimitMs).unref();
+		const finished = Promise.all([server.close(), scheduler.stop(), bounces.close(), runtime.idle()]);
+		const grace = new Promise<"late">((resolve) => setTimeout(resolve, stopGraceMs, "late").unref());
+		if ((await Promise.race([finished, grace])) === "late") {
+			// A relay that does not answer would hold its messages for the command timeout:
+			// drop the connections; those messages are recorded as temporary failures and retried.
+			deps.log.warn("mail still in flight at shutdown: dropping its connections, it is retried later", {
+				graceMs: stopGraceMs,
+			});
+			deps.mailer.abort?.();
+			await finished;
+		}
 		await runtime.close();
 		process.exit(0);
 	};

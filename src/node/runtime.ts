@@ -2,6 +2,7 @@
  * Wires core to Node: the SQLite file (migrated), the mailer the settings ask for, the
  * system clock. Tests pass their own clock and mailer; everything else is the real thing.
  */
+import { statfs } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/deps.ts";
@@ -42,6 +43,7 @@ export function createNodeRuntime(
 		log,
 		clock: overrides.clock,
 		random: overrides.random,
+		storage: { freeBytes: () => freeBytes(dataDir(config.databasePath)) },
 	});
 	return {
 		deps: wired.deps,
@@ -53,6 +55,11 @@ export function createNodeRuntime(
 			await wired.deps.db.destroy();
 		},
 	};
+}
+
+async function freeBytes(dir: string): Promise<number> {
+	const stats = await statfs(dir);
+	return stats.bavail * stats.bsize;
 }
 
 /** SMTP through the pool, the HTTP mail API, or, when the settings name neither, .eml files in the data folder. */

@@ -1,20 +1,24 @@
 /**
  * Runs the jobs of src/core/jobs/schedule.ts on node-cron in the configured time zone,
- * one at a time, plus a once-a-minute outbox drain that sends retries when they fall
- * due. At start it catches up a digest period whose scheduled run was missed
+ * plus a once-a-minute outbox drain that sends retries when they fall due. Each job runs
+ * on its own: a run still going when its next fire time comes skips that one, but a
+ * digest stuck on a slow relay never holds up ingest (or the other way round). At start it catches up a digest period whose scheduled run was missed
  * (downtime): one run for the current period, not one per missed week.
  */
 import cron, { type ScheduledTask } from "node-cron";
 import { drainOutbox } from "../core/digest/outbox.ts";
 import { periodFor } from "../core/digest/period.ts";
 import { digestRunStarted, runJob } from "../core/jobs/run-job.ts";
-import { type ScheduledJob, scheduledJobs } from "../core/jobs/schedule.ts";
+import { type JobName, type ScheduledJob, scheduledJobs } from "../core/jobs/schedule.ts";
 import type { Fetch } from "../core/papers/fetch-source.ts";
 import type { NodeRuntime } from "./runtime.ts";
 
 export interface Scheduler {
 	/** Resolves when the catch-up run started at boot (if any) has finished. */
 	ready: Promise<void>;
+	/** Runs a job now, as its cron would (skipped if that job is already running). */
+	run(name: JobName | "outbox"): Promise<void>;
+	/** Starts no new job; resolves when the running ones have stopped (they stop claiming mail). */
 	stop(): Promise<void>;
 }
 
@@ -22,26 +26,24 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
 	const { deps } = runtime;
 	const { log, config } = deps;
 	const stopping = new AbortController();
-	let current: Promise<unknown> = Promise.resolve();
-	let busy = false;
+	const running = new Map<string, Promise<void>>();
 
 	const exclusive = (name: string, task: () => Promise<unknown>) => async () => {
-		if (busy || stopping.signal.aborted) {
-			if (name !== "outbox") log.info("job skipped: another job is running", { job: name });
+		if (stopping.signal.aborted) return;
+		if (running.has(name)) {
+			if (name !== "outbox") log.info("job skipped: its previous run is still going", { job: name });
 			return;
 		}
-		busy = true;
 		const started = Date.now();
-		current = task()
+		const current = task()
 			.then((summary) => {
 				if (name !== "outbox" || (summary as { sent?: number }).sent) {
 					log.info("job finished", { job: name, ms: Date.now() - started, summary });
 				}
 			})
 			.catch((error: unknown) => log.error("job failed", { job: name, error }))
-			.finally(() => {
-				busy = false;
-			});
+			.finally(() => running.delete(name));
+		running.set(name, current);
 		await current;
 	};
 
@@ -50,10 +52,16 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
 	const run = (job: ScheduledJob) => exclusive(job.name, () => runJob(deps, job, { deliver, fetch }));
 
 	const jobs = scheduledJobs(config);
+	const runners = new Map<string, () => Promise<void>>(jobs.map((job) => [job.name, run(job)]));
+	runners.set("outbox", exclusive("outbox", deliver));
 	const tasks: ScheduledTask[] = jobs.map((job) =>
-		cron.schedule(job.cron, run(job), { timezone: config.timeZone, name: job.name, noOverlap: true }),
+		cron.schedule(job.cron, runners.get(job.name) as () => Promise<void>, {
+			timezone: config.timeZone,
+			name: job.name,
+			noOverlap: true,
+		}),
 	);
-	tasks.push(cron.schedule("* * * * *", exclusive("outbox", deliver), { name: "outbox" }));
+	tasks.push(cron.schedule("* * * * *", runners.get("outbox") as () => Promise<void>, { name: "outbox" }));
 
 	const ready = (async () => {
 		for (const job of jobs) {
@@ -61,18 +69,19 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
 			const task = tasks[jobs.indexOf(job)] as ScheduledTask;
 			if (await missedThisPeriod(runtime, job, task)) {
 				log.info("catching up a missed digest run", { job: job.name });
-				await run(job)();
+				await runners.get(job.name)?.();
 			}
 		}
 	})();
 
 	return {
 		ready,
+		run: async (name) => runners.get(name)?.(),
 		async stop() {
 			stopping.abort();
 			for (const task of tasks) await task.destroy();
 			await ready.catch(() => {});
-			await current;
+			await Promise.all(running.values());
 		},
 	};
 }

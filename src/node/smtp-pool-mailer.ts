@@ -28,6 +28,7 @@ export function createSmtpPoolMailer(config: Config["mail"]): Mailer {
 			: {}),
 		maxConnections: config.poolSize,
 		ratePerSecond: config.ratePerSecond,
+		timeouts: config.timeouts,
 	});
 	const mime = new MimeBuilder();
 	const dkim = config.dkim ? new DKIM({ ...config.dkim, cacheDir: false }) : undefined;
@@ -48,6 +49,9 @@ export function createSmtpPoolMailer(config: Config["mail"]): Mailer {
 		async close() {
 			pool.close();
 		},
+		abort() {
+			pool.abort();
+		},
 	};
 }
 
@@ -62,6 +66,7 @@ export function classifySmtpError(error: unknown): AppError {
 		text: e.code ? `${e.code}: ${text}` : text,
 		replyCode: e.responseCode,
 		aboutMessage: typeof e.responseCode === "number",
+		unreachable: e.code === "ECONNECTION" || e.code === "ETIMEDOUT",
 		cause: error,
 	});
 }

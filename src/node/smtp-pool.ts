@@ -10,6 +10,7 @@
 import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { hostname } from "node:os";
 import { type ConnectionOptions, connect as connectTls, type TLSSocket } from "node:tls";
+import { defaultSmtpTimeouts, type SmtpTimeouts } from "../core/mail/smtp-url.ts";
 
 export interface SmtpPoolOptions {
 	host: string;
@@ -22,8 +23,8 @@ export interface SmtpPoolOptions {
 	maxConnections: number;
 	/** Messages per second across the pool; 0 is no limit. */
 	ratePerSecond: number;
-	/** Greeting, each reply, and idle time before a connection is dropped. */
-	timeoutMs?: number;
+	/** How long to wait for each step; a relay that stops answering fails the send, never hangs it. */
+	timeouts?: SmtpTimeouts;
 	/** Extra TLS settings (tests: a self-signed server). Certificates are verified by default. */
 	tls?: ConnectionOptions;
 }
@@ -33,7 +34,7 @@ export class SmtpError extends Error {
 	override readonly name = "SmtpError";
 	constructor(
 		message: string,
-		readonly code: "EPROTOCOL" | "ECONNECTION" | "ETIMEDOUT" | "EENVELOPE" | "EMESSAGE" | "EAUTH" | "ETLS",
+		readonly code: "EPROTOCOL" | "ECONNECTION" | "ETIMEDOUT" | "EENVELOPE" | "EMESSAGE" | "EAUTH" | "ETLS" | "ESTOPPED",
 		readonly responseCode?: number,
 		readonly response?: string,
 	) {
@@ -74,12 +75,29 @@ class Connection {
 	extensions = new Set<string>();
 	auth = new Set<string>();
 
+	/** What a timeout interrupts: connecting, waiting for the greeting, or a command's reply. */
+	#phase: "connect" | "greeting" | "command" = "connect";
+
 	constructor(
 		socket: Socket | TLSSocket,
-		private readonly timeoutMs: number,
+		private readonly timeouts: SmtpTimeouts,
+		secure: boolean,
 	) {
 		this.#socket = socket;
 		this.#listen(socket);
+		socket.setTimeout(timeouts.connectMs);
+		socket.once(secure ? "secureConnect" : "connect", () => this.#enter("greeting"));
+	}
+
+	/** The socket's idle timeout follows the step the session is at. */
+	#enter(phase: "greeting" | "command") {
+		this.#phase = phase;
+		this.#socket.setTimeout(phase === "greeting" ? this.timeouts.greetingMs : this.timeouts.commandMs);
+	}
+
+	/** The greeting came: from now on each reply gets the command timeout. */
+	greeted() {
+		this.#enter("command");
 	}
 
 	/** TLS from the first byte or since STARTTLS. */
@@ -96,11 +114,22 @@ class Connection {
 		// trailing ones until the peer's delayed ACK (tens of ms on every message).
 		socket.setNoDelay(true);
 		socket.setEncoding("latin1");
-		socket.setTimeout(this.timeoutMs);
+		if (this.#phase === "command") socket.setTimeout(this.timeouts.commandMs);
 		socket.on("data", (data: string) => this.#read(data));
-		socket.on("timeout", () => this.#fail(new SmtpError("SMTP connection timed out", "ETIMEDOUT")));
+		socket.on("timeout", () => this.#fail(this.#timedOut()));
 		socket.on("error", (error) => this.#fail(new SmtpError(`SMTP connection failed: ${error.message}`, "ECONNECTION")));
 		socket.on("close", () => this.#fail(new SmtpError("SMTP connection closed", "ECONNECTION")));
+	}
+
+	#timedOut(): SmtpError {
+		const waited = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+		const what =
+			this.#phase === "connect"
+				? `could not connect within ${waited(this.timeouts.connectMs)}`
+				: this.#phase === "greeting"
+					? `no greeting within ${waited(this.timeouts.greetingMs)}`
+					: `no reply within ${waited(this.timeouts.commandMs)}`;
+		return new SmtpError(`SMTP server timed out: ${what}`, "ETIMEDOUT");
 	}
 
 	#read(data: string) {
@@ -162,8 +191,11 @@ class Connection {
 		this.#socket = secure;
 		try {
 			await new Promise<void>((resolve, reject) => {
+				secure.setTimeout(this.timeouts.commandMs);
 				secure.once("secureConnect", resolve);
 				secure.once("error", (error) => reject(new SmtpError(`STARTTLS failed: ${error.message}`, "ETLS")));
+				secure.once("timeout", () => reject(this.#timedOut()));
+				secure.once("close", () => reject(new SmtpError("SMTP connection closed during STARTTLS", "ECONNECTION")));
 			});
 		} catch (error) {
 			secure.destroy();
@@ -173,8 +205,8 @@ class Connection {
 		this.#listen(secure);
 	}
 
-	destroy() {
-		this.#fail(new SmtpError("SMTP connection dropped", "ECONNECTION"));
+	destroy(reason = new SmtpError("SMTP connection dropped", "ECONNECTION")) {
+		this.#fail(reason);
 	}
 
 	close() {
@@ -197,11 +229,13 @@ const expectReply = (reply: Reply, codes: readonly number[], command: string, co
 	throw new SmtpError(text, code);
 };
 
-async function open(options: SmtpPoolOptions, name: string, timeoutMs: number): Promise<Connection> {
+/** Opens and greets a connection; `opened` sees it from the start (so it can be dropped while greeting). */
+async function open(options: SmtpPoolOptions, name: string, opened?: (c: Connection) => void): Promise<Connection> {
 	const socket = options.secure
 		? connectTls({ ...options.tls, host: options.host, port: options.port, ...serverName(options.host) })
 		: connectTcp({ host: options.host, port: options.port });
-	const connection = new Connection(socket, timeoutMs);
+	const connection = new Connection(socket, options.timeouts ?? defaultSmtpTimeouts, options.secure);
+	opened?.(connection);
 	try {
 		await greet(connection, options, name);
 		return connection;
@@ -213,6 +247,7 @@ async function open(options: SmtpPoolOptions, name: string, timeoutMs: number): 
 
 async function greet(connection: Connection, options: SmtpPoolOptions, name: string): Promise<void> {
 	expectReply(await connection.reply(), [220], "greeting", "EPROTOCOL");
+	connection.greeted();
 	const hello = async () => {
 		let reply = await connection.command(`EHLO ${name}`);
 		if (reply.code >= 500) reply = await connection.command(`HELO ${name}`);
@@ -319,6 +354,8 @@ export class SmtpPool {
 	readonly #queue: ((connection: Connection | undefined) => void)[] = [];
 	readonly #sent: number[] = [];
 	readonly #name = clientName();
+	/** Every live connection, idle or busy, so that abort() can drop them all. */
+	readonly #connections = new Set<Connection>();
 	#open = 0;
 	#closed = false;
 
@@ -335,10 +372,17 @@ export class SmtpPool {
 			}
 			if (this.#open < this.options.maxConnections) {
 				this.#open++;
+				let opening: Connection | undefined;
 				try {
-					return await open(this.options, this.#name, this.options.timeoutMs ?? 120_000);
+					return await open(this.options, this.#name, (connection) => {
+						opening = connection;
+						this.#connections.add(connection);
+					});
 				} catch (error) {
+					if (opening) this.#connections.delete(opening);
 					this.#open--;
+					// Room to open a connection again: a message waiting for one must not wait forever.
+					this.#queue.shift()?.(undefined);
 					throw error;
 				}
 			}
@@ -350,6 +394,7 @@ export class SmtpPool {
 	}
 
 	#release(connection: Connection) {
+		if (!connection.alive || this.#closed) this.#connections.delete(connection);
 		if (this.#closed) {
 			this.#open--;
 			connection.close();
@@ -397,7 +442,18 @@ export class SmtpPool {
 
 	close() {
 		this.#closed = true;
-		for (const connection of this.#idle.splice(0)) connection.close();
+		for (const connection of this.#idle.splice(0)) {
+			this.#connections.delete(connection);
+			connection.close();
+		}
 		for (const waiter of this.#queue.splice(0)) waiter(undefined);
+	}
+
+	/** Closes the pool and drops every connection now: messages in flight fail (temporarily). */
+	abort() {
+		this.close();
+		const stopped = new SmtpError("sending stopped: the process is shutting down", "ESTOPPED");
+		for (const connection of this.#connections) connection.destroy(stopped);
+		this.#connections.clear();
 	}
 }

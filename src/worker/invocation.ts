@@ -66,6 +66,9 @@ function workerMailer(config: Config): Mailer {
 	const { mail } = config;
 	if (mailTransport(mail) !== "smtp" || !mail.smtpUrl) return createApiMailer(mail);
 	const boundary = () => `=_paperboy_${randomToken().slice(0, 24)}`;
-	const smtp = createSocketSmtpMailer(smtpOptionsFromUrl(mail.smtpUrl, new URL(config.baseUrl).hostname), boundary);
+	const smtp = createSocketSmtpMailer(
+		smtpOptionsFromUrl(mail.smtpUrl, new URL(config.baseUrl).hostname, mail.timeouts),
+		boundary,
+	);
 	return mail.ratePerSecond > 0 ? paced(smtp, mail.ratePerSecond) : smtp;
 }

@@ -24,6 +24,12 @@ export interface Database {
 	source_health: SourceHealthTable;
 	admin_sessions: AdminSessionsTable;
 	reader_notes: ReaderNotesTable;
+	health_probe: HealthProbeTable;
+}
+
+export interface HealthProbeTable {
+	id: number;
+	checked_at: string;
 }
 
 export type Db = Kysely<Database>;

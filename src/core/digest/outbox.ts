@@ -20,7 +20,7 @@ import type { Deps } from "../deps.ts";
 import { digestJobName } from "../jobs/schedule.ts";
 import { ensureLinkTokens } from "../subscriptions/link-tokens.ts";
 import type { Frequency } from "../subscriptions/reader.ts";
-import type { ClaimedDelivery } from "./delivery.ts";
+import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
 import { DigestComposer } from "./digest-composer.ts";
 import { periodFor } from "./period.ts";
 import { sendDelivery } from "./send-delivery.ts";
@@ -69,13 +69,16 @@ export interface DrainOptions {
 const emptySummary = (): SendSummary => ({ sent: 0, skipped: 0, failed: 0, retrying: 0 });
 
 /**
- * Sends everything due in the outbox: claims a batch, sends it with bounded
- * parallelism, records each outcome, repeats. Claims are renewed while a batch is in
- * flight; a claim that stops being renewed (its sender crashed) is taken over after
- * SEND_LEASE_SECONDS, so a crash loses no reader. Only a message that was being handed
- * to the SMTP server at the instant of the crash can go out twice (at-least-once for
- * in-flight messages); its Message-ID is stable, so receivers can drop the copy.
- * Before returning it waits for other senders' claims to finish or go stale.
+ * Sends everything due in the outbox: `concurrency` workers each take the next claimed
+ * delivery, send it and record how it ended; when the claimed ones run out, the next
+ * batch is claimed. A slow or stuck send holds only its own delivery: the other workers
+ * go on claiming and sending. Claims are renewed while held; a claim that stops being
+ * renewed (its sender crashed) is taken over after SEND_LEASE_SECONDS, so a crash loses
+ * no reader. Only a message that was being handed to the SMTP server at the instant of
+ * the crash can go out twice (at-least-once for in-flight messages); its Message-ID is
+ * stable, so receivers can drop the copy. While the mailer is paused (the relay is
+ * unreachable: circuit-breaker.ts) nothing new is claimed and what was claimed goes
+ * back. Before returning it waits for other senders' claims to finish or go stale.
  */
 export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promise<SendSummary> {
 	const { db, clock, config } = deps;
@@ -84,8 +87,14 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 	const leaseMs = config.digest.leaseSeconds * 1000;
 	const composer = new DigestComposer(deps);
 	const summary = emptySummary();
-	for (;;) {
-		if (options.signal?.aborted) break;
+	const paused = () => deps.mailer.state?.().status === "paused";
+	const stopped = () => Boolean(options.signal?.aborted) || paused();
+	const queued: ClaimedDelivery[] = [];
+	const held = new Set<number>();
+	let exhausted = false;
+	let claiming: Promise<void> | undefined;
+
+	const claimMore = async () => {
 		const now = clock.now();
 		const claimed = await claimDeliveries(db, {
 			now: now.toISOString(),
@@ -93,70 +102,72 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 			limit: batchSize,
 			ids: options.ids,
 		});
-		if (claimed.length) {
-			await ensureLinkTokens(
-				deps,
-				claimed.map((d) => d.reader),
-			);
-			await sendBatch(deps, composer, claimed, { concurrency, leaseMs, signal: options.signal }, summary);
+		if (!claimed.length || options.ids) exhausted = true;
+		if (!claimed.length) return;
+		for (const d of claimed) held.add(d.id);
+		await ensureLinkTokens(
+			deps,
+			claimed.map((d) => d.reader),
+		);
+		queued.push(...claimed);
+	};
+
+	const worker = async () => {
+		for (;;) {
+			// On stop (SIGTERM, a paused relay) each worker finishes the message it is sending and takes no other.
+			if (stopped()) return;
+			const delivery = queued.shift();
+			if (!delivery) {
+				if (exhausted) return;
+				claiming ??= claimMore().finally(() => {
+					claiming = undefined;
+				});
+				await claiming;
+				continue;
+			}
+			const outcome = await sendOne(deps, composer, delivery);
+			await finishDelivery(db, delivery.id, outcome);
+			held.delete(delivery.id);
+			if (outcome.status === "retry") summary.retrying++;
+			else summary[outcome.status]++;
 			options.onProgress?.(summary);
-			if (options.ids) break;
-			continue;
 		}
-		if (options.ids) break;
-		// Nothing claimable: wait for other senders' claims to finish or go stale.
-		if ((await countDeliveries(db, { status: "sending" })) === 0) break;
-		await clock.sleep(Math.min(1000, leaseMs / 4));
+	};
+
+	const heartbeat = setInterval(
+		() => void renewClaims(db, [...held], clock.now().toISOString()).catch(() => {}),
+		Math.max(250, leaseMs / 3),
+	);
+	try {
+		for (;;) {
+			await Promise.all(Array.from({ length: concurrency }, worker));
+			if (options.ids || stopped()) break;
+			// Nothing claimable: wait for other senders' claims to finish or go stale.
+			if ((await countDeliveries(db, { status: "sending" })) === 0) break;
+			await clock.sleep(Math.min(1000, leaseMs / 4));
+			exhausted = false;
+		}
+	} finally {
+		clearInterval(heartbeat);
+		// Claimed but never started (stopped early): back to the outbox for the next run.
+		const unstarted = queued.splice(0).map((d) => d.id);
+		await releaseClaims(db, unstarted);
 	}
 	summary.retrying = await countDeliveries(db, { status: "pending" });
 	return summary;
 }
 
-async function sendBatch(
-	deps: Deps,
-	composer: DigestComposer,
-	claimed: readonly ClaimedDelivery[],
-	{ concurrency, leaseMs, signal }: { concurrency: number; leaseMs: number; signal: AbortSignal | undefined },
-	summary: SendSummary,
-): Promise<void> {
-	const inFlight = new Set(claimed.map((d) => d.id));
-	const heartbeat = setInterval(
-		() => void renewClaims(deps.db, [...inFlight], deps.clock.now().toISOString()).catch(() => {}),
-		Math.max(250, leaseMs / 3),
-	);
-	let next = 0;
-	try {
-		const worker = async () => {
-			// On stop (SIGTERM) each worker finishes the message it is sending and takes no other.
-			while (next < claimed.length && !signal?.aborted) {
-				const delivery = claimed[next++] as ClaimedDelivery;
-				const outcome = await sendDelivery(deps, composer, delivery).catch(
-					(error: unknown): Awaited<ReturnType<typeof sendDelivery>> => {
-						// A bug or a database hiccup while composing: retry later, do not lose the reader.
-						deps.log.error("delivery failed unexpectedly", { deliveryId: delivery.id, error });
-						return {
-							status: "retry",
-							at: deps.clock.now().toISOString(),
-							nextAttemptAt: new Date(deps.clock.now().getTime() + 60_000).toISOString(),
-							error: error instanceof Error ? error.message : String(error),
-						};
-					},
-				);
-				await finishDelivery(deps.db, delivery.id, outcome);
-				inFlight.delete(delivery.id);
-				if (outcome.status === "retry") summary.retrying++;
-				else summary[outcome.status]++;
-			}
+/** One delivery's outcome; a bug or a database hiccup while composing is retried later, not lost. */
+function sendOne(deps: Deps, composer: DigestComposer, delivery: ClaimedDelivery): Promise<DeliveryOutcome> {
+	return sendDelivery(deps, composer, delivery).catch((error: unknown): DeliveryOutcome => {
+		deps.log.error("delivery failed unexpectedly", { deliveryId: delivery.id, error });
+		return {
+			status: "retry",
+			at: deps.clock.now().toISOString(),
+			nextAttemptAt: new Date(deps.clock.now().getTime() + 60_000).toISOString(),
+			error: error instanceof Error ? error.message : String(error),
 		};
-		await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
-	} finally {
-		clearInterval(heartbeat);
-		// Claimed but never started (stopped early): back to the outbox for the next run.
-		await releaseClaims(
-			deps.db,
-			claimed.slice(next).map((d) => d.id),
-		);
-	}
+	});
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { SenderState } from "./circuit-breaker.ts";
+
 /** A message ready for the wire. Adapters (SMTP, .eml files, HTTP APIs) only transport it. */
 export interface MailMessage {
 	from: string;
@@ -28,5 +30,10 @@ export interface SendResult {
  */
 export interface Mailer {
 	send(message: MailMessage): Promise<SendResult>;
+	/** Waits for nothing new: closes connections once the messages in flight are done. */
 	close?(): Promise<void>;
+	/** Drops every connection now (a stop that cannot wait): messages in flight fail, temporarily. */
+	abort?(): void;
+	/** Whether sending is paused because the relay is unreachable (see circuit-breaker.ts). */
+	state?(): SenderState;
 }

@@ -1,5 +1,6 @@
 import { AppError } from "../errors.ts";
 import { resendDeliveryTags } from "../webhooks/delivery-markers.ts";
+import { relayUnreachable } from "./circuit-breaker.ts";
 import { rfc5322Date } from "./compose-message.ts";
 import type { Mailer, MailMessage } from "./mailer.ts";
 
@@ -35,7 +36,9 @@ export function createHttpMailer(options: HttpMailOptions): Mailer {
 					signal: AbortSignal.timeout(options.timeoutMs),
 				});
 			} catch (error) {
-				throw new AppError("unavailable", `mail API unreachable: ${describe(error)}`, {}, { cause: error });
+				throw relayUnreachable(
+					new AppError("unavailable", `mail API unreachable: ${describe(error)}`, {}, { cause: error }),
+				);
 			}
 			const body = await response.text().catch(() => "");
 			if (response.ok) {

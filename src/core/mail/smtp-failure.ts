@@ -1,4 +1,5 @@
 import { AppError } from "../errors.ts";
+import { relayUnreachable } from "./circuit-breaker.ts";
 
 /** An SMTP client's failure, described the same way by both clients. */
 export interface SmtpFailure {
@@ -8,6 +9,8 @@ export interface SmtpFailure {
 	replyCode?: number;
 	/** The reply refused this message (its recipient or content), not the session (greeting, TLS, login, sender). */
 	aboutMessage: boolean;
+	/** The relay could not be reached, closed the connection or did not answer in time. */
+	unreachable?: boolean;
 	cause: unknown;
 }
 
@@ -19,5 +22,6 @@ export interface SmtpFailure {
  */
 export function classifySmtpFailure(failure: SmtpFailure): AppError {
 	const final = failure.aboutMessage && (failure.replyCode ?? 0) >= 500;
-	return new AppError(final ? "rejected" : "unavailable", failure.text, {}, { cause: failure.cause });
+	const error = new AppError(final ? "rejected" : "unavailable", failure.text, {}, { cause: failure.cause });
+	return failure.unreachable ? relayUnreachable(error) : error;
 }

@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Config } from "../config.ts";
 import type { Deps } from "../deps.ts";
 import { type ErrorCode, isAppError } from "../errors.ts";
+import { checkHealth } from "../health.ts";
 import { sourceStatuses } from "../papers/source-alarms.ts";
 import { type AssetName, assetPath, assets } from "./assets.ts";
 import type { Env } from "./hono-env.ts";
@@ -119,13 +120,15 @@ export function createApp(config: Config, options: AppOptions) {
 		return c.body(asset.body);
 	});
 	app.get("/favicon.ico", (c) => c.redirect(assetPath("favicon.svg"), 301));
-	// The process answers; `sources` names paper sources in alarm (stale, or the same batch again).
+	// `sources` names paper sources in alarm (stale, or the same batch again): worth a look,
+	// not a reason to take the instance out of service.
 	app.get("/healthz", async (c) => {
+		const health = await checkHealth(c.var.deps);
 		const alarmed = (await sourceStatuses(c.var.deps)).filter((s) => s.alarm);
-		return c.json({
-			ok: true,
-			sources: alarmed.map((s) => ({ source: s.source, alarm: s.alarm, since: s.alarmSince })),
-		});
+		c.header("Cache-Control", "no-store");
+		if (!health.ok) c.var.deps.log.warn("unhealthy", { problems: health.problems });
+		const sources = alarmed.map((s) => ({ source: s.source, alarm: s.alarm, since: s.alarmSince }));
+		return c.json({ ...health, sources }, health.ok ? 200 : 503);
 	});
 
 	app.route("/", signupRoutes());

@@ -1,15 +1,19 @@
 import { AppError } from "../../core/errors.ts";
 import type { Mailer, MailMessage } from "../../core/mail/mailer.ts";
 import { classifySmtpFailure } from "../../core/mail/smtp-failure.ts";
-import { parseSmtpUrl } from "../../core/mail/smtp-url.ts";
+import { defaultSmtpTimeouts, parseSmtpUrl } from "../../core/mail/smtp-url.ts";
 import { buildMime, envelopeAddress } from "./mime-text.ts";
-import { type SmtpOptions, SmtpReplyError, SmtpSession } from "./socket-session.ts";
+import { SmtpConnectionError, type SmtpOptions, SmtpReplyError, SmtpSession } from "./socket-session.ts";
 
-/** SMTP_URL as on Node, plus our name in EHLO. */
-export const smtpOptionsFromUrl = (url: string, clientName: string): SmtpOptions => ({
+/** SMTP_URL as on Node, plus our name in EHLO and the SMTP_*_TIMEOUT_SECONDS settings. */
+export const smtpOptionsFromUrl = (
+	url: string,
+	clientName: string,
+	timeouts: SmtpOptions["timeouts"] = defaultSmtpTimeouts,
+): SmtpOptions => ({
 	...parseSmtpUrl(url),
 	clientName,
-	timeoutMs: 20_000,
+	timeouts,
 });
 
 /**
@@ -75,5 +79,10 @@ function socketSmtpFailure(error: unknown): AppError {
 		});
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return classifySmtpFailure({ text: `SMTP: ${message}`, aboutMessage: false, cause: error });
+	return classifySmtpFailure({
+		text: `SMTP: ${message}`,
+		aboutMessage: false,
+		unreachable: !(error instanceof SmtpConnectionError) || error.unreachable,
+		cause: error,
+	});
 }

@@ -6,6 +6,7 @@
  * matter to a queue consumer that must tell a 4xx from a 5xx and must not hang.
  */
 import { connect } from "cloudflare:sockets";
+import type { SmtpTimeouts } from "../../core/mail/smtp-url.ts";
 import { utf8Base64 } from "./mime-text.ts";
 
 export interface SmtpOptions {
@@ -16,7 +17,8 @@ export interface SmtpOptions {
 	credentials?: { username: string; password: string };
 	/** Our name in EHLO. */
 	clientName: string;
-	timeoutMs: number;
+	/** For the connection, the greeting, and each reply after it (SMTP_*_TIMEOUT_SECONDS). */
+	timeouts: SmtpTimeouts;
 }
 
 export interface SmtpReply {
@@ -46,6 +48,13 @@ export class SmtpReplyError extends Error {
 /** The connection failed, timed out or was closed: nothing is known about the message. */
 export class SmtpConnectionError extends Error {
 	override readonly name = "SmtpConnectionError";
+	/** False for a session we will not set up (no TLS for the password): the relay is there. */
+	constructor(
+		message: string,
+		readonly unreachable = true,
+	) {
+		super(message);
+	}
 }
 
 const encoder = new TextEncoder();
@@ -131,8 +140,8 @@ export class SmtpSession {
 	}
 
 	private async handshake(): Promise<void> {
-		await withTimeout(this.socket.opened, this.options.timeoutMs, "connecting");
-		const greeting = await this.readReply();
+		await withTimeout(this.socket.opened, this.options.timeouts.connectMs, "connecting");
+		const greeting = await this.readReply(this.options.timeouts.greetingMs);
 		if (greeting.code !== 220) throw new SmtpReplyError("session", greeting, "greeting");
 		await this.ehlo();
 		if (this.options.security === "starttls") {
@@ -148,6 +157,7 @@ export class SmtpSession {
 			} else if (this.options.credentials) {
 				throw new SmtpConnectionError(
 					`${this.options.host} offers no STARTTLS: not sending the password in clear (add ?tls=off to SMTP_URL to allow it)`,
+					false,
 				);
 			}
 		}
@@ -178,6 +188,7 @@ export class SmtpSession {
 		} else {
 			throw new SmtpConnectionError(
 				`${this.options.host} offers no AUTH PLAIN or LOGIN (offered: ${[...this.authMechanisms].join(" ") || "none"})`,
+				false,
 			);
 		}
 	}
@@ -197,19 +208,19 @@ export class SmtpSession {
 
 	private async write(text: string): Promise<void> {
 		try {
-			await withTimeout(this.writer.write(encoder.encode(text)), this.options.timeoutMs, "writing");
+			await withTimeout(this.writer.write(encoder.encode(text)), this.options.timeouts.commandMs, "writing");
 		} catch (error) {
 			if (error instanceof SmtpConnectionError) throw error;
 			throw new SmtpConnectionError(`writing to ${this.options.host}: ${describe(error)}`);
 		}
 	}
 
-	private async readReply(): Promise<SmtpReply> {
+	private async readReply(timeoutMs = this.options.timeouts.commandMs): Promise<SmtpReply> {
 		const lines: string[] = [];
 		for (;;) {
 			const end = this.buffer.indexOf("\n");
 			if (end < 0) {
-				await this.fill();
+				await this.fill(timeoutMs);
 				continue;
 			}
 			const line = this.buffer.slice(0, end).replace(/\r$/, "");
@@ -223,10 +234,10 @@ export class SmtpSession {
 		}
 	}
 
-	private async fill(): Promise<void> {
+	private async fill(timeoutMs: number): Promise<void> {
 		let chunk: ReadableStreamReadResult<Uint8Array>;
 		try {
-			chunk = await withTimeout(this.reader.read(), this.options.timeoutMs, "waiting for a reply");
+			chunk = await withTimeout(this.reader.read(), timeoutMs, "waiting for a reply");
 		} catch (error) {
 			if (error instanceof SmtpConnectionError) throw error;
 			throw new SmtpConnectionError(`reading from ${this.options.host}: ${describe(error)}`);
