@@ -108,7 +108,8 @@ const envSchema = z.object({
 	DIGEST_MAX_PAPERS: int(1, 100).default(20),
 	DIGEST_FIRST_WINDOW_DAYS: int(1, 60).default(7),
 	SILENT_WEEKS_NOTE: flag.default(true),
-	SEND_MAX_ATTEMPTS: int(1, 50).default(8),
+	// How long temporary failures are retried, in periods after planning (1: a week for a weekly digest).
+	SEND_RETRY_FOR_PERIODS: z.coerce.number().min(0.01).max(10).default(1),
 	SEND_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
 	SEND_RETRY_MAX_SECONDS: z.coerce.number().min(0).default(3600),
 	SEND_LEASE_SECONDS: z.coerce.number().min(1).default(60),
@@ -271,7 +272,7 @@ export function parseConfig(env: Env) {
 			maxPapers: e.DIGEST_MAX_PAPERS,
 			firstWindowDays: e.DIGEST_FIRST_WINDOW_DAYS,
 			silentWeeksNote: e.SILENT_WEEKS_NOTE,
-			maxAttempts: e.SEND_MAX_ATTEMPTS,
+			retryForPeriods: e.SEND_RETRY_FOR_PERIODS,
 			retryBaseSeconds: e.SEND_RETRY_BASE_SECONDS,
 			retryMaxSeconds: e.SEND_RETRY_MAX_SECONDS,
 			leaseSeconds: e.SEND_LEASE_SECONDS,

@@ -72,6 +72,9 @@ export async function runCli(argv: string[]): Promise<void> {
 		progress: (message) => {
 			if (tty) process.stderr.write(`\r\x1b[2K${message}`);
 		},
+		exitCode: (code) => {
+			process.exitCode = code;
+		},
 	};
 	try {
 		await command.run(ctx, parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);

@@ -34,7 +34,6 @@ describe("wrangler.toml", () => {
 		const [consumer] = wrangler.queues.consumers ?? [];
 		expect(producer).toMatchObject({ binding: "SEND_QUEUE", queue: "paperboy-send" });
 		expect(consumer?.queue).toBe(producer?.queue);
-		expect(consumer?.max_retries ?? 3).toBeGreaterThanOrEqual(settings.digest.maxAttempts);
 		// Claiming a batch binds about five values per delivery; D1 takes 100 per statement.
 		expect((consumer?.max_batch_size ?? 10) * 5).toBeLessThan(100);
 	});

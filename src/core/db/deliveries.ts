@@ -124,6 +124,7 @@ export async function claimDeliveries(
 			"d.window_start",
 			"d.window_end",
 			"d.attempts",
+			"d.created_at",
 			"s.email",
 			"s.keywords",
 			"s.frequency",
@@ -147,6 +148,7 @@ export async function claimDeliveries(
 		windowStart: r.window_start,
 		windowEnd: r.window_end,
 		attempts: r.attempts,
+		plannedAt: r.created_at,
 		reader: toDigestReader({ ...r, id: r.subscriber_id }),
 		readerStatus: r.status,
 		suppressed: Boolean(r.suppressed),
@@ -202,6 +204,21 @@ export async function finishDelivery(db: Db, id: number, outcome: DeliveryOutcom
 			await base.set({ status: "failed", last_error: outcome.error }).execute();
 			return;
 	}
+}
+
+/**
+ * Puts the failed deliveries of these periods back in the outbox, due now (`paperboy
+ * digest --retry-failed`). Returns how many.
+ */
+export async function requeueFailedDeliveries(db: Db, periods: readonly string[], now: string): Promise<number> {
+	if (!periods.length) return 0;
+	const result = await db
+		.updateTable("deliveries")
+		.set({ status: "pending", attempts: 0, next_attempt_at: now, claimed_at: null })
+		.where("status", "=", "failed")
+		.where("period", "in", periods)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
 }
 
 /** Whether any claimed row is still being worked on (by anyone). */

@@ -34,6 +34,8 @@ export interface ClaimedDelivery {
 	windowStart: string;
 	windowEnd: string;
 	attempts: number;
+	/** When it was planned: temporary failures are retried until a period after that. */
+	plannedAt: string;
 	reader: DigestReader;
 	/** The reader's status now, which may have changed since planning. */
 	readerStatus: ReaderStatus;
@@ -45,4 +47,9 @@ export type DeliveryOutcome =
 	| { status: "sent"; at: string; messageId: string; paperIds: readonly string[] }
 	| { status: "skipped"; at: string; reason: string }
 	| { status: "retry"; at: string; nextAttemptAt: string; error: string }
-	| { status: "failed"; at: string; error: string };
+	| {
+			status: "failed";
+			at: string;
+			error: string /** A 5.1.x rejection: suppress the address once the outcome is recorded. */;
+			bounce?: string;
+	  };

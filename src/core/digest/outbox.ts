@@ -13,6 +13,7 @@ import {
 	planDeliveries,
 	releaseClaims,
 	renewClaims,
+	requeueFailedDeliveries,
 	supersedePendingDeliveries,
 } from "../db/deliveries.ts";
 import { startJobRun } from "../db/job-runs.ts";
@@ -20,6 +21,7 @@ import type { Deps } from "../deps.ts";
 import { digestJobName } from "../jobs/schedule.ts";
 import { ensureLinkTokens } from "../subscriptions/link-tokens.ts";
 import type { Frequency } from "../subscriptions/reader.ts";
+import { suppressAddress } from "../subscriptions/suppress.ts";
 import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
 import { DigestComposer } from "./digest-composer.ts";
 import { periodFor } from "./period.ts";
@@ -88,7 +90,10 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 	const composer = new DigestComposer(deps);
 	const summary = emptySummary();
 	const paused = () => deps.mailer.state?.().status === "paused";
-	const stopped = () => Boolean(options.signal?.aborted) || paused();
+	// A sent message whose outcome could not be written: it may go out again.
+	let unrecorded = 0;
+	let troubled = false;
+	const stopped = () => Boolean(options.signal?.aborted) || paused() || troubled;
 	const queued: ClaimedDelivery[] = [];
 	const held = new Set<number>();
 	let exhausted = false;
@@ -126,8 +131,19 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 				continue;
 			}
 			const outcome = await sendOne(deps, composer, delivery);
-			await finishDelivery(db, delivery.id, outcome);
+			// The outcome is the first thing written after the send: if that fails (a full or
+			// locked disk), nothing new is claimed until it is recorded.
+			if (!(await recordOutcome(deps, delivery.id, outcome, options.signal))) {
+				unrecorded++;
+				troubled = true;
+			}
 			held.delete(delivery.id);
+			if (outcome.status === "failed" && outcome.bounce) {
+				await suppressAddress(deps, { email: delivery.reader.email, reason: "bounce", detail: outcome.bounce }).catch(
+					(error: unknown) =>
+						deps.log.error("suppressing a bounced address failed", { deliveryId: delivery.id, error }),
+				);
+			}
 			if (outcome.status === "retry") summary.retrying++;
 			else summary[outcome.status]++;
 			options.onProgress?.(summary);
@@ -153,8 +169,40 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 		const unstarted = queued.splice(0).map((d) => d.id);
 		await releaseClaims(db, unstarted);
 	}
+	if (unrecorded) {
+		deps.log.error("outcomes of sent deliveries could not be recorded: they may be sent again", { unrecorded });
+	}
 	summary.retrying = await countDeliveries(db, { status: "pending" });
 	return summary;
+}
+
+/** How long a drain keeps trying to record an outcome (a disk that is full or locked for a while). */
+const recordForMs = 120_000;
+
+/**
+ * Writes a delivery's outcome, trying again with growing pauses while the database
+ * refuses writes; true once written. A sent message that is never recorded would be
+ * sent again after its lease, so this is worth waiting for.
+ */
+async function recordOutcome(
+	deps: Deps,
+	id: number,
+	outcome: DeliveryOutcome,
+	signal: AbortSignal | undefined,
+): Promise<boolean> {
+	const started = Date.now();
+	for (let attempt = 0; ; attempt++) {
+		try {
+			await finishDelivery(deps.db, id, outcome);
+			if (attempt)
+				deps.log.info("delivery outcome recorded after the database refused it", { deliveryId: id, attempt });
+			return true;
+		} catch (error) {
+			if (attempt === 0) deps.log.error("recording a delivery outcome failed; trying again", { deliveryId: id, error });
+			if (signal?.aborted || Date.now() - started > recordForMs) return false;
+			await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+		}
+	}
 }
 
 /** One delivery's outcome; a bug or a database hiccup while composing is retried later, not lost. */
@@ -168,6 +216,20 @@ function sendOne(deps: Deps, composer: DigestComposer, delivery: ClaimedDelivery
 			error: error instanceof Error ? error.message : String(error),
 		};
 	});
+}
+
+/**
+ * Puts the current period's failed deliveries (for these frequencies) back in the outbox,
+ * due now: after an outage that outlasted their deadline, or a fixed relay that refused
+ * them (`paperboy digest --retry-failed`).
+ */
+export async function retryFailedDeliveries(
+	deps: Pick<Deps, "db" | "clock" | "config">,
+	frequencies: readonly Frequency[],
+): Promise<{ periods: string[]; requeued: number }> {
+	const now = deps.clock.now();
+	const periods = frequencies.map((frequency) => periodFor(frequency, now, deps.config.timeZone));
+	return { periods, requeued: await requeueFailedDeliveries(deps.db, periods, now.toISOString()) };
 }
 
 /**

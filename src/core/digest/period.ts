@@ -18,6 +18,19 @@ export function isoWeek(date: string): string {
 	return `${day.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
 }
 
+const periodDays: Record<Frequency, number> = { weekly: 7, daily: 1 };
+
+/**
+ * Until when a delivery planned at `plannedAt` is worth retrying: `periods` of its own
+ * length later (a weekly digest a week, a daily one a day). Past it the news is stale, and
+ * the next period's digest covers the same papers, since its window starts at the last
+ * digest that went out.
+ */
+export function retryDeadline(period: string, plannedAt: string, periods: number): Date {
+	const frequency: Frequency = period.startsWith("daily:") ? "daily" : "weekly";
+	return new Date(Date.parse(plannedAt) + periods * periodDays[frequency] * 86_400_000);
+}
+
 /**
  * The period a digest belongs to, in the schedule's time zone: the local ISO week for
  * weekly readers, the local date for daily ones. One delivery per reader and period is

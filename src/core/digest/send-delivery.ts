@@ -4,9 +4,9 @@ import type { Deps } from "../deps.ts";
 import { isAppError } from "../errors.ts";
 import { composeMessage } from "../mail/compose-message.ts";
 import { staleSourcesReason } from "../papers/source-alarms.ts";
-import { suppressAddress } from "../subscriptions/suppress.ts";
 import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
 import type { DigestComposer } from "./digest-composer.ts";
+import { retryDeadline } from "./period.ts";
 
 /** Whether every source is in alarm, asked once per composer (one drain, one queue batch). */
 const staleReasons = new WeakMap<DigestComposer, Promise<string | undefined>>();
@@ -52,21 +52,18 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	} catch (error) {
 		const text = error instanceof Error ? error.message : String(error);
 		if (isAppError(error) && error.code === "rejected") {
-			if (badMailbox.test(text)) {
-				await suppressAddress(deps, { email: d.reader.email, reason: "bounce", detail: text.slice(0, 500) });
-			}
-			return { status: "failed", at: at(), error: text.slice(0, 1000) };
+			const failed = { status: "failed", at: at(), error: text.slice(0, 1000) } as const;
+			return badMailbox.test(text) ? { ...failed, bounce: text.slice(0, 500) } : failed;
 		}
-		if (d.attempts >= deps.config.digest.maxAttempts) {
-			return { status: "failed", at: at(), error: `gave up after ${d.attempts} attempts: ${text}`.slice(0, 1000) };
-		}
-		const { retryBaseSeconds, retryMaxSeconds } = deps.config.digest;
+		// Temporary (4xx, the relay down or paused): retried until the delivery is a period old, however many attempts that takes.
+		const { retryBaseSeconds, retryMaxSeconds, retryForPeriods } = deps.config.digest;
+		const deadline = retryDeadline(d.period, d.plannedAt, retryForPeriods);
 		const delay = backoffMs(d.attempts, retryBaseSeconds * 1000, retryMaxSeconds * 1000, deps.random.unit());
-		return {
-			status: "retry",
-			at: at(),
-			nextAttemptAt: new Date(deps.clock.now().getTime() + delay).toISOString(),
-			error: text.slice(0, 1000),
-		};
+		const next = new Date(deps.clock.now().getTime() + delay);
+		if (next > deadline) {
+			const gaveUp = `gave up at its deadline ${deadline.toISOString()} after ${d.attempts} attempts: ${text}`;
+			return { status: "failed", at: at(), error: gaveUp.slice(0, 1000) };
+		}
+		return { status: "retry", at: at(), nextAttemptAt: next.toISOString(), error: text.slice(0, 1000) };
 	}
 }

@@ -11,6 +11,8 @@ export interface CommandContext {
 	/** Results go to stdout; progress and logs to stderr. */
 	out(line: string): void;
 	progress(message: string): void;
+	/** Ends the command with this exit code once it returns (a result that is not an error). */
+	exitCode(code: number): void;
 }
 
 export interface Command {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { previewDigestFor } from "../../core/digest/next-digest.ts";
-import { drainOutbox, dryRunDigest } from "../../core/digest/outbox.ts";
+import { drainOutbox, dryRunDigest, retryFailedDeliveries } from "../../core/digest/outbox.ts";
 import { AppError } from "../../core/errors.ts";
 import { runDigest } from "../../core/jobs/run-job.ts";
 import { normaliseEmail } from "../../core/subscriptions/email.ts";
@@ -16,10 +16,18 @@ function frequenciesOf(value: string | boolean | undefined): Frequency[] {
 	throw new AppError("invalid_input", `--frequency must be weekly, daily or all, not "${String(value)}"`);
 }
 
+/** `paperboy digest` ends with this when deliveries wait for a retry (sysexits' EX_TEMPFAIL). */
+export const exitRetryLater = 75;
+
 export const digest = defineCommand({
 	summary: "plan this period's digests and send everything due",
-	usage: "paperboy digest [--now ISO] [--dry-run] [--frequency weekly|daily|all]",
-	options: { now: { type: "string" }, "dry-run": { type: "boolean" }, frequency: { type: "string" } },
+	usage: "paperboy digest [--now ISO] [--dry-run] [--retry-failed] [--frequency weekly|daily|all]",
+	options: {
+		now: { type: "string" },
+		"dry-run": { type: "boolean" },
+		"retry-failed": { type: "boolean" },
+		frequency: { type: "string" },
+	},
 	async run(ctx, values) {
 		const clock = clockFrom(values.now);
 		const frequencies = frequenciesOf(values.frequency);
@@ -30,6 +38,10 @@ export const digest = defineCommand({
 				`digest dry run (${s.periods.join(", ")}): ${s.readers} readers due, ${s.wouldSend} would get a digest, ${s.wouldSkip} have no new matching papers, ${s.papers} papers in all; nothing sent or written`,
 			);
 			return;
+		}
+		if (values["retry-failed"]) {
+			const retried = await retryFailedDeliveries(deps, frequencies);
+			ctx.out(`digest: ${retried.requeued} failed deliveries of ${retried.periods.join(", ")} put back to send again`);
 		}
 		const s = await runDigest(deps, frequencies, {
 			fetch: globalThis.fetch,
@@ -42,6 +54,14 @@ export const digest = defineCommand({
 		ctx.out(
 			`digest (${s.periods.join(", ")}): ${s.planned} planned, ${s.sent} sent, ${s.skipped} skipped (no new papers or not active), ${s.failed} failed, ${s.retrying} waiting to retry`,
 		);
+		if (s.failed) {
+			throw new AppError(
+				"unavailable",
+				`${s.failed} ${s.failed === 1 ? "delivery" : "deliveries"} failed for good (the reason is in each one's last_error); \`paperboy digest --retry-failed\` puts them back`,
+			);
+		}
+		// Not an error, but not done either: a cron wrapper can tell (the drain retries them when due).
+		if (s.retrying) ctx.exitCode(exitRetryLater);
 	},
 });
 
