@@ -10,14 +10,19 @@ import { drainOutbox } from "../core/digest/outbox.ts";
 import { periodFor } from "../core/digest/period.ts";
 import { digestRunStarted, runJob } from "../core/jobs/run-job.ts";
 import { type JobName, type ScheduledJob, scheduledJobs } from "../core/jobs/schedule.ts";
+import { sendQueuedMail } from "../core/mail/mail-outbox.ts";
 import type { Fetch } from "../core/papers/fetch-source.ts";
 import type { NodeRuntime } from "./runtime.ts";
+
+/** The once-a-minute drains: digests due for a retry, queued transactional mail. Logged only when they send. */
+const drains = ["outbox", "mail"] as const;
+type Drain = (typeof drains)[number];
 
 export interface Scheduler {
 	/** Resolves when the catch-up run started at boot (if any) has finished. */
 	ready: Promise<void>;
 	/** Runs a job now, as its cron would (skipped if that job is already running). */
-	run(name: JobName | "outbox"): Promise<void>;
+	run(name: JobName | Drain): Promise<void>;
 	/** Starts no new job; resolves when the running ones have stopped (they stop claiming mail). */
 	stop(): Promise<void>;
 }
@@ -31,13 +36,14 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
 	const exclusive = (name: string, task: () => Promise<unknown>) => async () => {
 		if (stopping.signal.aborted) return;
 		if (running.has(name)) {
-			if (name !== "outbox") log.info("job skipped: its previous run is still going", { job: name });
+			if (!(drains as readonly string[]).includes(name))
+				log.info("job skipped: its previous run is still going", { job: name });
 			return;
 		}
 		const started = Date.now();
 		const current = task()
 			.then((summary) => {
-				if (name !== "outbox" || (summary as { sent?: number }).sent) {
+				if (!(drains as readonly string[]).includes(name) || (summary as { sent?: number }).sent) {
 					log.info("job finished", { job: name, ms: Date.now() - started, summary });
 				}
 			})
@@ -54,6 +60,10 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
 	const jobs = scheduledJobs(config);
 	const runners = new Map<string, () => Promise<void>>(jobs.map((job) => [job.name, run(job)]));
 	runners.set("outbox", exclusive("outbox", deliver));
+	runners.set(
+		"mail",
+		exclusive("mail", () => sendQueuedMail(deps)),
+	);
 	const tasks: ScheduledTask[] = jobs.map((job) =>
 		cron.schedule(job.cron, runners.get(job.name) as () => Promise<void>, {
 			timezone: config.timeZone,
@@ -61,7 +71,9 @@ export function startScheduler(runtime: NodeRuntime, fetch: Fetch = globalThis.f
 			noOverlap: true,
 		}),
 	);
-	tasks.push(cron.schedule("* * * * *", runners.get("outbox") as () => Promise<void>, { name: "outbox" }));
+	for (const drain of drains) {
+		tasks.push(cron.schedule("* * * * *", runners.get(drain) as () => Promise<void>, { name: drain }));
+	}
 
 	const ready = (async () => {
 		for (const job of jobs) {

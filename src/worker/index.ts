@@ -6,6 +6,7 @@ import type { Config } from "../core/config.ts";
 import type { Deps } from "../core/deps.ts";
 import { isAppError } from "../core/errors.ts";
 import { runJob } from "../core/jobs/run-job.ts";
+import { sendQueuedMail } from "../core/mail/mail-outbox.ts";
 import { createApp } from "../core/web/app.tsx";
 import type { SendMessage, WorkerEnv } from "./bindings.ts";
 import { jobForCron } from "./cron.ts";
@@ -72,7 +73,9 @@ export default {
 				deliver: (d) => enqueueDueDeliveries(d, env.SEND_QUEUE),
 				fetch: fetchPapers,
 			});
-			deps.log.info("job finished", { job: job.name, cron: controller.cron, ms: Date.now() - started, summary });
+			// Transactional mail the relay did not take at signup time is retried here (and by each queue batch).
+			const mail = await sendQueuedMail(deps, { limit: 20 });
+			deps.log.info("job finished", { job: job.name, cron: controller.cron, ms: Date.now() - started, summary, mail });
 		} catch (error) {
 			deps.log.error("job failed", { cron: controller.cron, error });
 			throw error;
@@ -85,7 +88,8 @@ export default {
 		const { deps, finish } = openInvocation(env, ctx);
 		try {
 			const summary = await consumeSendBatch(deps, batch);
-			deps.log.info("send batch settled", { messages: batch.messages.length, ...summary });
+			const mail = await sendQueuedMail(deps, { limit: 5 });
+			deps.log.info("send batch settled", { messages: batch.messages.length, ...summary, mail });
 		} finally {
 			await finish();
 		}

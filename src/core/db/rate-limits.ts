@@ -53,6 +53,11 @@ export async function claimCooldown(db: Db, key: string, now: string, notAfter: 
 	return row !== undefined;
 }
 
+/** Forgets a cooldown's last claim, so the next claim succeeds. */
+export async function releaseCooldown(db: Db, key: string): Promise<void> {
+	await db.deleteFrom("rate_limits").where("key", "=", key).where("window_start", "=", "cooldown").execute();
+}
+
 export async function pruneRateLimits(db: Db, before: string): Promise<void> {
 	await db
 		.deleteFrom("rate_limits")

@@ -25,6 +25,22 @@ export interface Database {
 	admin_sessions: AdminSessionsTable;
 	reader_notes: ReaderNotesTable;
 	health_probe: HealthProbeTable;
+	mail_outbox: MailOutboxTable;
+}
+
+export interface MailOutboxTable {
+	id: Generated<number>;
+	kind: string;
+	status: "pending" | "sending" | "sent" | "failed";
+	body: string;
+	message_id: string;
+	attempts: ColumnType<number, number | undefined, number>;
+	next_attempt_at: string;
+	claimed_at: string | null;
+	sent_at: string | null;
+	last_error: string | null;
+	created_at: string;
+	expires_at: string;
 }
 
 export interface HealthProbeTable {

@@ -1,4 +1,5 @@
 import { deleteExpiredAdminSessions } from "../db/admin-sessions.ts";
+import { pruneQueuedMail } from "../db/mail-outbox.ts";
 import { pruneRateLimits } from "../db/rate-limits.ts";
 import { deleteExpiredTokens } from "../db/tokens.ts";
 import { pruneWebhookReplays } from "../db/webhook-replays.ts";
@@ -17,5 +18,6 @@ export async function pruneExpired(deps: Pick<Deps, "db" | "clock">): Promise<{ 
 	await pruneRateLimits(deps.db, new Date(now.getTime() - rateLimitKeepMs).toISOString());
 	await pruneWebhookReplays(deps.db, now.toISOString());
 	await deleteExpiredAdminSessions(deps.db, now.toISOString());
+	await pruneQueuedMail(deps.db, new Date(now.getTime() - rateLimitKeepMs).toISOString());
 	return { expiredTokens: await deleteExpiredTokens(deps.db, now.toISOString()) };
 }

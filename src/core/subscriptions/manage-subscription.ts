@@ -11,6 +11,7 @@ import { isSuppressed } from "../db/suppressions.ts";
 import { deleteLinkTokens, insertTokens } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
+import { queueMail, sendAfterResponse } from "../mail/mail-outbox.ts";
 import { dataLinkMail } from "../mail/transactional.ts";
 import { findReaderByLink } from "./find-reader.ts";
 import type { ManageForm } from "./form-schemas.ts";
@@ -106,12 +107,9 @@ export async function mailDataLink(deps: Deps, token: string, csrf: string): Pro
 		dataUrl: dataUrl(deps.config, row.token),
 		minutes: dataTokenMinutes,
 	});
-	deps.defer(
-		deps.mailer.send(message).then(
-			(result) => deps.log.info("data link mail sent", { readerId: reader.id, messageId: result.messageId }),
-			(error: unknown) => deps.log.error("data link mail failed", { readerId: reader.id, error }),
-		),
-	);
+	const expiresAt = new Date(now.getTime() + dataTokenMinutes * 60_000);
+	const queued = await queueMail(deps, message, { kind: "data-link", expiresAt });
+	if (queued !== undefined) sendAfterResponse(deps, queued);
 	return "sent";
 }
 

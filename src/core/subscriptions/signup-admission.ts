@@ -8,7 +8,7 @@
  */
 import { clientKey } from "../client-key.ts";
 import { sha256Hex } from "../crypto.ts";
-import { addToCounter, claimCooldown, claimOnce, hitRateLimit } from "../db/rate-limits.ts";
+import { addToCounter, claimCooldown, claimOnce, hitRateLimit, releaseCooldown } from "../db/rate-limits.ts";
 import { isSuppressed } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
@@ -67,6 +67,13 @@ export async function screenSignup(
 	return "bot";
 }
 
+const cooldownKey = (email: string) => `mail:${sha256Hex(canonicalMailbox(email))}`;
+
+/** Gives the cooldown back when the mail it was claimed for could not even be queued. */
+export async function releaseMailCooldown(deps: Pick<Deps, "db">, email: string): Promise<void> {
+	await releaseCooldown(deps.db, cooldownKey(email));
+}
+
 /**
  * Whether this address may be mailed now. Every address runs the same four statements,
  * whatever its state: the suppression lookup, the per-mailbox cooldown and daily count
@@ -83,7 +90,7 @@ export async function admitAddress(
 	const suppressed = await isSuppressed(db, email);
 	const key = sha256Hex(canonicalMailbox(email));
 	const cooldownStart = new Date(now.getTime() - config.limits.mailCooldownMinutes * 60_000);
-	const cooled = await claimCooldown(db, `mail:${key}`, now.toISOString(), cooldownStart.toISOString());
+	const cooled = await claimCooldown(db, cooldownKey(email), now.toISOString(), cooldownStart.toISOString());
 	const mailedToday = await addToCounter(db, `mail-day:${key}`, dayWindow(now), cooled && !suppressed ? 1 : 0);
 	const wanted = !suppressed && cooled && mailedToday <= config.limits.mailPerAddressPerDay;
 	const mailedThisHour = await addToCounter(db, signupMailCounter, hourWindow(now), wanted ? 1 : 0);

@@ -6,12 +6,19 @@
 import { findReaderByEmail, recordSignupRow } from "../db/subscribers.ts";
 import { insertTokens, type NewToken } from "../db/tokens.ts";
 import type { Deps } from "../deps.ts";
+import { queueMail, sendAfterResponse } from "../mail/mail-outbox.ts";
 import type { MailMessage } from "../mail/mailer.ts";
 import { confirmationMail, manageLinkMail } from "../mail/transactional.ts";
 import type { SubscribeForm } from "./form-schemas.ts";
 import { confirmTokenHours, confirmTokenRow, derivedTokenRow } from "./link-tokens.ts";
 import { confirmUrl, manageUrl } from "./links.ts";
-import { type Admission, admitAddress, type SignupRequest, screenSignup } from "./signup-admission.ts";
+import {
+	type Admission,
+	admitAddress,
+	releaseMailCooldown,
+	type SignupRequest,
+	screenSignup,
+} from "./signup-admission.ts";
 
 /** Recorded with each consent, so we can tell which wording a reader agreed to. */
 export const signupFormVersion = "signup-2026-11";
@@ -86,13 +93,21 @@ export async function subscribe(deps: Deps, form: SubscribeForm, request: Signup
 	const now = deps.clock.now();
 	if ((await screenSignup(deps, form, request, now)) === "bot") return "bot";
 	const admission = await admitAddress(deps, form.email, now);
-	const { outcome, message } = await recordSignup(deps, form, request, now, admission === "admitted");
-	if (admission !== "admitted") return admission;
-	deps.defer(
-		deps.mailer.send(message).then(
-			(result) => deps.log.info("signup mail sent", { outcome, messageId: result.messageId }),
-			(error: unknown) => deps.log.error("signup mail failed", { outcome, error }),
-		),
-	);
+	const admitted = admission === "admitted";
+	const { outcome, message } = await recordSignup(deps, form, request, now, admitted);
+	// Queued in the request (the same statement whether admitted or not), sent after it:
+	// if the relay is down the mail waits in the outbox instead of being lost.
+	const kind = outcome === "confirmation_sent" ? "confirm" : "manage-link";
+	const expiresAt = new Date(now.getTime() + confirmTokenHours * 3_600_000);
+	let queued: number | undefined;
+	try {
+		queued = await queueMail(deps, message, { kind, expiresAt, keep: admitted });
+	} catch (error) {
+		// Nothing was queued, so nothing may count against the cooldown.
+		if (admitted) await releaseMailCooldown(deps, form.email).catch(() => {});
+		throw error;
+	}
+	if (!admitted) return admission;
+	if (queued !== undefined) sendAfterResponse(deps, queued);
 	return outcome;
 }
