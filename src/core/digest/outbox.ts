@@ -144,8 +144,14 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 						deps.log.error("suppressing a bounced address failed", { deliveryId: delivery.id, error }),
 				);
 			}
-			if (outcome.status === "retry") summary.retrying++;
-			else summary[outcome.status]++;
+			if (outcome.status === "retry") {
+				// Repeats within seconds collapse into one summary line (logging.ts).
+				deps.log.warn("a digest could not be sent now; it is retried later", {
+					deliveryId: delivery.id,
+					error: outcome.error,
+				});
+				summary.retrying++;
+			} else summary[outcome.status]++;
 			options.onProgress?.(summary);
 		}
 	};
