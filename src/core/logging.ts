@@ -20,7 +20,8 @@ export const repeatWindowMs = 10_000;
  * written once; the repeats become one summary line when the window closes, so a burst of
  * failing requests is two lines, not thousands.
  */
-export function levelledLogger(level: LogLevel, write: Write): Logger {
+export function levelledLogger(level: LogLevel, write: Write, options: { collapseRepeats?: boolean } = {}): Logger {
+	const collapse = options.collapseRepeats ?? true;
 	const bursts = new Map<string, { repeats: number; fields: LogFields | undefined }>();
 	const collapsed = (event: LogEvent, message: string, fields: LogFields | undefined) => {
 		const key = `${event} ${message}`;
@@ -49,7 +50,7 @@ export function levelledLogger(level: LogLevel, write: Write): Logger {
 	};
 	const at = (event: LogEvent) => (message: string, fields?: LogFields) => {
 		if (levels[event] < levels[level]) return;
-		if (event === "warn" || event === "error") collapsed(event, message, fields);
+		if (collapse && (event === "warn" || event === "error")) collapsed(event, message, fields);
 		else write(event, message, fields);
 	};
 	return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };

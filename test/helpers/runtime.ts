@@ -62,11 +62,19 @@ export async function createTestRuntime(
 	};
 }
 
-/** A logger that keeps every line (level, message, fields as JSON) for a test to read. */
-export function recordingLogger(): { log: Logger; lines: string[] } {
+/**
+ * A logger that keeps every line (level, message, fields as JSON) for a test to read.
+ * Repeats are kept as they come (a test's fake days pass in milliseconds), unless
+ * `collapseRepeats` asks for what the runtimes' loggers do.
+ */
+export function recordingLogger(options: { collapseRepeats?: boolean } = {}): { log: Logger; lines: string[] } {
 	const lines: string[] = [];
-	const log = levelledLogger("debug", (event, message, fields) => {
-		lines.push(`${event} ${message}${fields ? ` ${JSON.stringify(fields, errorReplacer)}` : ""}`);
-	});
+	const log = levelledLogger(
+		"debug",
+		(event, message, fields) => {
+			lines.push(`${event} ${message}${fields ? ` ${JSON.stringify(fields, errorReplacer)}` : ""}`);
+		},
+		{ collapseRepeats: options.collapseRepeats ?? false },
+	);
 	return { log, lines };
 }

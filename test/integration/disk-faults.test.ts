@@ -31,7 +31,7 @@ it("a message sent while the database refuses writes is recorded once it takes t
 });
 
 it("a burst of failing requests logs two error lines, not one per request", async () => {
-	const { log, lines } = recordingLogger();
+	const { log, lines } = recordingLogger({ collapseRepeats: true });
 	await j.restart({}, { log });
 	vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
 	try {
