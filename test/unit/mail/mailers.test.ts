@@ -61,15 +61,22 @@ it("DKIM-signs the built message when DKIM is configured", async () => {
 
 it("gives digests a VERP return path and other mail the bare bounce address; provider headers only with their webhooks", () => {
 	const message = (env: Record<string, string>, deliveryToken?: string) =>
-		composeMessage(parseConfig({ SECRET: "test-secret-0123456789abcdef0123456789abcdef", BOUNCE_ADDRESS: "bounces@paperboy.example", ...env }).mail, {
-			to: "ann@example.org",
-			subject: "s",
-			html: "<p>h</p>",
-			text: "t",
-			date: new Date("2026-11-23T09:00:00Z"),
-			messageKey: "k.1",
-			...(deliveryToken ? { deliveryToken } : {}),
-		});
+		composeMessage(
+			parseConfig({
+				SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+				BOUNCE_ADDRESS: "bounces@paperboy.example",
+				...env,
+			}).mail,
+			{
+				to: "ann@example.org",
+				subject: "s",
+				html: "<p>h</p>",
+				text: "t",
+				date: new Date("2026-11-23T09:00:00Z"),
+				messageKey: "k.1",
+				...(deliveryToken ? { deliveryToken } : {}),
+			},
+		);
 	const token = "42_abcdefghijklmnopqrstuv";
 	expect(message({}).returnPath).toBe("bounces@paperboy.example");
 	const digest = message({}, token);
