@@ -414,17 +414,24 @@ export async function markDeliveryDue(db: Db, id: number, now: string): Promise<
 
 /**
  * Active, unsuppressed weekly readers whose last `weeks` weekly deliveries were all
- * skipped because nothing matched (`reason`): readers who have heard nothing for weeks.
+ * skipped because nothing matched (`reason`), and who got no `note` after `notAfter`:
+ * readers who have heard nothing for weeks. At most `limit`, by id.
  */
-export async function listSilentReaders(db: Db, p: { weeks: number; reason: string }): Promise<Reader[]> {
+export async function listSilentReaders(
+	db: Db,
+	p: { weeks: number; reason: string; note: string; notAfter: string; limit: number },
+): Promise<Reader[]> {
 	const { rows } = await sql<SubscriberRow>`
 		select s.* from subscribers s
 		where s.status = 'active' and s.frequency = 'weekly'
 			and not exists (select 1 from suppressions x where x.email = s.email)
+			and not exists (select 1 from reader_notes n
+				where n.subscriber_id = s.id and n.kind = ${p.note} and n.sent_at > ${p.notAfter})
 			and (select count(*) from (
 				select d.status, d.last_error from deliveries d
 				where d.subscriber_id = s.id and d.period like 'weekly:%'
 				order by d.period desc limit ${p.weeks}) last
-				where last.status = 'skipped' and last.last_error = ${p.reason}) = ${p.weeks}`.execute(db);
+				where last.status = 'skipped' and last.last_error = ${p.reason}) = ${p.weeks}
+		order by s.id limit ${p.limit}`.execute(db);
 	return rows.map(toReader);
 }

@@ -15,6 +15,9 @@ import { nothingMatched } from "./send-delivery.ts";
 
 export const silentWeeks = 4;
 export const noteEveryWeeks = 12;
+/** Notes per run at most: a run's work stays bounded (Workers' limits); the rest go next week. */
+export const notesPerRun = 100;
+const kind = "silent-weeks";
 
 /** Sends the notes that are due; returns how many went out. */
 export async function sendSilentWeeksNotes(deps: Deps): Promise<number> {
@@ -22,13 +25,15 @@ export async function sendSilentWeeksNotes(deps: Deps): Promise<number> {
 	const now = deps.clock.now();
 	const notAfter = new Date(now.getTime() - noteEveryWeeks * 7 * 86_400_000).toISOString();
 	let sent = 0;
-	for (const reader of await listSilentReaders(deps.db, { weeks: silentWeeks, reason: nothingMatched })) {
-		const claimed = await claimReaderNote(deps.db, {
-			readerId: reader.id,
-			kind: "silent-weeks",
-			now: now.toISOString(),
-			notAfter,
-		});
+	const due = await listSilentReaders(deps.db, {
+		weeks: silentWeeks,
+		reason: nothingMatched,
+		note: kind,
+		notAfter,
+		limit: notesPerRun,
+	});
+	for (const reader of due) {
+		const claimed = await claimReaderNote(deps.db, { readerId: reader.id, kind, now: now.toISOString(), notAfter });
 		if (!claimed) continue;
 		const preview = await previewKeywords(deps, reader.keywords);
 		await ensureLinkTokens(deps, [reader]);
