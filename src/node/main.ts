@@ -25,10 +25,6 @@ async function main() {
 	const seeded = await seedPapersIfEmpty(deps, readSeedPapers());
 	if (seeded) deps.log.info("seeded the empty database", { papers: seeded.new });
 	const server = await startServer(runtime, { port: config.port });
-	deps.log.info(`paperboy is listening on ${config.baseUrl}`, {
-		database: config.databasePath,
-		mail: mailTransport(config.mail) ?? "eml files in the data folder",
-	});
 	const scheduler = startScheduler(runtime);
 	const bounces = await startBounceIntake(deps);
 	// Papers stored before author, category and acronym lookups existed (or by an older
@@ -64,6 +60,11 @@ async function main() {
 	};
 	process.on("SIGTERM", () => void stop("SIGTERM"));
 	process.on("SIGINT", () => void stop("SIGINT"));
+	// Said once a signal can stop us cleanly: a process manager (or a test) may signal at once.
+	deps.log.info(`paperboy is listening on ${config.baseUrl}`, {
+		database: config.databasePath,
+		mail: mailTransport(config.mail) ?? "eml files in the data folder",
+	});
 }
 
 main().catch(exitWithError);

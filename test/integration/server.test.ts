@@ -30,9 +30,13 @@ beforeEach(async () => {
 	rt = await j.restart({}, { clock: new FakeClock(new Date()) });
 });
 
-function startServer(env: Record<string, string>) {
-	const child = spawn(process.execPath, ["--import", "tsx", mainPath], {
-		env: { PATH: process.env.PATH ?? "", ...env },
+/** Starts the server as its own node process, or through `npm start` as an operator would. */
+function startServer(env: Record<string, string>, how: "node" | "npm start" = "node") {
+	const [file, args] =
+		how === "node" ? [process.execPath, ["--import", "tsx", mainPath]] : ["npm", ["start", "--silent"]];
+	const child = spawn(file, args, {
+		cwd: fileURLToPath(new URL("../..", import.meta.url)),
+		env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
 		stdio: ["ignore", "pipe", "pipe"],
 	});
 	let log = "";
@@ -85,6 +89,22 @@ it("npm start on a fresh data folder seeds, serves, writes .eml files without SM
 	expect(readFileSync(join(dir, "fresh", "outbox", outbox[0] ?? ""), "utf8")).toMatch(/^To: first@example\.org\r$/m);
 	expect(server.log()).not.toContain("first@example.org");
 	expect(readdirSync(join(dir, "fresh"))).toContain("secret");
+}, 60_000);
+
+it("SIGTERM to the process `npm start` created stops the server: exit 0 within 10 s, the port freed", async () => {
+	const port = await freePort();
+	const server = startServer(
+		{ PORT: String(port), DATABASE_PATH: join(dir, "npm-start", "paperboy.db"), INGEST_SOURCES: "none" },
+		"npm start",
+	);
+	await server.listening;
+	const signalled = Date.now();
+	server.child.kill("SIGTERM");
+	expect(await server.exited, server.log()).toBe(0);
+	expect(Date.now() - signalled).toBeLessThan(10_000);
+	expect(server.log()).toContain("shutting down");
+	// The server itself stopped, not only npm: nothing answers on the port any more.
+	await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
 }, 60_000);
 
 it("on SIGTERM finishes the digests in flight, exits 0, and leaves the rest for the next run", async () => {
