@@ -8,5 +8,7 @@ export default defineConfig({
 		hookTimeout: 120_000,
 		// Each file gets its own SQLite file and SMTP sink, so files can run in parallel.
 		pool: "forks",
+		// The CLI and server in child processes run dist/node: built once, before any file.
+		globalSetup: ["test/helpers/build-once.ts"],
 	},
 });

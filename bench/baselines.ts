@@ -258,7 +258,7 @@ export function sampleMessages(config: Config, samples: readonly DigestInput[], 
 		const d = samples[i % samples.length] as DigestInput;
 		const rendered = renderDigest(config, d);
 		messages.push(
-			composeMessage(config.mail, {
+			composeMessage(config, {
 				to: d.email,
 				subject: rendered.subject,
 				html: rendered.html,

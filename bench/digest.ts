@@ -13,7 +13,7 @@
  * to bench/results/. Progress goes to stderr. Cleans up its temp files and children.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -88,6 +88,12 @@ setTimeout(() => {
 	process.exit(2);
 }, 20 * 60_000).unref();
 
+/** The node flags `paperboy serve` runs with: those on bin/paperboy.js's first line, so the job's memory is the server's. */
+function serverNodeFlags(): string[] {
+	const shebang = readFileSync(here("../bin/paperboy.js"), "utf8").split("\n", 1)[0] ?? "";
+	return shebang.split(" ").filter((word) => word.startsWith("--"));
+}
+
 function start(path: string, execArgv: string[] = []): ChildProcess {
 	const child = fork(here(path), [], { execArgv: [...process.execArgv, ...execArgv], stdio: "inherit" });
 	children.add(child);
@@ -152,7 +158,10 @@ async function main() {
 
 	// 2. The real job, in its own process.
 	const sinkBefore = await sink.stats();
-	const job = start("./job.ts", flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
+	const job = start("./job.ts", [
+		...serverNodeFlags(),
+		...(flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+	]);
 	if (flags.profile) progress(`bench: the job's CPU profile goes to ${profileDir}`);
 	const report = nextMessage<JobReport>(job, "the digest job");
 	const request: JobRequest = {

@@ -10,9 +10,8 @@ const cron = z
 	.string()
 	.trim()
 	.regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression, e.g. '0 8 * * 1'");
-const flag = z
-	.enum(["true", "false", "1", "0", "yes", "no", ""])
-	.transform((v) => v === "true" || v === "1" || v === "yes");
+const isYes = (v: string | undefined) => v === "true" || v === "1" || v === "yes";
+const flag = z.enum(["true", "false", "1", "0", "yes", "no", ""]).transform(isYes);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
 const timeZone = z.string().refine((tz) => {
@@ -43,19 +42,71 @@ function looksRandom(secret: string): boolean {
  * quoted). One address, on one line: it goes into every From header and envelope.
  */
 const senderPattern = /^(?:(?:"[^"\\\p{Cc}]*"|[^"<>,;\p{Cc}]*?)\s*<([^<>\s]+)>|([^"<>,;\s]+))$/u;
+
+/** The address part of a valid sender, or undefined. */
+export function senderAddress(from: string): string | undefined {
+	const match = senderPattern.exec(from.trim());
+	const address = match?.[1] ?? match?.[2];
+	return address !== undefined && normaliseEmail(address) !== undefined ? address : undefined;
+}
+
 const mailFrom = z
 	.string()
 	.trim()
-	.refine((value) => {
-		const match = senderPattern.exec(value);
-		const address = match?.[1] ?? match?.[2];
-		return address !== undefined && normaliseEmail(address) !== undefined;
-	}, "must be an address, or a name and an address in <>, e.g. paperboy <digest@example.org>");
+	.refine(
+		(value) => senderAddress(value) !== undefined,
+		"must be an address, or a name and an address in <>, e.g. paperboy <digest@example.org>",
+	);
+
+const localHosts = /^(localhost|localhost\.localdomain|.+\.localhost|127(\.\d+){3}|0\.0\.0\.0|\[::1?\])$/i;
+
+/**
+ * What must hold once mail really goes out (SMTP or an HTTP mail API): every link in
+ * every email comes from BASE_URL, so it must be given and reachable by readers, and
+ * the sender must be a real address. The quick start (.eml files) needs neither.
+ */
+function deliveryProblems(input: Record<string, string>): { path: string; message: string }[] {
+	const cause = input.MAIL_TRANSPORT
+		? `MAIL_TRANSPORT=${input.MAIL_TRANSPORT}`
+		: input.SMTP_URL
+			? "SMTP_URL is set"
+			: input.MAIL_API_TOKEN
+				? "MAIL_API_TOKEN is set"
+				: undefined;
+	if (!cause) return [];
+	const because = `mail goes out (${cause})`;
+	const problems = [];
+	const baseUrl = input.BASE_URL;
+	if (!baseUrl) {
+		problems.push({
+			path: "BASE_URL",
+			message: `required when ${because}: the public address readers open, such as https://papers.example.org (every link in every email is built from it)`,
+		});
+	} else if (
+		URL.canParse(baseUrl) &&
+		localHosts.test(new URL(baseUrl).hostname) &&
+		!isYes(input.ALLOW_LOCAL_BASE_URL)
+	) {
+		problems.push({
+			path: "BASE_URL",
+			message: `${baseUrl} points at this machine, so every link in the mail would be dead for its readers: set the public address (or ALLOW_LOCAL_BASE_URL=true when testing with a local mail server)`,
+		});
+	}
+	if (!input.MAIL_FROM) {
+		problems.push({
+			path: "MAIL_FROM",
+			message: `required when ${because}: the sender readers see, an address on your own domain such as "paperboy <digest@papers.example.org>"`,
+		});
+	}
+	return problems;
+}
 
 /** Every setting, read from the environment. Names are the environment variables. */
 const envSchema = z.object({
 	PORT: int(1, 65535).default(3000),
+	HOST: z.string().trim().min(1).default("0.0.0.0"),
 	BASE_URL: httpUrl.optional(),
+	ALLOW_LOCAL_BASE_URL: flag.default(false),
 	DATABASE_PATH: z.string().min(1).default("./data/paperboy.db"),
 	SMTP_URL: z
 		.url({ protocol: /^smtps?$/ })
@@ -74,6 +125,13 @@ const envSchema = z.object({
 	MAIL_API_TOKEN: z.string().min(1).optional(),
 	MAIL_FROM: mailFrom.optional(),
 	LIST_UNSUBSCRIBE_MAILTO: z.email().optional(),
+	// Bulk-mail laws (CAN-SPAM and others) ask for the sender's postal address in every digest.
+	MAIL_POSTAL_ADDRESS: z
+		.string()
+		.trim()
+		.max(300)
+		.regex(/^[^\x00-\x1f\x7f]*$/, "must be one line")
+		.optional(),
 	DKIM_DOMAIN: z.string().optional(),
 	DKIM_SELECTOR: z.string().optional(),
 	DKIM_PRIVATE_KEY: z.string().optional(),
@@ -184,8 +242,12 @@ export type Env = Record<string, string | undefined>;
 export function parseConfig(env: Env) {
 	const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
 	const result = envSchema.safeParse(input);
-	if (!result.success) {
-		const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
+	const problems = [
+		...(result.error?.issues.map((issue) => ({ path: issue.path.join(".") || "(env)", message: issue.message })) ?? []),
+		...deliveryProblems(input as Record<string, string>),
+	];
+	if (!result.success || problems.length) {
+		const lines = problems.map((p) => `  ${p.path}: ${p.message}`);
 		throw new AppError("config", `Invalid settings:\n${lines.join("\n")}`);
 	}
 	const e = result.data;
@@ -209,6 +271,7 @@ export function parseConfig(env: Env) {
 			: undefined;
 	return {
 		port: e.PORT,
+		host: e.HOST,
 		baseUrl,
 		databasePath: e.DATABASE_PATH,
 		secret: e.SECRET,
@@ -237,6 +300,7 @@ export function parseConfig(env: Env) {
 			apiToken: e.MAIL_API_TOKEN,
 			from: e.MAIL_FROM ?? `paperboy <paperboy@${host === "localhost" ? "localhost.localdomain" : host}>`,
 			listUnsubscribeMailto: e.LIST_UNSUBSCRIBE_MAILTO,
+			postalAddress: e.MAIL_POSTAL_ADDRESS,
 			dkim,
 			/** The return path's base (VERP: each digest goes out from local+TOKEN@domain). */
 			bounceAddress: e.BOUNCE_ADDRESS,

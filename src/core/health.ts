@@ -2,12 +2,17 @@
  * What `GET /healthz` answers: healthy only when the database takes a write, the data
  * folder has room (where the runtime can tell: Node) and the mail relay is reachable
  * (the sender is not paused by its circuit breaker). Each problem says what is wrong.
+ * `instance` is this installation's id (made with its database): `paperboy doctor`
+ * compares it with its own database's, so it knows that BASE_URL reaches this very instance.
  */
 import { writeHealthProbe } from "./db/health-probe.ts";
+import { getInstance } from "./db/instance.ts";
 import type { Deps } from "./deps.ts";
 
 export interface Health {
 	ok: boolean;
+	/** This installation's id; absent only when the database cannot be read. */
+	instance?: string;
 	/** One line per problem, e.g. "disk: 12 MB free in the data folder, below 100 MB". */
 	problems: string[];
 	checks: {
@@ -28,6 +33,10 @@ export async function checkHealth(deps: Pick<Deps, "db" | "clock" | "mailer" | "
 		database = "failed";
 		problems.push(`database: cannot write (${error instanceof Error ? error.message : String(error)})`);
 	}
+	const instance = await getInstance(deps.db).then(
+		(i) => i.id,
+		() => undefined,
+	);
 
 	const minFreeMb = deps.config.health.minFreeDiskMb;
 	const disk: Health["checks"]["disk"] = { status: "unknown", minFreeMb };
@@ -45,5 +54,8 @@ export async function checkHealth(deps: Pick<Deps, "db" | "clock" | "mailer" | "
 	if (sender.status === "paused") {
 		problems.push(`mail: the relay is unreachable (${sender.reason}); sending paused until ${sender.until}`);
 	}
-	return { ok: problems.length === 0, problems, checks: { database, disk, mail } };
+	return { ok: problems.length === 0, ...(instance ? { instance } : {}), problems, checks: { database, disk, mail } };
 }
+
+/** This installation: its id and when its database was created. */
+export const thisInstance = (deps: Pick<Deps, "db">) => getInstance(deps.db);

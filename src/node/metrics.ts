@@ -88,7 +88,7 @@ export function createNodeMetrics(): NodeMetrics {
 					}
 				},
 				...(mailer.close ? { close: () => mailer.close?.() ?? Promise.resolve() } : {}),
-				// SIGTERM drops the connections of a relay that hangs (main.ts): keep that reachable.
+				// SIGTERM drops the connections of a relay that hangs (serve.ts): keep that reachable.
 				...(mailer.abort ? { abort: () => mailer.abort?.() } : {}),
 			};
 		},

@@ -9,11 +9,9 @@ import type { Logger } from "../core/deps.ts";
 import { createDeps, type Deps } from "../core/deps.ts";
 import { createApiMailer, mailTransport } from "../core/mail/mail-transport.ts";
 import type { Mailer } from "../core/mail/mailer.ts";
-import { createEmlMailer } from "./eml-mailer.ts";
 import { createNodeMetrics, type NodeMetrics } from "./metrics.ts";
 import { applyMigrations } from "./migrate.ts";
 import { dataDir } from "./settings.ts";
-import { createSmtpPoolMailer } from "./smtp-pool-mailer.ts";
 import { createKysely, openSqlite, type Sqlite } from "./sqlite.ts";
 import { createLogger } from "./stderr-logger.ts";
 
@@ -66,10 +64,37 @@ async function freeBytes(dir: string): Promise<number> {
 function nodeMailer(config: Config, log: Logger): Mailer {
 	switch (mailTransport(config.mail)) {
 		case "smtp":
-			return createSmtpPoolMailer(config.mail);
+			return loadedOnFirstSend(async () => (await import("./smtp-pool-mailer.ts")).createSmtpPoolMailer(config.mail));
 		case "http":
 			return createApiMailer(config.mail);
 		case undefined:
-			return createEmlMailer(join(dataDir(config.databasePath), "outbox"), log);
+			return loadedOnFirstSend(async () =>
+				(await import("./eml-mailer.ts")).createEmlMailer(join(dataDir(config.databasePath), "outbox"), log),
+			);
 	}
+}
+
+/**
+ * A mailer whose code (nodemailer's MIME and DKIM pieces) loads when the first message
+ * goes out: most CLI commands send nothing and start faster without it.
+ */
+function loadedOnFirstSend(load: () => Promise<Mailer>): Mailer {
+	let loading: Promise<Mailer> | undefined;
+	let loaded: Mailer | undefined;
+	return {
+		async send(message) {
+			loading ??= load().then((mailer) => {
+				loaded = mailer;
+				return mailer;
+			});
+			return (await loading).send(message);
+		},
+		async close() {
+			await (await loading)?.close?.();
+		},
+		abort() {
+			if (loaded) loaded.abort?.();
+			else void loading?.then((mailer) => mailer.abort?.());
+		},
+	};
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { AppError } from "../core/errors.ts";
 import { createApp } from "../core/web/app.tsx";
 import type { NodeRuntime } from "./runtime.ts";
 
@@ -21,7 +22,7 @@ export function startServer(
 		clientIp: (c) => getConnInfo(c).remote.address,
 		metrics: runtime.metrics,
 	});
-	return new Promise((resolve) => {
+	return new Promise((resolve, reject) => {
 		const serverOptions = {
 			// A client has this long to send its headers, and its whole request; past it, 408.
 			headersTimeout: http.headersTimeoutSeconds * 1000,
@@ -52,5 +53,20 @@ export function startServer(
 		// Connections past this are closed as they arrive: a flood of slow clients cannot
 		// take every socket the process may open.
 		server.maxConnections = http.maxConnections;
+		// Listening failed: one line a person can act on rather than a stack trace.
+		server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, options.port)));
 	});
+}
+
+function listenError(error: NodeJS.ErrnoException, port: number): Error {
+	if (error.code === "EADDRINUSE") {
+		return new AppError(
+			"unavailable",
+			`port ${port} is already in use (is paperboy running already?): stop what listens there, or set PORT to a free port`,
+		);
+	}
+	if (error.code === "EACCES") {
+		return new AppError("unavailable", `not allowed to listen on port ${port}: use a port above 1023, or set PORT`);
+	}
+	return error;
 }

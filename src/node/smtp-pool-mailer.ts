@@ -13,12 +13,13 @@ import type { Mailer } from "../core/mail/mailer.ts";
 import { classifySmtpFailure } from "../core/mail/smtp-failure.ts";
 import { parseSmtpUrl } from "../core/mail/smtp-url.ts";
 import { MimeBuilder } from "./mime-builder.ts";
-import { SmtpPool } from "./smtp-pool.ts";
+import { SmtpPool, type SmtpPoolOptions } from "./smtp-pool.ts";
 
-export function createSmtpPoolMailer(config: Config["mail"]): Mailer {
+/** SMTP_URL and the pool settings as the pool (and `paperboy doctor`) take them. */
+export function smtpPoolOptions(config: Config["mail"]): SmtpPoolOptions {
 	if (!config.smtpUrl) throw new AppError("config", "SMTP_URL is not set");
 	const endpoint = parseSmtpUrl(config.smtpUrl);
-	const pool = new SmtpPool({
+	return {
 		host: endpoint.host,
 		port: endpoint.port,
 		secure: endpoint.security === "tls",
@@ -29,7 +30,11 @@ export function createSmtpPoolMailer(config: Config["mail"]): Mailer {
 		maxConnections: config.poolSize,
 		ratePerSecond: config.ratePerSecond,
 		timeouts: config.timeouts,
-	});
+	};
+}
+
+export function createSmtpPoolMailer(config: Config["mail"]): Mailer {
+	const pool = new SmtpPool(smtpPoolOptions(config));
 	const mime = new MimeBuilder();
 	const dkim = config.dkim ? new DKIM({ ...config.dkim, cacheDir: false }) : undefined;
 	return {

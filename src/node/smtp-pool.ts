@@ -346,6 +346,17 @@ function dotStuff(data: Buffer): Buffer {
 }
 
 /**
+ * Opens one session as sending does (greeting, EHLO, STARTTLS, login when `auth` is
+ * given) and quits before MAIL FROM: `paperboy doctor`'s check, which sends nothing.
+ */
+export async function checkSmtpSession(options: SmtpPoolOptions): Promise<{ encrypted: boolean }> {
+	const connection = await open(options, clientName());
+	const encrypted = connection.encrypted;
+	connection.close();
+	return { encrypted };
+}
+
+/**
  * Up to maxConnections connections, opened on demand and reused; a message waits for a
  * free one. A connection that fails is dropped and the next message opens a new one.
  */

@@ -7,12 +7,13 @@ import { type Journey, useJourney } from "./journey.ts";
 
 /**
  * A journey (SMTP sink, fresh runtime per test) served over real HTTP on 127.0.0.1, and
- * one Chromium for the file. BASE_URL is the server's own address, so links in mail work.
+ * one Chromium for the file. BASE_URL is the server's own address, so links in mail work
+ * (a local BASE_URL with mail going out, allowed on purpose).
  */
 export async function useBrowserJourney(env: Record<string, string> = {}) {
 	const port = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
-	const j: Journey = useJourney({ PORT: String(port), BASE_URL: baseUrl, ...env });
+	const j: Journey = useJourney({ PORT: String(port), BASE_URL: baseUrl, ALLOW_LOCAL_BASE_URL: "true", ...env });
 	let browser: Browser | undefined;
 	let server: RunningServer | undefined;
 	beforeAll(async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../src/core/config.ts";
 import type { Logger } from "../../src/core/deps.ts";
 import { errorReplacer, levelledLogger } from "../../src/core/logging.ts";
-import { seedPapersIfEmpty } from "../../src/core/papers/store.ts";
+import { seedPapersIfEmpty, storePapers } from "../../src/core/papers/store.ts";
 import { createApp } from "../../src/core/web/app.tsx";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/runtime.ts";
 import { readSeedPapers } from "../../src/node/seed.ts";
@@ -25,8 +25,13 @@ export interface TestRuntime extends NodeRuntime {
  * mailer for the settings given (SMTP to a sink when SMTP_URL is set), a fake clock.
  */
 export interface TestRuntimeOptions {
-	/** Load the seed papers (default: yes). */
-	seed?: boolean;
+	/**
+	 * The papers the database starts with, first seen at the clock's time: the 110 papers
+	 * of seeds/papers.json as if a source had ingested them ("corpus", the default: what
+	 * digests in tests match), the same papers as the demo seed a fresh install loads
+	 * ("demo": shown on the signup page and in the preview, never in a digest), or none.
+	 */
+	papers?: "corpus" | "demo" | "none";
 	clock?: FakeClock;
 	clientIp?: string;
 	/** Where the runtime logs (default: nowhere, LOG_LEVEL=silent). */
@@ -48,7 +53,9 @@ export async function createTestRuntime(
 	});
 	const clock = options.clock ?? new FakeClock();
 	const runtime = createNodeRuntime(config, { clock, ...(options.log ? { log: options.log } : {}) });
-	if (options.seed !== false) await seedPapersIfEmpty(runtime.deps, readSeedPapers());
+	const papers = options.papers ?? "corpus";
+	if (papers === "corpus") await storePapers(runtime.deps, readSeedPapers(), "corpus");
+	if (papers === "demo") await seedPapersIfEmpty(runtime.deps, readSeedPapers());
 	const app = createApp(config, { deps: () => runtime.deps, clientIp: () => options.clientIp ?? "203.0.113.7" });
 	return {
 		...runtime,

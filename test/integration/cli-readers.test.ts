@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.ts";
+import { fixturePath, fixtures } from "../helpers/paper-fixtures.ts";
 import { testSecret } from "../helpers/runtime.ts";
 
 let dir: string;
@@ -20,6 +21,8 @@ beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), "paperboy-cli-"));
 	env = { DATABASE_PATH: join(dir, "paperboy.db"), SECRET: testSecret, BASE_URL: "https://paperboy.example" };
 	expect((await runCli(["seed"], env)).stdout).toBe("seed: 110 new, 0 updated\n");
+	// Digests carry ingested papers only, never the example papers.
+	expect((await runCli(["ingest", "hf", "--file", fixturePath(fixtures.hfDate0612)], env)).code).toBe(0);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,7 +53,7 @@ describe("paperboy import, export, digest, preview, forget", () => {
 	it("imports readers, runs a dry run, sends, previews and exports them", async () => {
 		const readers = file(
 			"readers.csv",
-			'email,keywords\nAnn@Example.ORG,"state space models, HiPPO"\nbob@example.org,quantum gravity\n',
+			'email,keywords\nAnn@Example.ORG,"diffusion, HiPPO"\nbob@example.org,quantum gravity\n',
 		);
 		expect((await runCli(["import", "--file", readers], env)).stdout).toBe(
 			"import: 2 rows, 2 readers added, 0 already subscribed (unchanged)\n",
@@ -75,7 +78,7 @@ describe("paperboy import, export, digest, preview, forget", () => {
 		expect(exported.stdout.split("\n")[0]).toBe(
 			"email,keywords,status,frequency,consent_at,consent_source,confirmed_at,unsubscribed_at",
 		);
-		expect(exported.stdout).toContain('Ann@example.org,"state space models, HiPPO",active,weekly,');
+		expect(exported.stdout).toContain('Ann@example.org,"diffusion, HiPPO",active,weekly,');
 		// What export writes, import reads back.
 		const again = file("again.csv", exported.stdout);
 		expect((await runCli(["import", "--file", again], env)).stdout).toContain("0 readers added, 2 already subscribed");
@@ -85,16 +88,23 @@ describe("paperboy import, export, digest, preview, forget", () => {
 		expect((await runCli(["export"], env)).stdout).not.toContain("bob@example.org");
 	});
 
-	it("writes a reader's digest preview as HTML and text", async () => {
+	it("writes a reader's digest preview as HTML and text, from ingested papers only (never the example papers)", async () => {
 		const fresh = { ...env, DATABASE_PATH: join(dir, "second.db") };
 		await runCli(["seed"], fresh);
-		await runCli(["import", "--file", file("one.csv", "email,keywords\ncat@example.org,state space models\n")], fresh);
+		await runCli(["import", "--file", file("one.csv", "email,keywords\ncat@example.org,diffusion\n")], fresh);
+		// Four example papers mention diffusion: a fresh install's seed is for the demo only.
+		const seedOnly = await runCli(["preview", "--email", "cat@example.org", "--out", dir], fresh);
+		expect(seedOnly.stdout).toContain("match cat@example.org's topics; no digest would be sent");
+
+		await runCli(["ingest", "hf", "--file", fixturePath(fixtures.hfDate0612)], fresh);
 		const result = await runCli(["preview", "--email", "cat@example.org", "--out", dir], fresh);
-		expect(result.stdout).toContain('"5 new papers on state space models" written to');
+		expect(result.stdout).toContain('"5 new papers on diffusion" written to');
 		const html = readFileSync(join(dir, "digest-cat@example.org.html"), "utf8");
 		const text = readFileSync(join(dir, "digest-cat@example.org.txt"), "utf8");
-		expect(html).toContain("How to Train Your HiPPO");
-		expect(text).toContain("How to Train Your HiPPO");
+		expect(html).toContain("MaskAlign: Token-Subset Representation Alignment for Efficient Diffusion Training");
+		expect(text).toContain("MaskAlign: Token-Subset Representation Alignment for Efficient Diffusion Training");
+		// The example papers link to arXiv searches; ingested ones to their abstract pages.
+		expect(text).not.toContain("arxiv.org/search/");
 	});
 });
 

@@ -28,6 +28,7 @@ it("loses no reader and sends no second digest when the sender is killed -9 mid-
 		SMTP_POOL_SIZE: String(poolSize),
 		SEND_LEASE_SECONDS: "2",
 		BASE_URL: "https://paperboy.example",
+		MAIL_FROM: "paperboy <digest@paperboy.example>",
 	};
 	await addReaders(
 		rt,

@@ -59,6 +59,7 @@ it("paperboy digest exits non-zero while deliveries wait or failed, and --retry-
 		SECRET: testSecret,
 		SMTP_URL: j.sink.url,
 		BASE_URL: "https://paperboy.example",
+		MAIL_FROM: "paperboy <digest@paperboy.example>",
 	};
 	await addReaders(rt, { "ann@example.org": "language models", "bob@example.org": "language models" });
 	// The relay refuses bob's digest for good (a policy 5xx) and asks ann's to wait.

@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { drainOutbox } from "../../src/core/digest/outbox.ts";
 import { runDigest } from "../../src/core/jobs/run-job.ts";
@@ -13,6 +11,7 @@ import { useJourney } from "../helpers/journey.ts";
 import { fixtures, readFixture } from "../helpers/paper-fixtures.ts";
 import { addReaders } from "../helpers/readers.ts";
 import { recordingLogger, type TestRuntime, testSecret } from "../helpers/runtime.ts";
+import { startServerProcess } from "../helpers/server-process.ts";
 import { get } from "../helpers/web.ts";
 
 // A relay that accepts connections and never says a word, in front of the real sink.
@@ -144,28 +143,18 @@ it("a digest stuck on the relay does not hold up the ingest job", async () => {
 it("SIGTERM stops the server within 10 s while the relay hangs, and leaves the deliveries for later", async () => {
 	rt = await j.restart({}, { clock: new FakeClock(new Date()) });
 	await addReaders(rt, readers(5));
-	const child = spawn(
-		process.execPath,
-		["--import", "tsx", fileURLToPath(new URL("../../src/node/main.ts", import.meta.url))],
-		{
-			env: {
-				PATH: process.env.PATH ?? "",
-				PORT: String(await freePort()),
-				DATABASE_PATH: join(rt.dir, "paperboy.db"),
-				SECRET: testSecret,
-				SMTP_URL: relay.url,
-				INGEST_SOURCES: "none",
-				// Every minute, so the catch-up at start has a run to make up for.
-				DIGEST_CRON: "* * * * *",
-			},
-			stdio: ["ignore", "ignore", "pipe"],
-		},
-	);
-	let log = "";
-	child.stderr.on("data", (d: Buffer) => {
-		log += d.toString();
+	const server = startServerProcess({
+		PORT: String(await freePort()),
+		DATABASE_PATH: join(rt.dir, "paperboy.db"),
+		SECRET: testSecret,
+		SMTP_URL: relay.url,
+		BASE_URL: "https://paperboy.example",
+		MAIL_FROM: "paperboy <digest@paperboy.example>",
+		INGEST_SOURCES: "none",
+		// Every minute, so the catch-up at start has a run to make up for.
+		DIGEST_CRON: "* * * * *",
 	});
-	const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+	const { child, exited } = server;
 	const connectionsBefore = relay.connections;
 	const deadline = Date.now() + 20_000;
 	while (relay.connections === connectionsBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -174,8 +163,8 @@ it("SIGTERM stops the server within 10 s while the relay hangs, and leaves the d
 	child.kill("SIGTERM");
 	expect(await exited).toBe(0);
 	expect(Date.now() - signalled).toBeLessThan(10_000);
-	expect(log).toContain("dropping its connections");
+	expect(server.log()).toContain("dropping its connections");
 	// Our own stop is not the relay's fault.
-	expect(log).not.toContain("the mail relay is unreachable");
+	expect(server.log()).not.toContain("the mail relay is unreachable");
 	expect(await statusCounts()).toEqual({ pending: 5 });
 }, 40_000);

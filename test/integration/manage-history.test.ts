@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { runDigest } from "../../src/core/jobs/run-job.ts";
 import { days, hours } from "../helpers/clock.ts";
-import { lastMailTo, readerAt, useJourney } from "../helpers/journey.ts";
+import { confirmedReader, lastMailTo, readerAt, useJourney } from "../helpers/journey.ts";
 import { addPapers, addReaders, paper } from "../helpers/readers.ts";
 import { get, linkIn, postForm } from "../helpers/web.ts";
 
@@ -101,4 +101,17 @@ it("after four silent weeks a reader gets one note with their topics' counts and
 		await runDigest(off.deps, ["weekly"]);
 	}
 	expect(sink.to("quiet@example.org")).toHaveLength(2);
+});
+
+it("on a fresh install the example papers are not counted as the week's new papers (issue 10 item 5)", async () => {
+	const rt = await j.restart({}, { papers: "demo" });
+	const reader = await confirmedReader(j, "ann@example.org", "state space models");
+	await addPapers(rt, [paper("2612.00001", "Quantum gravity at low energy", "Gravitons.")]);
+	rt.clock.advance(hours(1));
+	await runDigest(rt.deps, ["weekly"]);
+	expect(j.sink.to("ann@example.org")).toHaveLength(1); // The confirmation only: no digest of examples.
+	const page = await (await get(rt, reader.managePath)).text();
+	expect(historyOf(page)).toContainEqual(
+		expect.stringMatching(/^nothing_matched \| Week \d+ of 2026 \| Nothing matched: 0 of 1 new paper, so no email\.$/),
+	);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { days } from "../helpers/clock.ts";
 import { confirmedReader, useJourney } from "../helpers/journey.ts";
 import { addPapers, paper } from "../helpers/readers.ts";
 import { asClient, get, postForm } from "../helpers/web.ts";
@@ -13,6 +14,24 @@ const preview = async (keywords: string) => {
 };
 
 describe("the live preview", () => {
+	it("tells a likely misspelling (a word no paper has) from a topic with nothing recent", async () => {
+		await addPapers(j.rt, [paper("2601.00001", "Gravitational lensing at scale", "We map gravitational lensing.")]);
+		j.rt.clock.advance(days(6 * 7));
+		const data = await preview("gravitational lensing, gravitatonal lensing");
+		expect(data.topics).toMatchObject([
+			{
+				keyword: "gravitational lensing",
+				count: 0,
+				note: "nothing in the last 4 weeks; its words are in other papers, so it may match later",
+			},
+			{
+				keyword: "gravitatonal lensing",
+				count: 0,
+				note: "no paper we have mentions “gravitatonal”: check the spelling",
+			},
+		]);
+	});
+
 	it("says which recent papers the topics match, per topic and per week", async () => {
 		const data = await preview("state space models, HiPPO, quantum gravity");
 		expect(data).toMatchObject({
@@ -40,10 +59,16 @@ describe("the live preview", () => {
 	it("says what an acronym also matched, keeps a quoted one literal and reads author topics", async () => {
 		const data = await preview('MoE, "SSM", author:"Albert Gu"');
 		expect(data.topics).toEqual([
-			{ keyword: "MoE", reason: "MoE", count: 7, alsoMatching: ["mixture of experts"] },
-			{ keyword: '"SSM"', reason: '"SSM"', count: 5, alsoMatching: [] },
+			{ keyword: "MoE", reason: "MoE", count: 7, alsoMatching: ["mixture of experts"], note: null },
+			{ keyword: '"SSM"', reason: '"SSM"', count: 5, alsoMatching: [], note: null },
 			// Seed papers carry no authors.
-			{ keyword: 'author:"Albert Gu"', reason: "by Albert Gu", count: 0, alsoMatching: [] },
+			{
+				keyword: 'author:"Albert Gu"',
+				reason: "by Albert Gu",
+				count: 0,
+				alsoMatching: [],
+				note: "nothing in the last 4 weeks",
+			},
 		]);
 		expect((await preview("mixture of experts")).topics[0]).toMatchObject({ count: 7, alsoMatching: ["MoE"] });
 	});
@@ -65,7 +90,10 @@ describe("the manage page", () => {
 		const page = await (await get(j.rt, reader.managePath)).text();
 		expect(page).toContain("If it went out now: <strong>5 new papers on state space models</strong>");
 		expect(page).toContain("How to Train Your HiPPO");
-		expect(page).toMatch(/quantum gravity: <strong>no paper matched/);
+		// Both words are in stored papers: not a misspelling, just nothing recent.
+		expect(page).toContain(
+			"quantum gravity: <strong>nothing in the last 4 weeks; its words are in other papers, so it may match later</strong>",
+		);
 		await postForm(j.rt, reader.managePath, { keywords: "quantum gravity", frequency: "weekly", csrf: reader.csrf });
 		const after = await (await get(j.rt, reader.managePath)).text();
 		expect(after).toContain("No new papers match your topics since your last digest yet.");
@@ -75,7 +103,7 @@ describe("the manage page", () => {
 		const reader = await confirmedReader(j, "moe@example.org", "MoE, author:Gu");
 		const page = await (await get(j.rt, reader.managePath)).text();
 		expect(page).toContain("MoE — also matching: mixture of experts: 7 papers");
-		expect(page).toContain("by Gu: <strong>no paper matched");
+		expect(page).toContain("by Gu: <strong>nothing in the last 4 weeks</strong>");
 	});
 });
 

@@ -150,7 +150,7 @@ describe("provider webhooks act on the delivery they name", () => {
 	});
 
 	it("answers 404 for a provider whose settings are unset", async () => {
-		const bare = await createTestRuntime({}, { seed: false });
+		const bare = await createTestRuntime({}, { papers: "none" });
 		try {
 			expect((await bare.app.request("/webhooks/resend", { method: "POST", body: "{}" })).status).toBe(404);
 		} finally {

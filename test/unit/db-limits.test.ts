@@ -6,7 +6,7 @@ import { paper } from "../helpers/readers.ts";
 import { createTestRuntime } from "../helpers/runtime.ts";
 
 it("sizes multi-row statements to the database's bound-value limit (D1: 100)", async () => {
-	const rt = await createTestRuntime({}, { seed: false });
+	const rt = await createTestRuntime({}, { papers: "none" });
 	expect(rowsPerStatement(rt.deps.db, 20)).toBe(1000);
 	declareParameterLimit(rt.deps.db, 100);
 	expect(rowsPerStatement(rt.deps.db, 20)).toBe(5);

@@ -1,7 +1,7 @@
 /** The `papers` table and its full-text index `papers_fts`. */
 import { sql } from "kysely";
 import type { DerivedData } from "../papers/derived-data.ts";
-import type { Paper, PaperToStore } from "../papers/paper.ts";
+import { type Paper, type PaperToStore, seedSource } from "../papers/paper.ts";
 import { chunksFor } from "./limits.ts";
 import type { Db, PaperRow } from "./schema.ts";
 
@@ -215,14 +215,15 @@ export async function getPapersByIds(db: Db, ids: readonly string[]): Promise<Pa
 	return rows.map(toPaper);
 }
 
-/** Just what ranking needs, for every paper added in [from, to). */
-export async function listPaperStatsAddedBetween(db: Db, from: string, to: string) {
-	const rows = await db
+/** Just what ranking needs, for every paper added in [from, to); seed papers only when asked. */
+export async function listPaperStatsAddedBetween(db: Db, from: string, to: string, includeSeeds = false) {
+	let query = db
 		.selectFrom("papers")
 		.select(["num", "upvotes", "added_at", "published_at"])
 		.where("added_at", ">=", from)
-		.where("added_at", "<", to)
-		.execute();
+		.where("added_at", "<", to);
+	if (!includeSeeds) query = query.where("source", "!=", seedSource);
+	const rows = await query.execute();
 	return rows.map((r) => ({ num: r.num, upvotes: r.upvotes, addedAt: r.added_at, publishedAt: r.published_at }));
 }
 
@@ -278,6 +279,29 @@ export async function updateDerivedData(db: Db, num: number, derived: DerivedDat
 	await db.updateTable("papers").set(derivedColumns(derived)).where("num", "=", num).execute();
 }
 
+/** Deletes every paper a source stored (the demo seed); returns how many. */
+export async function deletePapersFromSource(db: Db, source: string): Promise<number> {
+	const rows = await db.deleteFrom("papers").where("source", "=", source).returning("num").execute();
+	return rows.length;
+}
+
+/** When the newest paper not from `exceptSource` was first seen. */
+export async function newestPaperAddedAt(db: Db, exceptSource: string): Promise<string | undefined> {
+	const row = await db
+		.selectFrom("papers")
+		.select((eb) => eb.fn.max("added_at").as("at"))
+		.where("source", "!=", exceptSource)
+		.executeTakeFirst();
+	return row?.at ?? undefined;
+}
+
+/** Whether any stored paper, of any time, matches an FTS5 expression from topics/fts.ts. */
+export async function anyPaperMatches(db: Db, match: string): Promise<boolean> {
+	const result = await sql<{ found: number }>`
+		select 1 as found from papers_fts where papers_fts match ${match} limit 1`.execute(db);
+	return result.rows.length > 0;
+}
+
 /** Papers first seen per UTC day and source since `since` (the admin overview's chart). */
 export async function countPapersAddedPerDay(db: Db, since: string) {
 	const rows = await db
@@ -289,13 +313,14 @@ export async function countPapersAddedPerDay(db: Db, since: string) {
 	return rows.map((r) => ({ day: r.day, source: r.source, papers: Number(r.n) }));
 }
 
-/** How many papers were first seen in [from, to): what a digest window had to choose from. */
+/** How many papers were first seen in [from, to): what a digest window had to choose from (never the seed). */
 export async function countPapersAddedBetween(db: Db, from: string, to: string): Promise<number> {
 	const row = await db
 		.selectFrom("papers")
 		.select((eb) => eb.fn.countAll<number>().as("n"))
 		.where("added_at", ">=", from)
 		.where("added_at", "<", to)
+		.where("source", "!=", seedSource)
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }

@@ -21,6 +21,7 @@ export interface Database {
 	job_runs: JobRunsTable;
 	bounces: BouncesTable;
 	webhook_replays: WebhookReplaysTable;
+	instance: InstanceTable;
 	source_health: SourceHealthTable;
 	admin_sessions: AdminSessionsTable;
 	reader_notes: ReaderNotesTable;
@@ -197,6 +198,13 @@ export interface BouncesTable {
 export interface WebhookReplaysTable {
 	key: string;
 	until: string;
+}
+
+/** One row (id 1): this installation's id, made by its first migration run. */
+export interface InstanceTable {
+	id: number;
+	instance_id: string;
+	created_at: string;
 }
 
 export interface SourceHealthTable {

@@ -1,4 +1,4 @@
-import type { Config } from "../config.ts";
+import { type Config, senderAddress } from "../config.ts";
 import { compiledTemplates } from "../mail/compiled-templates.ts";
 import {
 	asciiHtml,
@@ -97,6 +97,33 @@ function reasonsPhrase(reasons: readonly string[]): string {
 	return reasons.length <= 2 ? phrased.join(" and ") : `${phrased.join(", ")} and ${reasons.length - 2} more`;
 }
 
+/** What inbox lists show after the subject: the first titles (no hidden low-contrast text, see the template). */
+function preheader(papers: readonly DigestPaper[]): string {
+	const titles = papers
+		.slice(0, 2)
+		.map((p) => p.paper.title.replace(/\s+/g, " ").trim())
+		.join(" · ");
+	const more = papers.length > 2 ? ` · and ${papers.length - 2} more` : "";
+	const room = 150 - more.length;
+	return `${titles.length <= room ? titles : `${titles.slice(0, room - 1).trimEnd()}…`}${more}`;
+}
+
+/** "paperboy" from `paperboy <digest@example.org>`; the address when there is no name. */
+function senderName(from: string): string {
+	const name = /^\s*"?([^"<]*?)"?\s*</.exec(from)?.[1]?.trim();
+	return name || senderAddress(from) || from;
+}
+
+/** The footer's who, why and where: the same for every digest of a run. */
+function footerParts(config: Config) {
+	const postal = config.mail.postalAddress;
+	return {
+		sender: senderName(config.mail.from),
+		site: new URL(config.baseUrl).host,
+		postalAddress: postal ? `<p style="margin:0">${escapeHtmlAscii(postal)}</p>` : "",
+	};
+}
+
 export function digestSubject(papers: readonly DigestPaper[]): string {
 	const seen = new Set<string>();
 	for (const p of papers) for (const label of p.matched) seen.add(label);
@@ -164,6 +191,7 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 	const heading = `${d.papers.length} new paper${d.papers.length === 1 ? "" : "s"} ${periodWord(d.frequency)}`;
 	const keywords = d.keywords.join(", ");
 	const intro = `Matched against your topics: ${keywords}.`;
+	const footer = footerParts(config);
 	const common = {
 		subject,
 		baseUrl: config.baseUrl,
@@ -172,9 +200,14 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 		keywords,
 		manageUrl: d.manageUrl,
 		unsubscribeUrl: d.unsubscribeUrl,
+		...footer,
 	};
 	// The HTML is kept 7-bit ASCII (non-ASCII as character references): see asciiHtml.
-	let html = fillTemplate(template.head, { ...common, heading, intro }, escapeHtmlAscii);
+	let html = fillTemplate(
+		template.head,
+		{ ...common, heading, intro, preheader: preheader(d.papers) },
+		escapeHtmlAscii,
+	);
 	let text = `paperboy: ${heading}\n${intro}\n\n`;
 	// Neighbouring papers mostly matched the same keywords: escape each list once.
 	let labels = "";
@@ -191,6 +224,6 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 		text += `${i + 1}. ${parts.textBefore}${labels}${parts.textAfter}`;
 	}
 	html += fillTemplate(template.tail, common, escapeHtmlAscii);
-	text += `--\nYou get this ${d.frequency} email because ${d.email} subscribed to paperboy with the topics: ${keywords}.\nChange topics or frequency, or pause: ${d.manageUrl}\nUnsubscribe: ${d.unsubscribeUrl}`;
+	text += `--\n${footer.sender} sends you this ${d.frequency} email because ${d.email} subscribed at ${footer.site} and confirmed, with the topics: ${keywords}.\nChange topics or frequency, or pause: ${d.manageUrl}\nUnsubscribe: ${d.unsubscribeUrl}${config.mail.postalAddress ? `\n${config.mail.postalAddress}` : ""}`;
 	return { subject, html, text };
 }

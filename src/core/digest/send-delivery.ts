@@ -36,7 +36,7 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
 	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd });
 	if (!digest) return { status: "skipped", at: at(), reason: (await staleReason(deps, composer)) ?? nothingMatched };
-	const message = composeMessage(deps.config.mail, {
+	const message = composeMessage(deps.config, {
 		to: d.reader.email,
 		subject: digest.rendered.subject,
 		html: digest.rendered.html,

@@ -1,5 +1,6 @@
 import { parseBounceAddress, verpAddress } from "../bounces/verp.ts";
 import type { Config } from "../config.ts";
+import { hmacBase64Url } from "../crypto.ts";
 import { deliveryHeaders } from "../webhooks/delivery-markers.ts";
 import type { MailMessage } from "./mailer.ts";
 
@@ -18,7 +19,7 @@ export interface ComposeInput {
 	html: string;
 	text: string;
 	date: Date;
-	/** Unique per message and stable across retries of the same message. */
+	/** Unique per message and stable across retries of the same message; never sent as it is. */
 	messageKey: string;
 	/** Set for list mail (digests): adds RFC 2369 / RFC 8058 unsubscribe headers. */
 	unsubscribeUrl?: string;
@@ -26,7 +27,16 @@ export interface ComposeInput {
 	deliveryToken?: string;
 }
 
-export function composeMessage(mail: Config["mail"], input: ComposeInput): MailMessage {
+/**
+ * The Message-ID every recipient and relay sees: a keyed hash of the message's internal
+ * key (which holds row numbers), so it says nothing about how many readers or deliveries
+ * there are, and stays the same for every retry of one message.
+ */
+export const messageIdFor = (secret: string, messageKey: string, domain: string) =>
+	`<${hmacBase64Url(secret, `message-id:${messageKey}`).slice(0, 32)}@${domain}>`;
+
+export function composeMessage(config: Pick<Config, "mail" | "secret">, input: ComposeInput): MailMessage {
+	const { mail } = config;
 	const domain = sendingDomain(mail.from);
 	const headers: Record<string, string> = { "Auto-Submitted": "auto-generated" };
 	if (input.unsubscribeUrl) {
@@ -54,7 +64,7 @@ export function composeMessage(mail: Config["mail"], input: ComposeInput): MailM
 		html: input.html,
 		text: input.text,
 		date: input.date,
-		messageId: `<${input.messageKey}@${domain}>`,
+		messageId: messageIdFor(config.secret, input.messageKey, domain),
 		headers,
 	};
 }

@@ -28,7 +28,7 @@ function transactionalMail(
 ): MailMessage {
 	const html = fillTemplate(template, { subject, baseUrl: config.baseUrl, email: m.to, ...values });
 	const text = textLines.join("\n");
-	return composeMessage(config.mail, {
+	return composeMessage(config, {
 		to: m.to,
 		subject,
 		html,

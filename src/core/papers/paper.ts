@@ -40,6 +40,13 @@ export const emptyPaperFields = {
 	aiKeywords: null,
 } satisfies Omit<NormalisedPaper, "id" | "title" | "abstract">;
 
+/**
+ * The source of the example papers a fresh install starts with: they show on the signup
+ * page (labelled as examples) and in the live preview, but never go into a digest and
+ * never count as new. Their ids (`seed-…`) never equal a real source's arXiv ids.
+ */
+export const seedSource = "seed";
+
 /** A stored paper: what its source said, plus where and when we first saw it. */
 export interface Paper extends NormalisedPaper {
 	/** The row key full-text search points at (stable across VACUUM); `id` is what everything else uses. */

@@ -92,7 +92,7 @@ async function mailAdminOnce(deps: AlarmDeps, to: string, s: SourceStatus, now: 
 		"You get this mail once per incident; `paperboy sources` shows where each source stands.",
 	].join("\n");
 	const html = `<p>${text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("\n", "<br>")}</p>`;
-	const message = composeMessage(deps.config.mail, {
+	const message = composeMessage(deps.config, {
 		to,
 		subject,
 		html,

@@ -1,7 +1,7 @@
-import { countPapers, findExistingPaperIds, upsertPapers } from "../db/papers.ts";
+import { countPapers, deletePapersFromSource, findExistingPaperIds, upsertPapers } from "../db/papers.ts";
 import type { Deps } from "../deps.ts";
 import { derivePaperData } from "./derived-data.ts";
-import type { NormalisedPaper, PaperToStore } from "./paper.ts";
+import { type NormalisedPaper, type PaperToStore, seedSource } from "./paper.ts";
 
 export interface StoreSummary {
 	new: number;
@@ -43,5 +43,13 @@ export async function seedPapersIfEmpty(
 	papers: readonly NormalisedPaper[],
 ): Promise<StoreSummary | undefined> {
 	if ((await countPapers(deps.db)) > 0) return undefined;
-	return storePapers(deps, papers, "seed");
+	return storeSeedPapers(deps, papers);
 }
+
+/** Loads (or refreshes) the seed papers whatever the database holds. */
+export const storeSeedPapers = (deps: Pick<Deps, "db" | "clock">, papers: readonly NormalisedPaper[]) =>
+	storePapers(deps, papers, seedSource);
+
+/** Deletes the seed papers (`paperboy seed --remove`); returns how many there were. */
+export const removeSeedPapers = (deps: Pick<Deps, "db">): Promise<number> =>
+	deletePapersFromSource(deps.db, seedSource);

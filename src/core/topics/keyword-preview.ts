@@ -6,14 +6,17 @@
  * change or the hour turns, and each client gets RATE_LIMIT_PREVIEW_PER_IP_PER_MINUTE.
  */
 import { clientKey } from "../client-key.ts";
-import { getPapersByNums, papersVersion } from "../db/papers.ts";
+import { anyPaperMatches, getPapersByNums, papersVersion } from "../db/papers.ts";
 import { hitRateLimit } from "../db/rate-limits.ts";
 import type { Db } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
+import { seedSource } from "../papers/paper.ts";
 import { safeUrl } from "../safe-url.ts";
 import { resolveKeywords } from "./acronym-expansion.ts";
+import { phrasesQuery } from "./fts.ts";
 import { TopicMatcher } from "./match.ts";
+import type { Topic } from "./parse.ts";
 
 export const previewWeeks = 4;
 
@@ -24,11 +27,13 @@ export interface KeywordPreview {
 	perWeek: number;
 	/**
 	 * Per keyword: how many papers it alone matched (0: it would never show up), how it
-	 * reads as a reason (`by Albert Gu`), and what its acronyms also matched.
+	 * reads as a reason (`by Albert Gu`), what its acronyms also matched, and for a topic
+	 * that matched nothing, why: a likely misspelling or simply nothing recent.
 	 */
-	topics: { keyword: string; count: number; reason: string; alsoMatching: string[] }[];
+	topics: { keyword: string; count: number; reason: string; alsoMatching: string[]; note: string | null }[];
 	problems: { keyword: string; reason: string }[];
-	papers: { id: string; title: string; url: string | null; matched: string[] }[];
+	/** `example`: one of a fresh install's seed papers, which no digest carries. */
+	papers: { id: string; title: string; url: string | null; matched: string[]; example: boolean }[];
 }
 
 const hour = 3_600_000;
@@ -60,7 +65,8 @@ export class PreviewCache {
 	matcher(db: Db, from: string, to: string): TopicMatcher {
 		const kept = this.#matcher;
 		if (kept && kept.db === db && kept.matcher.queries < this.maxTopics) return kept.matcher;
-		const matcher = new TopicMatcher(db, from, to);
+		// The example papers of a fresh install show here (labelled), never in a digest.
+		const matcher = new TopicMatcher(db, from, to, { includeSeedPapers: true });
 		this.#matcher = { db, matcher };
 		return matcher;
 	}
@@ -105,7 +111,9 @@ export async function previewKeywords(
 	for (const topic of parsed.topics) {
 		const hits = await matcher.hits(topic, parsed.globalNoneOf);
 		const alsoMatching = topic.expansions.flatMap((e) => e.to);
-		topics.push({ keyword: topic.label, count: hits.all.length, reason: topic.reason, alsoMatching });
+		const count = hits.all.length;
+		const note = count ? null : await noMatchNote(deps, topic);
+		topics.push({ keyword: topic.label, count, reason: topic.reason, alsoMatching, note });
 	}
 	const ranked = await matcher.rank(parsed, { limit: Number.MAX_SAFE_INTEGER });
 	const shown = ranked.slice(0, limit);
@@ -125,7 +133,9 @@ export async function previewKeywords(
 		problems: parsed.problems,
 		papers: shown.flatMap((r) => {
 			const paper = rows.get(r.num);
-			return paper ? [{ id: paper.id, title: paper.title, url: safeUrl(paper.absUrl), matched: r.matched }] : [];
+			if (!paper) return [];
+			const example = paper.source === seedSource;
+			return [{ id: paper.id, title: paper.title, url: safeUrl(paper.absUrl), matched: r.matched, example }];
 		}),
 	};
 	cache.remember(key, preview);
@@ -147,4 +157,24 @@ export async function previewForVisitor(
 		}
 	}
 	return previewKeywords(deps, keywords, { cache: visitor.cache });
+}
+
+/**
+ * Why a topic matched nothing in the preview's weeks. A word that no stored paper of
+ * any time contains is most likely misspelt; otherwise the topic is fine and nothing
+ * recent happened to match. One indexed lookup per word, only for topics that matched
+ * nothing.
+ */
+async function noMatchNote(deps: Pick<Deps, "db">, topic: Topic): Promise<string> {
+	const recent = `nothing in the last ${previewWeeks} weeks`;
+	const words = [...new Set(topic.anyOf.flat())];
+	// An author or category topic has no words to check.
+	if (!words.length) return recent;
+	const unknown: string[] = [];
+	for (const word of words) if (!(await anyPaperMatches(deps.db, phrasesQuery([[word]])))) unknown.push(word);
+	if (unknown.length) {
+		const quoted = unknown.map((w) => `“${w}”`).join(", ");
+		return `no paper we have mentions ${quoted}: check the spelling`;
+	}
+	return `${recent}; its words are in other papers, so it may match later`;
 }

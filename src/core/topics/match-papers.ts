@@ -24,7 +24,8 @@ const beginning = "0000-01-01T00:00:00.000Z";
  * Every stored paper (the demo seed papers too) that these keywords match, ranked as a
  * digest ranks them, with the reason for each: `paperboy match`, for operators checking
  * a reader's complaint and for evaluating matching (bench/relevance). No window or count
- * limit but `since` (papers first seen at or after it).
+ * limit but `since` (papers first seen at or after it). The example papers of a fresh
+ * install count here, as in the live preview.
  */
 export async function matchStoredPapers(
 	deps: Pick<Deps, "db" | "clock">,
@@ -33,7 +34,7 @@ export async function matchStoredPapers(
 ): Promise<PaperMatches> {
 	const parsed = await resolveKeywords(deps.db, keywords);
 	const to = new Date(deps.clock.now().getTime() + 1).toISOString();
-	const matcher = new TopicMatcher(deps.db, options.since ?? beginning, to);
+	const matcher = new TopicMatcher(deps.db, options.since ?? beginning, to, { includeSeedPapers: true });
 	const ranked = await matcher.rank(parsed, { limit: Number.MAX_SAFE_INTEGER });
 	const rows = new Map(
 		(

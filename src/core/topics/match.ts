@@ -86,10 +86,12 @@ export class TopicMatcher {
 	#orderedNow: Ordered | undefined;
 	#scratch = new Scratch(0, 0);
 
+	/** Seed (example) papers count only where asked: the live preview, never a digest. */
 	constructor(
 		private readonly db: Db,
 		readonly from: string,
 		readonly to: string,
+		private readonly options: { includeSeedPapers?: boolean } = {},
 	) {}
 
 	/**
@@ -101,7 +103,12 @@ export class TopicMatcher {
 	}
 
 	#order(): Promise<Ordered> {
-		this.#ordered ??= listPaperStatsAddedBetween(this.db, this.from, this.to).then((rows) => {
+		this.#ordered ??= listPaperStatsAddedBetween(
+			this.db,
+			this.from,
+			this.to,
+			this.options.includeSeedPapers === true,
+		).then((rows) => {
 			const stats = rows.map((r) => ({
 				num: r.num,
 				upvotes: r.upvotes,

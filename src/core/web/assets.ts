@@ -22,10 +22,13 @@ label, legend { display: block; font-weight: 600; margin-bottom: .3rem; }
 label.choice { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
 input[type=email], input[type=text], textarea { width: 100%; font: inherit; padding: .55rem .7rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; color: var(--fg); }
 input:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #80a9ff; outline-offset: 1px; }
-[aria-invalid=true] { border-color: var(--danger); }
+:is(input, textarea)[aria-invalid=true] { border: 2px solid var(--danger); background: #fff5f4; }
+:is(input, textarea)[aria-invalid=true]:focus { outline-color: #f4a09a; }
+label:has(+ [aria-invalid=true]) { color: var(--danger); }
 button { font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 6px; padding: .6rem 1.2rem; cursor: pointer; }
 button.danger { background: var(--danger); }
 .error, .form-error { color: var(--danger); margin: .3rem 0 0; }
+.error::before, .form-error::before { content: "\\26A0\\FE0E  "; }
 .form-error { font-weight: 600; margin-bottom: 1rem; }
 .notice { color: var(--ok); font-weight: 600; }
 .hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
@@ -81,7 +84,7 @@ const previewJs = `
     box.hidden = false;
     var parts = data.topics.map(function (t) {
       var also = t.alsoMatching && t.alsoMatching.length ? " \u2014 also matching: " + t.alsoMatching.join(", ") : "";
-      return (t.reason || t.keyword) + also + ": " + (t.count ? t.count : "nothing recent, check the spelling");
+      return (t.reason || t.keyword) + also + ": " + (t.count ? t.count : t.note);
     });
     summary.textContent = data.total + " papers in the last " + data.weeks + " weeks (about " + data.perWeek + " a week). " + parts.join(" · ");
     data.papers.slice(0, 8).forEach(function (p) {
@@ -91,7 +94,7 @@ const previewJs = `
       a.textContent = p.title;
       var m = document.createElement("div");
       m.className = "matched";
-      m.textContent = "Matched: " + p.matched.join(", ");
+      m.textContent = (p.example ? "Example · " : "") + "Matched: " + p.matched.join(", ");
       li.appendChild(a); li.appendChild(m); list.appendChild(li);
     });
   }
@@ -105,7 +108,8 @@ const previewJs = `
       .catch(function () { if (mine === seq) box.hidden = true; });
   }
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 300); });
-  if (input.value.trim()) update();
+  // The manage page shows its topics' counts already: preview only what the reader edits.
+  if (input.value.trim() && box.getAttribute("data-until-edited") !== "true") update();
 })();
 `;
 

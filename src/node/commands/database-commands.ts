@@ -1,6 +1,8 @@
+import { AppError } from "../../core/errors.ts";
 import { refreshAllDerivedData } from "../../core/papers/refresh-derived.ts";
-import { seedPapersIfEmpty, storePapers } from "../../core/papers/store.ts";
+import { removeSeedPapers, seedPapersIfEmpty, storeSeedPapers } from "../../core/papers/store.ts";
 import { paperboyStats } from "../../core/stats.ts";
+import { backupDatabase } from "../backup.ts";
 import { applyMigrations } from "../migrate.ts";
 import { readSeedPapers } from "../seed.ts";
 import { defineCommand } from "./command.ts";
@@ -20,13 +22,19 @@ export const migrate = defineCommand({
 });
 
 export const seed = defineCommand({
-	summary: "load the 110 seed papers (only into an empty database unless --force)",
-	usage: "paperboy seed [--force]",
-	options: { force: { type: "boolean" } },
+	summary: "load the 110 example papers (only into an empty database unless --force), or --remove them",
+	usage: "paperboy seed [--force | --remove]",
+	options: { force: { type: "boolean" }, remove: { type: "boolean" } },
 	async run(ctx, values) {
+		if (values.force && values.remove) throw new AppError("invalid_input", "use --force or --remove, not both");
 		const { deps } = ctx.runtime();
+		if (values.remove) {
+			const removed = await removeSeedPapers(deps);
+			ctx.out(`seed: ${removed} example papers removed`);
+			return;
+		}
 		const papers = readSeedPapers();
-		const result = values.force ? await storePapers(deps, papers, "seed") : await seedPapersIfEmpty(deps, papers);
+		const result = values.force ? await storeSeedPapers(deps, papers) : await seedPapersIfEmpty(deps, papers);
 		ctx.out(
 			result
 				? `seed: ${result.new} new, ${result.updated} updated`
@@ -46,5 +54,18 @@ export const stats = defineCommand({
 			`readers: ${readers.active} active, ${readers.paused} paused, ${readers.pending} pending, ${readers.unsubscribed} unsubscribed`,
 		);
 		ctx.out(`suppressed addresses: ${suppressions}`);
+	},
+});
+
+export const backup = defineCommand({
+	summary: "copy the database while the server runs (a consistent snapshot)",
+	usage: "paperboy backup --out FILE",
+	options: { out: { type: "string" } },
+	async run(ctx, values) {
+		if (typeof values.out !== "string" || !values.out) throw new AppError("invalid_input", "--out FILE is required");
+		const { sqlite } = ctx.runtime();
+		const result = await backupDatabase(sqlite, values.out);
+		const mb = (result.bytes / 1_048_576).toFixed(1);
+		ctx.out(`backup: ${result.file} (${mb} MB, ${result.pages} pages) in ${Math.round(result.ms)} ms`);
 	},
 });

@@ -34,6 +34,7 @@ it("DKIM-signs the built message when DKIM is configured", async () => {
 	const config = parseConfig({
 		SECRET: "test-secret-0123456789abcdef0123456789abcdef",
 		SMTP_URL: `smtp://127.0.0.1:${port}?tls=off`,
+		BASE_URL: "https://paperboy.example",
 		MAIL_FROM: "paperboy <digest@paperboy.example>",
 		DKIM_DOMAIN: "paperboy.example",
 		DKIM_SELECTOR: "pb1",
@@ -41,7 +42,7 @@ it("DKIM-signs the built message when DKIM is configured", async () => {
 	});
 	const mailer = createSmtpPoolMailer(config.mail);
 	await mailer.send(
-		composeMessage(config.mail, {
+		composeMessage(config, {
 			to: "ann@example.org",
 			subject: "1 new paper on diffusion",
 			html: "<p>.ok</p>",
@@ -66,7 +67,7 @@ it("gives digests a VERP return path and other mail the bare bounce address; pro
 				SECRET: "test-secret-0123456789abcdef0123456789abcdef",
 				BOUNCE_ADDRESS: "bounces@paperboy.example",
 				...env,
-			}).mail,
+			}),
 			{
 				to: "ann@example.org",
 				subject: "s",

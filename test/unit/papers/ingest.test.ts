@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function fresh(env: Record<string, string> = {}) {
-	const runtime = await createTestRuntime(env, { seed: false });
+	const runtime = await createTestRuntime(env, { papers: "none" });
 	runtimes.push(runtime);
 	return runtime;
 }

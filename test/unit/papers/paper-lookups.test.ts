@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 async function fresh() {
-	const runtime = await createTestRuntime({}, { seed: false });
+	const runtime = await createTestRuntime({}, { papers: "none" });
 	runtimes.push(runtime);
 	return runtime;
 }

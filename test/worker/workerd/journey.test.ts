@@ -19,6 +19,13 @@ import {
 beforeAll(migrate);
 
 describe("the web journey on workerd with D1", () => {
+	it("answers /healthz with the instance id its D1 migrations made (what `paperboy doctor` compares)", async () => {
+		const first = (await (await request("/healthz")).json()) as { ok: boolean; instance: string };
+		expect(first.ok).toBe(true);
+		expect(first.instance).toMatch(/^[0-9a-f]{32}$/);
+		expect(((await (await request("/healthz")).json()) as { instance: string }).instance).toBe(first.instance);
+	});
+
 	it("signs up, confirms from the emailed link, edits topics and unsubscribes in one click", async () => {
 		const email = "journey@example.org";
 		const form = await request("/");
@@ -32,7 +39,7 @@ describe("the web journey on workerd with D1", () => {
 
 		const [confirmation] = await smtpMessagesTo(email);
 		expect(confirmation?.subject).toBe("Confirm your paperboy subscription");
-		expect(confirmation?.headers["message-id"]).toMatch(/^<confirm\.\d+\.\d+@paperboy\.test>$/);
+		expect(confirmation?.headers["message-id"]).toMatch(/^<[\w-]{32}@paperboy\.test>$/);
 		expect(confirmation?.headers.date).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
 		expect(confirmation?.headers["auto-submitted"]).toBe("auto-generated");
 		// No text from the form before the address is confirmed: how many topics, not which.
@@ -73,7 +80,7 @@ describe("the web journey on workerd with D1", () => {
 		expect((await signup(email, "retrieval", httpEnv)).status).toBe(200);
 		const [sent] = await apiRequestsTo(email);
 		expect(sent?.headers.authorization).toBe("Bearer test-token");
-		expect(sent?.headers["idempotency-key"]).toMatch(/^confirm\.\d+\.\d+@paperboy\.test$/);
+		expect(sent?.headers["idempotency-key"]).toMatch(/^[\w-]{32}@paperboy\.test$/);
 		expect(sent?.body.subject).toBe("Confirm your paperboy subscription");
 		expect(sent?.body.from).toBe(env.MAIL_FROM);
 		expect(sent?.body.text).toContain(`/confirm/`);

@@ -57,6 +57,7 @@ export function manageRoutes() {
 		<ManagePage
 			preview={
 				<DigestPreview
+					status={session.reader.status}
 					next={await previewDigestFor(deps, session.reader)}
 					topics={await previewKeywords(deps, session.reader.keywords)}
 				/>

@@ -74,7 +74,7 @@ export function signupRoutes() {
 			}
 			throw error;
 		}
-		checkInbox ??= String(await checkInboxPage(emailSlot).toString());
+		checkInbox ??= String(await checkInboxPage(emailSlot, deps.config.limits.mailCooldownMinutes).toString());
 		// Every outcome answers these same bytes, but for the address the reader typed.
 		return c.html(checkInbox.replace(emailSlot, escapeHtml(parsed.data.email)));
 	});
@@ -82,14 +82,24 @@ export function signupRoutes() {
 	return app;
 }
 
-const checkInboxPage = (email: string) => (
+/**
+ * The one answer to every valid signup. It cannot say whether mail went out (that would
+ * tell strangers who is subscribed), so it says what holds for everyone: a second signup
+ * within the cooldown sends nothing, and the first email stays good.
+ */
+const checkInboxPage = (email: string, cooldownMinutes: number) => (
 	<MessagePage title="Check your inbox">
 		<p>
 			If <strong>{email}</strong> can receive email, a message from paperboy is on its way. Open it to confirm your
 			subscription, or to manage it if you are already subscribed.
 		</p>
+		<p>
+			We send at most one such message to an address every {cooldownMinutes} minutes. If you signed up a moment ago,
+			nothing new is sent now: the link in the first message still works.
+		</p>
 		<p class="fineprint">
-			Nothing after a few minutes? Look in your spam folder, or check the address and <a href="/">try again</a>.
+			Nothing after a few minutes? Look in your spam folder, or check the address and <a href="/">sign up again</a>{" "}
+			after {cooldownMinutes} minutes.
 		</p>
 	</MessagePage>
 );

@@ -1,13 +1,17 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 
-/** The topics textarea of the signup and manage forms, with its help and error text. */
-export const KeywordsField: FC<{ value: string; error: string | undefined; rows: number; placeholder?: string }> = ({
-	value,
-	error,
-	rows,
-	placeholder,
-}) => (
+/**
+ * The topics textarea of the signup and manage forms, with its help and error text.
+ * `focus`: the first field with a problem, focused when the page loads (no script needed).
+ */
+export const KeywordsField: FC<{
+	value: string;
+	error: string | undefined;
+	rows: number;
+	placeholder?: string;
+	focus?: boolean;
+}> = ({ value, error, rows, placeholder, focus }) => (
 	<div class="field">
 		<label for="keywords">Topics</label>
 		<textarea
@@ -18,7 +22,8 @@ export const KeywordsField: FC<{ value: string; error: string | undefined; rows:
 			maxlength={1000}
 			placeholder={placeholder}
 			aria-invalid={error ? "true" : undefined}
-			aria-describedby={`keywords-help${error ? " keywords-error" : ""}`}
+			aria-describedby={error ? "keywords-error keywords-help" : "keywords-help"}
+			autofocus={focus}
 		>
 			{value}
 		</textarea>
@@ -36,9 +41,12 @@ export const KeywordsField: FC<{ value: string; error: string | undefined; rows:
 	</div>
 );
 
-/** Filled by /static/preview.js as the reader types; hidden (and harmless) without it. */
-export const LivePreview: FC = () => (
-	<section id="preview" class="preview" aria-live="polite" hidden>
+/**
+ * Filled by /static/preview.js as the reader types; hidden (and harmless) without it.
+ * `untilEdited`: only once the topics change (the manage page shows them already).
+ */
+export const LivePreview: FC<{ untilEdited?: boolean }> = ({ untilEdited }) => (
+	<section id="preview" class="preview" aria-live="polite" hidden data-until-edited={untilEdited ? "true" : undefined}>
 		<h3>Recent papers these topics match</h3>
 		<p class="preview-summary" />
 		<ol class="preview-list" />

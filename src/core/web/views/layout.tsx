@@ -20,16 +20,22 @@ export const Head: FC<{ title: string; robots?: string | undefined; script?: boo
 	</head>
 );
 
-export const Layout: FC<PropsWithChildren<{ title: string; script?: boolean; robots?: string }>> = ({
+/** `error`: the page answers a form with problems; its title says so first, as screen readers announce it. */
+export const Layout: FC<PropsWithChildren<{ title: string; script?: boolean; robots?: string; error?: boolean }>> = ({
 	title,
 	script,
 	robots,
+	error,
 	children,
 }) => (
 	<>
 		{raw("<!doctype html>")}
 		<html lang="en">
-			<Head title={title === "paperboy" ? title : `${title} · paperboy`} robots={robots} script={script} />
+			<Head
+				title={`${error ? "Error: " : ""}${title === "paperboy" ? title : `${title} · paperboy`}`}
+				robots={robots}
+				script={script}
+			/>
 			<body>
 				<header class="site">
 					<a href="/" class="brand">

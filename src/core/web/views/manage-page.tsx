@@ -34,7 +34,7 @@ export const ManagePage: FC<{
 	const base = `/manage/${token}`;
 	const confirmed = status === "active" || status === "paused";
 	return (
-		<Layout title="Manage your subscription" script robots="noindex">
+		<Layout title="Manage your subscription" script robots="noindex" error={Object.keys(errors).length > 0}>
 			<section class="card">
 				<h1>Your subscription</h1>
 				<dl class="facts">
@@ -64,7 +64,7 @@ export const ManagePage: FC<{
 							{errors.form}
 						</p>
 					) : null}
-					<KeywordsField value={values.keywords} error={errors.keywords} rows={4} />
+					<KeywordsField value={values.keywords} error={errors.keywords} focus={Boolean(errors.keywords)} rows={4} />
 					<fieldset class="field">
 						<legend>How often</legend>
 						<label class="choice">
@@ -84,7 +84,7 @@ export const ManagePage: FC<{
 					) : null}
 					<button type="submit">Save changes</button>
 				</form>
-				<LivePreview />
+				<LivePreview untilEdited />
 			</section>
 			{preview ? <section class="card">{preview}</section> : null}
 			{history ? <section class="card">{history}</section> : null}

@@ -1,11 +1,45 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { ReaderPreview } from "../../digest/next-digest.ts";
+import type { ReaderStatus } from "../../subscriptions/reader.ts";
 import type { KeywordPreview } from "../../topics/keyword-preview.ts";
 import { PaperTitle } from "./paper-list.tsx";
 
-/** The manage page's view of the next digest and of how each topic fares. */
-export const DigestPreview: FC<{ next: ReaderPreview; topics: KeywordPreview }> = ({ next, topics }) => (
+/**
+ * The manage page's view of the next digest and of how each topic fares. A paused or
+ * unsubscribed reader gets no next digest, and the page says so rather than show one.
+ */
+export const DigestPreview: FC<{ next: ReaderPreview; topics: KeywordPreview; status: ReaderStatus }> = ({
+	next,
+	topics,
+	status,
+}) => (
+	<>
+		{status === "paused" ? (
+			<>
+				<h2>Your digests are paused</h2>
+				<p id="next-digest">
+					Nothing is sent while they are paused. To resume, untick “Pause my digests” and save: the next digest then
+					brings the papers that matched since your last one.
+				</p>
+			</>
+		) : status === "unsubscribed" ? null : (
+			<NextDigest next={next} />
+		)}
+		<h3>Your topics over the last {topics.weeks} weeks</h3>
+		<ul class="topic-counts">
+			{topics.topics.map((t) => (
+				<li>
+					{t.reason}
+					{t.alsoMatching.length ? ` — also matching: ${t.alsoMatching.join(", ")}` : ""}:{" "}
+					{t.count === 0 ? <strong>{t.note}</strong> : `${t.count} paper${t.count === 1 ? "" : "s"}`}
+				</li>
+			))}
+		</ul>
+	</>
+);
+
+const NextDigest: FC<{ next: ReaderPreview }> = ({ next }) => (
 	<>
 		<h2>Your next digest</h2>
 		{next.digest ? (
@@ -29,19 +63,5 @@ export const DigestPreview: FC<{ next: ReaderPreview; topics: KeywordPreview }> 
 				No new papers match your topics since your last digest yet. We only write when there is something to read.
 			</p>
 		)}
-		<h3>Your topics over the last {topics.weeks} weeks</h3>
-		<ul class="topic-counts">
-			{topics.topics.map((t) => (
-				<li>
-					{t.reason}
-					{t.alsoMatching.length ? ` — also matching: ${t.alsoMatching.join(", ")}` : ""}:{" "}
-					{t.count === 0 ? (
-						<strong>no paper matched; check the spelling or try a broader topic</strong>
-					) : (
-						`${t.count} papers`
-					)}
-				</li>
-			))}
-		</ul>
 	</>
 );

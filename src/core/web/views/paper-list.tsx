@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import { authorLine, snippet } from "../../papers/format.ts";
-import type { Paper } from "../../papers/paper.ts";
+import { type Paper, seedSource } from "../../papers/paper.ts";
 import { safeUrl } from "../../safe-url.ts";
 
 /** A paper's title, linked to its arXiv page when it has a safe one. */
@@ -18,6 +18,7 @@ export const PaperList: FC<{ papers: readonly Paper[] }> = ({ papers }) => (
 					<PaperTitle paper={p} />
 				</h3>
 				<p class="meta">
+					{p.source === seedSource ? <span class="example">Example · </span> : null}
 					{authorLine(p.authors)}
 					{p.upvotes > 0 ? <span class="upvotes"> · ▲ {p.upvotes}</span> : null}
 				</p>

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { Paper } from "../../papers/paper.ts";
+import { type Paper, seedSource } from "../../papers/paper.ts";
 import { KeywordsField, LivePreview } from "./keywords-field.tsx";
 import { Layout } from "./layout.tsx";
 import { PaperList } from "./paper-list.tsx";
@@ -17,7 +17,7 @@ export const SignupPage: FC<{
 	papers: readonly Paper[];
 	notice?: string;
 }> = ({ values, errors, stamp, papers, notice }) => (
-	<Layout title="paperboy" script>
+	<Layout title="paperboy" script error={Object.keys(errors).length > 0}>
 		<section class="hero">
 			<h1>Get trending papers in your email inbox</h1>
 			<p class="lead">
@@ -49,6 +49,7 @@ export const SignupPage: FC<{
 						value={values.email}
 						aria-invalid={errors.email ? "true" : undefined}
 						aria-describedby={errors.email ? "email-error" : undefined}
+						autofocus={errors.email ? true : undefined}
 					/>
 					{errors.email ? (
 						<p class="error" id="email-error">
@@ -59,6 +60,7 @@ export const SignupPage: FC<{
 				<KeywordsField
 					value={values.keywords}
 					error={errors.keywords}
+					focus={Boolean(errors.keywords) && !errors.email}
 					rows={3}
 					placeholder="state space models, diffusion, retrieval augmented generation"
 				/>
@@ -73,9 +75,30 @@ export const SignupPage: FC<{
 			</form>
 			<LivePreview />
 		</section>
-		<section>
-			<h2>Recent papers</h2>
-			{papers.length ? <PaperList papers={papers} /> : <p>No papers yet. They arrive with the next ingest.</p>}
-		</section>
+		<RecentPapers papers={papers} />
 	</Layout>
 );
+
+/** The newest papers; on a fresh install, the example papers, said to be examples. */
+const RecentPapers: FC<{ papers: readonly Paper[] }> = ({ papers }) => {
+	if (!papers.length) {
+		return (
+			<section>
+				<h2>Recent papers</h2>
+				<p>No papers yet. They arrive with the next ingest.</p>
+			</section>
+		);
+	}
+	const examples = papers.every((p) => p.source === seedSource);
+	return (
+		<section>
+			<h2>{examples ? "Example papers" : "Recent papers"}</h2>
+			{examples ? (
+				<p class="help">
+					These examples show what a digest holds; they are never sent. New papers arrive with the next daily ingest.
+				</p>
+			) : null}
+			<PaperList papers={papers} />
+		</section>
+	);
+};

@@ -1,31 +1,36 @@
 /**
- * `npm start`: one process serving the web app on an embedded SQLite file, with the
- * ingest and digest jobs on node-cron. SIGTERM/SIGINT stop taking requests, let
- * in-flight work (mail, a digest run) finish for a few seconds, and exit 0 within 10 s.
+ * `paperboy serve` (what `npm start` runs): one process serving the web app on an
+ * embedded SQLite file, with the ingest and digest jobs on node-cron. SIGTERM/SIGINT
+ * stop taking requests, let in-flight work (mail, a digest run) finish for a few
+ * seconds, and exit 0 within 10 s.
  */
+import type { Config } from "../core/config.ts";
+import { scheduledJobs } from "../core/jobs/schedule.ts";
 import { mailTransport } from "../core/mail/mail-transport.ts";
 import { refreshAllDerivedData } from "../core/papers/refresh-derived.ts";
 import { seedPapersIfEmpty } from "../core/papers/store.ts";
 import { startBounceIntake } from "./bounce-intake.ts";
-import { exitWithError } from "./exit.ts";
 import { createNodeRuntime } from "./runtime.ts";
 import { startScheduler } from "./scheduler.ts";
 import { readSeedPapers } from "./seed.ts";
 import { startServer } from "./server.ts";
-import { loadSettings } from "./settings.ts";
 
 /** After SIGTERM: how long mail in flight may take to finish, and when the process exits regardless. */
 const stopGraceMs = 5_000;
 const stopLimitMs = 9_000;
 
-async function main() {
-	const config = loadSettings();
+/** Runs until a signal stops it; then exits the process. */
+export async function serve(config: Config): Promise<void> {
 	const runtime = createNodeRuntime(config);
 	const { deps } = runtime;
 	const seeded = await seedPapersIfEmpty(deps, readSeedPapers());
 	if (seeded) deps.log.info("seeded the empty database", { papers: seeded.new });
-	const server = await startServer(runtime, { port: config.port });
+	const server = await startServer(runtime, { port: config.port, hostname: config.host });
 	const scheduler = startScheduler(runtime);
+	deps.log.info("jobs scheduled", {
+		timeZone: config.timeZone,
+		...Object.fromEntries(scheduledJobs(config).map((job) => [job.name, job.cron])),
+	});
 	const bounces = await startBounceIntake(deps);
 	// Papers stored before author, category and acronym lookups existed (or by an older
 	// derivation) are brought up to date while the server already answers.
@@ -62,9 +67,9 @@ async function main() {
 	process.on("SIGINT", () => void stop("SIGINT"));
 	// Said once a signal can stop us cleanly: a process manager (or a test) may signal at once.
 	deps.log.info(`paperboy is listening on ${config.baseUrl}`, {
+		port: config.port,
 		database: config.databasePath,
 		mail: mailTransport(config.mail) ?? "eml files in the data folder",
 	});
+	await new Promise<never>(() => {});
 }
-
-main().catch(exitWithError);
