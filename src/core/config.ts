@@ -164,6 +164,7 @@ const envSchema = z.object({
 	ADMIN_TOKEN: z.string().min(16).optional(),
 	METRICS_TOKEN: z.string().min(16).optional(),
 	DIGEST_MAX_PAPERS: int(1, 100).default(20),
+	DIGEST_SIMILAR_MAX: int(0, 50).default(5),
 	DIGEST_FIRST_WINDOW_DAYS: int(1, 60).default(7),
 	SILENT_WEEKS_NOTE: flag.default(true),
 	// How long temporary failures are retried, in periods after planning (1: a week for a weekly digest).
@@ -334,6 +335,7 @@ export function parseConfig(env: Env) {
 		},
 		digest: {
 			maxPapers: e.DIGEST_MAX_PAPERS,
+			similarMax: e.DIGEST_SIMILAR_MAX,
 			firstWindowDays: e.DIGEST_FIRST_WINDOW_DAYS,
 			silentWeeksNote: e.SILENT_WEEKS_NOTE,
 			retryForPeriods: e.SEND_RETRY_FOR_PERIODS,

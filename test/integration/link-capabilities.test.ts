@@ -143,9 +143,9 @@ describe("sign out other links", () => {
 			expect((await get(j.rt, path)).status, path).toBe(404);
 		}
 		expect(await (await oneClickUnsubscribe(j.rt, oldUnsubscribe)).text()).toContain("belongs to no subscription");
-		// Only the new manage, unsubscribe and feed links are on file (imported readers have no
-		// confirm token; the renewed manage page put its feed link on file).
-		expect(await tokenCount(j.rt)).toBe(3);
+		// Only the new manage, unsubscribe and voting links are on file (imported readers have no
+		// confirm token), and the feed link the renewed manage page put on file.
+		expect(await tokenCount(j.rt)).toBe(4);
 
 		j.rt.clock.advance(hours(24 * 7));
 		await addPapers(j.rt, [paper("2612.00001", "State space models, a week later", "More state space models.")]);

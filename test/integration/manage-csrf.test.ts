@@ -23,9 +23,9 @@ async function expectUntouched() {
 	expect(row?.status).toBe("active");
 	expect(JSON.parse(row?.keywords ?? "[]")).toEqual(["diffusion"]);
 	expect(row?.frequency).toBe("weekly");
-	// Per reader: the used confirmation, the manage and the unsubscribe link, and the feed link
-	// (on file once the manage page opened); no data link, nothing signed out.
-	expect(await tokenCount(j.rt)).toBe(8);
+	// Per reader: the used confirmation, the manage, unsubscribe and voting links, and the feed
+	// link (on file once the manage page opened); no data link, nothing signed out.
+	expect(await tokenCount(j.rt)).toBe(10);
 	expect(j.sink.to(reader.email)).toHaveLength(1);
 }
 

@@ -63,9 +63,9 @@ describe("delete me", () => {
 	it("removes the reader, their links and every trace of the address", async () => {
 		const r = await reader();
 		const { dataPath, csrf } = await dataLink(j, r);
-		// The used confirm token, the manage and unsubscribe links, the feed link (the manage page
-		// put it on file), the data link.
-		expect(await tokenCount(j.rt)).toBe(5);
+		// The used confirm token, the manage, unsubscribe and voting links, the feed link (the
+		// manage page put it on file), the data link.
+		expect(await tokenCount(j.rt)).toBe(6);
 		const res = await postForm(j.rt, `${dataPath}/delete`, { confirm: "yes", csrf });
 		expect(res.status).toBe(200);
 		expect(await res.text()).toContain("Your data is deleted");

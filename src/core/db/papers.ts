@@ -2,10 +2,12 @@
 import { sql } from "kysely";
 import type { DerivedData } from "../papers/derived-data.ts";
 import { type Paper, type PaperToStore, seedSource } from "../papers/paper.ts";
+import { decodePaperTerms, encodePaperTerms, type PaperTerms } from "../recommend/paper-terms.ts";
+import type { TermVector } from "../recommend/term-vector.ts";
 import { chunksFor } from "./limits.ts";
 import type { Db, PaperRow } from "./schema.ts";
 
-const paperColumns = 24;
+const paperColumns = 25;
 
 const toPaper = (row: PaperRow): Paper => ({
 	num: row.num,
@@ -31,7 +33,10 @@ const toPaper = (row: PaperRow): Paper => ({
 	aiKeywords: row.ai_keywords === null ? null : (JSON.parse(row.ai_keywords) as string[]),
 });
 
-const toRow = (p: PaperToStore): Omit<PaperRow, "num"> => ({
+/** A paper to store, with its top terms when it is new (weighed once, never again). */
+export type PaperWithTerms = PaperToStore & { topTerms?: PaperTerms | null };
+
+const toRow = (p: PaperWithTerms): Omit<PaperRow, "num"> => ({
 	id: p.id,
 	title: p.title,
 	abstract: p.abstract,
@@ -53,6 +58,7 @@ const toRow = (p: PaperToStore): Omit<PaperRow, "num"> => ({
 	ai_keywords: p.aiKeywords ? JSON.stringify(p.aiKeywords) : null,
 	categories: JSON.stringify(p.categories),
 	...derivedColumns(p),
+	top_terms: p.topTerms ? encodePaperTerms(p.topTerms) : null,
 });
 
 /** The columns the triggers of migrations/0020 fan out into paper_authors and acronyms. */
@@ -87,7 +93,7 @@ const refreshable = [
  * inserted or changed, counted from RETURNING: D1's change count also counts the rows
  * the full-text triggers write.
  */
-export async function upsertPapers(db: Db, papers: readonly PaperToStore[]): Promise<number> {
+export async function upsertPapers(db: Db, papers: readonly PaperWithTerms[]): Promise<number> {
 	let written = 0;
 	for (const chunk of chunksFor(db, papers, paperColumns)) {
 		const rows = await db
@@ -105,6 +111,8 @@ export async function upsertPapers(db: Db, papers: readonly PaperToStore[]): Pro
 						categories: sql<string>`case when ${eb.ref("excluded.categories")} = '[]' then ${eb.ref("papers.categories")} else ${eb.ref("excluded.categories")} end`,
 						acronyms: eb.ref("excluded.acronyms"),
 						derived_version: eb.ref("excluded.derived_version"),
+						// Weighed once: a profile's sums are made of exactly the stored weights.
+						top_terms: sql<string | null>`coalesce(${eb.ref("papers.top_terms")}, ${eb.ref("excluded.top_terms")})`,
 						updated_at: eb.ref("excluded.updated_at"),
 						upvotes: sql<number>`max(${eb.ref("excluded.upvotes")}, ${eb.ref("papers.upvotes")})`,
 						...Object.fromEntries(
@@ -130,6 +138,7 @@ export async function upsertPapers(db: Db, papers: readonly PaperToStore[]): Pro
 								eb("excluded.categories", "is not", eb.ref("papers.categories")),
 							]),
 							eb("excluded.derived_version", "!=", eb.ref("papers.derived_version")),
+							eb.and([eb("papers.top_terms", "is", null), eb("excluded.top_terms", "is not", null)]),
 							eb("excluded.upvotes", ">", eb.ref("papers.upvotes")),
 							...refreshable.map((column) =>
 								eb.and([
@@ -323,4 +332,49 @@ export async function countPapersAddedBetween(db: Db, from: string, to: string):
 		.where("source", "!=", seedSource)
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
+}
+
+/** A stored paper by its id (arXiv id, or a seed's). */
+export async function findPaperById(db: Db, id: string): Promise<Paper | undefined> {
+	const row = await db.selectFrom("papers").selectAll().where("id", "=", id).executeTakeFirst();
+	return row && toPaper(row);
+}
+
+export interface PaperTermRow {
+	num: number;
+	id: string;
+	terms: TermVector;
+}
+
+/**
+ * The weighed papers first seen in [from, to) (every weighed paper without a window),
+ * in a digest's rank order: upvotes, then newest first.
+ */
+export async function listPaperTerms(db: Db, window: { from?: string; to?: string } = {}): Promise<PaperTermRow[]> {
+	let query = db.selectFrom("papers").select(["num", "id", "top_terms"]).where("top_terms", "is not", null);
+	if (window.from) query = query.where("added_at", ">=", window.from);
+	if (window.to) query = query.where("added_at", "<", window.to);
+	const rows = await query.orderBy("upvotes", "desc").orderBy("added_at", "desc").orderBy("num", "asc").execute();
+	return rows.map((r) => ({ num: r.num, id: r.id, terms: decodePaperTerms(r.top_terms as string).terms }));
+}
+
+/** Papers stored before they were weighed (before migration 0040), oldest first. */
+export async function listUnweighedPapers(db: Db, limit: number) {
+	return db
+		.selectFrom("papers")
+		.select(["num", "title", "abstract"])
+		.where("top_terms", "is", null)
+		.orderBy("num")
+		.limit(limit)
+		.execute();
+}
+
+/** Stores a paper's top terms if it has none yet. */
+export async function setPaperTerms(db: Db, num: number, terms: PaperTerms): Promise<void> {
+	await db
+		.updateTable("papers")
+		.set({ top_terms: encodePaperTerms(terms) })
+		.where("num", "=", num)
+		.where("top_terms", "is", null)
+		.execute();
 }

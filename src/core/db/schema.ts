@@ -4,6 +4,8 @@
  */
 import type { ColumnType, Generated, Kysely, Selectable } from "kysely";
 import type { DeliveryStatus } from "../digest/delivery.ts";
+import type { Vote } from "../recommend/profile.ts";
+import type { VoteSource } from "../recommend/votes.ts";
 import type { TokenPurpose } from "../subscriptions/link-tokens.ts";
 import type { Frequency, ReaderStatus } from "../subscriptions/reader.ts";
 import type { SuppressionReason } from "../subscriptions/suppress.ts";
@@ -27,6 +29,9 @@ export interface Database {
 	reader_notes: ReaderNotesTable;
 	health_probe: HealthProbeTable;
 	mail_outbox: MailOutboxTable;
+	term_docs: TermDocsTable;
+	paper_votes: PaperVotesTable;
+	reader_profiles: ReaderProfilesTable;
 }
 
 export interface MailOutboxTable {
@@ -81,6 +86,8 @@ export interface PapersTable {
 	/** JSON [[short key, short, long key, long], ...]: acronyms the paper defines. */
 	acronyms: string;
 	derived_version: number;
+	/** JSON from recommend/paper-terms.ts: the paper's top terms, weighed at ingest; null until then. */
+	top_terms: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Filled by triggers from papers.author_keys (migrations/0020). */
@@ -230,6 +237,31 @@ export interface ReaderNotesTable {
 	subscriber_id: number;
 	kind: string;
 	sent_at: string;
+}
+
+/** Document frequencies of content terms (recommend/doc-freq.ts); the term '' counts papers. */
+export interface TermDocsTable {
+	term: string;
+	docs: number;
+}
+
+export interface PaperVotesTable {
+	subscriber_id: number;
+	paper_num: number;
+	vote: Vote;
+	source: VoteSource;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface ReaderProfilesTable {
+	subscriber_id: number;
+	/** JSON from recommend/profile.ts (encodeProfile). */
+	profile: string;
+	/** JSON from recommend/term-vector.ts (encodeTermVector): what the weekly run searches with. */
+	query: string;
+	version: number;
+	updated_at: string;
 }
 
 export type PaperRow = Selectable<PapersTable>;

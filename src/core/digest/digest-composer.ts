@@ -1,33 +1,66 @@
-import { getPapersByNums } from "../db/papers.ts";
+import { getPapersByIds, getPapersByNums } from "../db/papers.ts";
 import type { Deps } from "../deps.ts";
 import type { Paper } from "../papers/paper.ts";
+import { Recommender } from "../recommend/recommender.ts";
 import { linkTokenFor } from "../subscriptions/link-tokens.ts";
-import { manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
+import { feedbackUrl, manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
 import type { DigestReader } from "../subscriptions/reader.ts";
 import { resolveKeywords } from "../topics/acronym-expansion.ts";
 import { TopicMatcher } from "../topics/match.ts";
 import type { ParsedKeywords, Phrase } from "../topics/parse.ts";
-import { type DigestPaper, type RenderedDigest, renderDigest } from "./render.ts";
+import { type DigestPaper, type RenderedDigest, renderDigest, type SimilarPaper } from "./render.ts";
 
 /** Distinct keywords a run keeps parsed (readers share most of theirs); beyond it, start over. */
 const maxCachedKeywords = 50_000;
 
 export interface ComposedDigest {
 	papers: DigestPaper[];
+	/** "Close to papers you liked": new papers no topic matched. */
+	similar: SimilarPaper[];
 	rendered: RenderedDigest;
 	unsubscribeUrl: string;
 }
 
 /**
  * Shared state for composing many digests in one run: one matcher (one FTS5 query per
- * distinct topic) and the paper rows already loaded.
+ * distinct topic), one recommender (one candidate index per window) and the paper rows
+ * already loaded.
  */
 export class DigestComposer {
 	#matcher: TopicMatcher | undefined;
 	readonly #papers = new Map<number, Paper>();
+	readonly #papersById = new Map<string, Paper>();
 	readonly #keywords = new Map<string, ParsedKeywords>();
+	readonly recommender: Recommender;
 
-	constructor(private readonly deps: Pick<Deps, "db" | "config">) {}
+	constructor(private readonly deps: Pick<Deps, "db" | "config">) {
+		this.recommender = new Recommender(deps.db, deps.config.digest.similarMax);
+	}
+
+	/** Reads a batch of readers' profiles at once (else each reader's is read when composed). */
+	prepare(readerIds: readonly number[]): Promise<void> {
+		return this.recommender.prepare(readerIds);
+	}
+
+	/** "Close to papers you liked" for a reader: new papers of the window none of `matched` holds. */
+	async similarFor(
+		reader: Pick<DigestReader, "id">,
+		window: { from: string; to: string },
+		matched: readonly DigestPaper[],
+	): Promise<SimilarPaper[]> {
+		const found = await this.recommender.recommend(
+			reader.id,
+			window,
+			matched.map((m) => m.paper.id),
+		);
+		const missing = found.filter((f) => !this.#papersById.has(f.paperId)).map((f) => f.paperId);
+		if (missing.length)
+			for (const paper of await getPapersByIds(this.deps.db, missing)) this.#papersById.set(paper.id, paper);
+		return found.flatMap((f) => {
+			const paper = this.#papersById.get(f.paperId);
+			return paper ? [{ paper, closeTo: f.closeTo }] : [];
+		});
+	}
 
 	/** The matcher for a window, widened (and rebuilt) only when a window falls outside it. */
 	matcherFor(from: string, to: string): TopicMatcher {
@@ -95,23 +128,27 @@ export class DigestComposer {
 		return papers;
 	}
 
-	/** The reader's digest for a window, or undefined when no paper matches. */
+	/** The reader's digest for a window, or undefined when no paper matches and none is close to their likes. */
 	async compose(reader: DigestReader, window: { from: string; to: string }): Promise<ComposedDigest | undefined> {
 		const papers = await this.#papersFor(await this.keywordsOf(reader.keywords), window);
-		if (!papers.length) return undefined;
+		const similar = await this.similarFor(reader, window, papers);
+		if (!papers.length && !similar.length) return undefined;
 		const { config } = this.deps;
-		// The body's manage link opens the manage page; headers and footer only unsubscribe.
+		// The body's manage link opens the manage page; headers and footer only unsubscribe;
+		// the voting links only vote.
 		const links = {
 			manageUrl: manageUrl(config, linkTokenFor(config.secret, "manage", reader)),
 			unsubscribeUrl: unsubscribeUrl(config, linkTokenFor(config.secret, "unsubscribe", reader)),
+			feedbackUrl: feedbackUrl(config, linkTokenFor(config.secret, "feedback", reader)),
 		};
 		const rendered = renderDigest(config, {
 			email: reader.email,
 			frequency: reader.frequency,
 			keywords: reader.keywords,
 			papers,
+			similar,
 			...links,
 		});
-		return { papers, rendered, unsubscribeUrl: links.unsubscribeUrl };
+		return { papers, similar, rendered, unsubscribeUrl: links.unsubscribeUrl };
 	}
 }

@@ -114,6 +114,7 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 			deps,
 			claimed.map((d) => d.reader),
 		);
+		await composer.prepare(claimed.map((d) => d.reader.id));
 		queued.push(...claimed);
 	};
 

@@ -22,13 +22,24 @@ export interface DigestPaper {
 	matched: readonly string[];
 }
 
+/** A paper no topic matched, close to one the reader liked ("Close to papers you liked"). */
+export interface SimilarPaper {
+	paper: Paper;
+	/** The title of the liked paper it is closest to. */
+	closeTo: string;
+}
+
 export interface DigestInput {
 	email: string;
 	frequency: Frequency;
 	keywords: readonly string[];
 	papers: readonly DigestPaper[];
+	/** The second section; none when the reader has no profile or nothing is close. */
+	similar?: readonly SimilarPaper[];
 	manageUrl: string;
 	unsubscribeUrl: string;
+	/** The reader's voting link (`/feedback/TOKEN`): each paper's 👍 / 👎 add the paper and the vote. */
+	feedbackUrl?: string;
 }
 
 export interface RenderedDigest {
@@ -37,22 +48,24 @@ export interface RenderedDigest {
 	text: string;
 }
 
-// The compiled digest is split once at its paper markers into a head, one paper block
-// (repeated per paper) and a tail.
+// The compiled digest is split once at its markers into a head, one paper block
+// (repeated per paper), the heading of the "Close to papers you liked" section and a tail.
 function splitDigestTemplate(html: string): {
 	head: PreparedTemplate;
 	paper: PreparedTemplate;
+	similar: PreparedTemplate;
 	tail: PreparedTemplate;
 } {
-	const start = "<!--paper:start-->";
-	const end = "<!--paper:end-->";
-	const a = html.indexOf(start);
-	const b = html.indexOf(end);
-	if (a < 0 || b < a) throw new Error("digest template lacks its paper markers");
+	const marks = ["<!--paper:start-->", "<!--paper:end-->", "<!--similar:start-->", "<!--similar:end-->"];
+	const at = marks.map((mark) => html.indexOf(mark));
+	if (at.some((a, i) => a < 0 || (i > 0 && a < (at[i - 1] as number))))
+		throw new Error("digest template lacks its paper and similar markers");
+	const [a, b, c, d] = at as [number, number, number, number];
 	return {
 		head: prepareTemplate(html.slice(0, a)),
-		paper: prepareTemplate(html.slice(a + start.length, b)),
-		tail: prepareTemplate(html.slice(b + end.length)),
+		paper: prepareTemplate(html.slice(a + (marks[0] as string).length, b)),
+		similar: prepareTemplate(html.slice(c + (marks[2] as string).length, d)),
+		tail: prepareTemplate(html.slice(d + (marks[3] as string).length)),
 	};
 }
 
@@ -98,7 +111,7 @@ function reasonsPhrase(reasons: readonly string[]): string {
 }
 
 /** What inbox lists show after the subject: the first titles (no hidden low-contrast text, see the template). */
-function preheader(papers: readonly DigestPaper[]): string {
+function preheader(papers: readonly { paper: Paper }[]): string {
 	const titles = papers
 		.slice(0, 2)
 		.map((p) => p.paper.title.replace(/\s+/g, " ").trim())
@@ -124,7 +137,8 @@ function footerParts(config: Config) {
 	};
 }
 
-export function digestSubject(papers: readonly DigestPaper[]): string {
+export function digestSubject(papers: readonly DigestPaper[], similar = 0): string {
+	if (!papers.length) return `${similar} new paper${similar === 1 ? "" : "s"} close to ones you liked`;
 	const seen = new Set<string>();
 	for (const p of papers) for (const label of p.matched) seen.add(label);
 	const count = `${papers.length} new paper${papers.length === 1 ? "" : "s"}`;
@@ -132,16 +146,22 @@ export function digestSubject(papers: readonly DigestPaper[]): string {
 	return subject.length <= 110 ? subject : `${subject.slice(0, 107).trimEnd()}…`;
 }
 
-/** What a paper contributes to every digest that carries it: all but the reader's matched keywords. */
+/** What a paper contributes to every digest that carries it: all but the reader's reason and voting links. */
 interface PaperParts {
 	baseUrl: string;
-	/** The paper's HTML block around its `matched` slot (the only value that differs per reader). */
+	/** The paper's HTML block around its `reason` and `feedback` slots (what differs per reader). */
 	htmlBefore: string;
+	htmlMiddle: string;
 	htmlAfter: string;
-	/** Its plain-text entry around the matched keywords, after the entry's number. */
+	/** Its plain-text entry around the reason, after the entry's number. */
 	textBefore: string;
 	textAfter: string;
+	/** What follows a reader's voting link for this paper: `?paper=ID&vote=`. */
+	voteQuery: string;
 }
+
+const thumbsUp = "&#128077;";
+const thumbsDown = "&#128078;";
 
 // Papers are shared by every digest of a run (DigestComposer loads each once), so a
 // paper's block is escaped, checked and joined once per run instead of once per reader.
@@ -166,8 +186,14 @@ function partsOf(config: Config, paper: Paper): PaperParts {
 		},
 		escapeHtmlAscii,
 	);
-	if (html.slots.length !== 1 || html.slots[0]?.name !== "matched" || html.slots[0].raw) {
-		throw new Error("the digest's paper block must have exactly one {{matched}} slot");
+	if (
+		html.slots.length !== 2 ||
+		html.slots[0]?.name !== "reason" ||
+		html.slots[0].raw ||
+		html.slots[1]?.name !== "feedback" ||
+		!html.slots[1].raw
+	) {
+		throw new Error("the digest's paper block must have a {{reason}} and a {{{feedback}}} slot");
 	}
 	const textLinks = links.flatMap(({ label, url }) => {
 		const safe = safeUrl(url);
@@ -177,18 +203,34 @@ function partsOf(config: Config, paper: Paper): PaperParts {
 		baseUrl: config.baseUrl,
 		// Kept compact (see compactAscii): every digest carrying the paper copies these.
 		htmlBefore: compactAscii(html.literals[0] ?? ""),
-		htmlAfter: compactAscii(html.literals[1] ?? ""),
-		textBefore: `${paper.title}\n${authors ? `   ${authors}\n` : ""}   Matched: `,
-		textAfter: `${paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : ""}\n   ${summary}\n${textLinks.join("")}\n`,
+		htmlMiddle: compactAscii(html.literals[1] ?? ""),
+		htmlAfter: compactAscii(html.literals[2] ?? ""),
+		textBefore: `${paper.title}\n${authors ? `   ${authors}\n` : ""}   `,
+		textAfter: `${paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : ""}\n   ${summary}\n${textLinks.join("")}`,
+		voteQuery: `?paper=${encodeURIComponent(paper.id)}&vote=`,
 	};
 	paperParts.set(paper, parts);
 	return parts;
 }
 
+/** The 👍 / 👎 links of one paper for one reader: HTML and text. */
+function voteLinks(feedbackUrl: string | undefined, parts: PaperParts): { html: string; text: string } {
+	if (!feedbackUrl) return { html: "", text: "" };
+	const url = `${feedbackUrl}${parts.voteQuery}`;
+	const href = escapeHtmlAscii(url);
+	return {
+		html: `${thumbsUp} <a href="${href}like">More like this</a> &middot; ${thumbsDown} <a href="${href}dislike">Less like this</a>`,
+		text: `   👍 More like this: ${url}like\n   👎 Less like this: ${url}dislike\n`,
+	};
+}
+
 /** Fills the compiled MJML for one reader: HTML and a plain-text part with the same papers. */
 export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
-	const subject = digestSubject(d.papers);
-	const heading = `${d.papers.length} new paper${d.papers.length === 1 ? "" : "s"} ${periodWord(d.frequency)}`;
+	const similar = d.similar ?? [];
+	const subject = digestSubject(d.papers, similar.length);
+	const heading = d.papers.length
+		? `${d.papers.length} new paper${d.papers.length === 1 ? "" : "s"} ${periodWord(d.frequency)}`
+		: `No new paper matched your topics ${periodWord(d.frequency)}`;
 	const keywords = d.keywords.join(", ");
 	const intro = `Matched against your topics: ${keywords}.`;
 	const footer = footerParts(config);
@@ -205,7 +247,7 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 	// The HTML is kept 7-bit ASCII (non-ASCII as character references): see asciiHtml.
 	let html = fillTemplate(
 		template.head,
-		{ ...common, heading, intro, preheader: preheader(d.papers) },
+		{ ...common, heading, intro, preheader: preheader(d.papers.length ? d.papers : similar) },
 		escapeHtmlAscii,
 	);
 	let text = `paperboy: ${heading}\n${intro}\n\n`;
@@ -215,13 +257,26 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 	for (let i = 0; i < d.papers.length; i++) {
 		const { paper, matched } = d.papers[i] as DigestPaper;
 		const parts = partsOf(config, paper);
-		const joined = matched.join(", ");
+		const joined = `Matched: ${matched.join(", ")}`;
 		if (i === 0 || joined !== labels) {
 			labels = joined;
 			escapedLabels = escapeHtmlAscii(joined);
 		}
-		html += parts.htmlBefore + escapedLabels + parts.htmlAfter;
-		text += `${i + 1}. ${parts.textBefore}${labels}${parts.textAfter}`;
+		const votes = voteLinks(d.feedbackUrl, parts);
+		html += parts.htmlBefore + escapedLabels + parts.htmlMiddle + votes.html + parts.htmlAfter;
+		text += `${i + 1}. ${parts.textBefore}${labels}${parts.textAfter}${votes.text}\n`;
+	}
+	if (similar.length) {
+		const similarIntro = "New papers none of your topics matched, close to papers you marked 👍 or added.";
+		html += fillTemplate(template.similar, { similarIntro }, escapeHtmlAscii);
+		text += `Close to papers you liked\n${similarIntro}\n\n`;
+		similar.forEach(({ paper, closeTo }, i) => {
+			const parts = partsOf(config, paper);
+			const reason = `Close to: ${closeTo}`;
+			const votes = voteLinks(d.feedbackUrl, parts);
+			html += parts.htmlBefore + escapeHtmlAscii(reason) + parts.htmlMiddle + votes.html + parts.htmlAfter;
+			text += `${d.papers.length + i + 1}. ${parts.textBefore}${reason}${parts.textAfter}${votes.text}\n`;
+		});
 	}
 	html += fillTemplate(template.tail, common, escapeHtmlAscii);
 	text += `--\n${footer.sender} sends you this ${d.frequency} email because ${d.email} subscribed at ${footer.site} and confirmed, with the topics: ${keywords}.\nChange topics or frequency, or pause: ${d.manageUrl}\nUnsubscribe: ${d.unsubscribeUrl}${config.mail.postalAddress ? `\n${config.mail.postalAddress}` : ""}`;

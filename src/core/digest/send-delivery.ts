@@ -48,7 +48,12 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	});
 	try {
 		const result = await deps.mailer.send(message);
-		return { status: "sent", at: at(), messageId: result.messageId, paperIds: digest.papers.map((p) => p.paper.id) };
+		return {
+			status: "sent",
+			at: at(),
+			messageId: result.messageId,
+			paperIds: [...digest.papers, ...digest.similar].map((p) => p.paper.id),
+		};
 	} catch (error) {
 		const text = error instanceof Error ? error.message : String(error);
 		if (isAppError(error) && error.code === "rejected") {

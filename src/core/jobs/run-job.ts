@@ -13,6 +13,7 @@ import type { Fetch } from "../papers/fetch-source.ts";
 import { ingestIfStale, ingestScheduled } from "../papers/ingest.ts";
 import { refreshDerivedData } from "../papers/refresh-derived.ts";
 import { checkSources, staleSourcesReason } from "../papers/source-alarms.ts";
+import { weighStoredPapers } from "../recommend/weigh-papers.ts";
 import type { Frequency } from "../subscriptions/reader.ts";
 import { pruneExpired } from "./housekeeping.ts";
 import { digestJobName, type Job } from "./schedule.ts";
@@ -33,10 +34,12 @@ export async function runJob<Delivered extends object>(deps: Deps, job: Job, opt
 		if (!options.fetch) throw new Error("the ingest job needs a fetch");
 		const pruned = await pruneExpired(deps);
 		const derived = await refreshDerivedData(deps);
+		const weighed = await weighStoredPapers(deps);
 		const ingest = await ingestScheduled(deps, options.fetch);
 		return {
 			pruned,
 			derived,
+			weighed,
 			ingest,
 			sourcesInAlarm: (await checkSources(deps)).map((s) => s.source),
 		};

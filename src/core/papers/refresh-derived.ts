@@ -1,5 +1,6 @@
 import { listPapersDerivedBefore, updateDerivedData } from "../db/papers.ts";
 import type { Deps } from "../deps.ts";
+import { weighStoredPapers } from "../recommend/weigh-papers.ts";
 import { derivedVersion, derivePaperData } from "./derived-data.ts";
 
 /**
@@ -20,9 +21,13 @@ export async function refreshDerivedData(deps: Pick<Deps, "db">, max = 2000): Pr
 	return done;
 }
 
-/** Every paper's derived data brought up to date, however many: returns how many were redone. */
+/**
+ * Every paper's derived data brought up to date, however many, and every paper weighed for
+ * the recommender (recommend/weigh-papers.ts): returns how many were redone.
+ */
 export async function refreshAllDerivedData(deps: Pick<Deps, "db">): Promise<number> {
 	let total = 0;
 	for (let done = await refreshDerivedData(deps); done > 0; done = await refreshDerivedData(deps)) total += done;
+	for (let done = await weighStoredPapers(deps); done > 0; done = await weighStoredPapers(deps)) total += done;
 	return total;
 }

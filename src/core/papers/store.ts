@@ -1,5 +1,12 @@
-import { countPapers, deletePapersFromSource, findExistingPaperIds, upsertPapers } from "../db/papers.ts";
+import {
+	countPapers,
+	deletePapersFromSource,
+	findExistingPaperIds,
+	type PaperWithTerms,
+	upsertPapers,
+} from "../db/papers.ts";
 import type { Deps } from "../deps.ts";
+import { commitWeights, weighNewPapers } from "../recommend/weigh-papers.ts";
 import { derivePaperData } from "./derived-data.ts";
 import { type NormalisedPaper, type PaperToStore, seedSource } from "./paper.ts";
 
@@ -24,14 +31,20 @@ export async function storePapers(
 		deps.db,
 		unique.map((p) => p.id),
 	);
-	const toStore: PaperToStore[] = unique.map((p) => ({
+	// New papers get their top terms now, once (recommend/weigh-papers.ts).
+	const fresh = unique.filter((p) => !existing.has(p.id));
+	const weighed = await weighNewPapers(deps.db, fresh);
+	const termsOf = new Map(fresh.map((p, i) => [p.id, weighed.terms[i]]));
+	const toStore: PaperWithTerms[] = unique.map((p) => ({
 		...p,
 		...derivePaperData(p),
 		source,
 		addedAt: now,
 		updatedAt: now,
+		topTerms: termsOf.get(p.id) ?? null,
 	}));
 	const written = await upsertPapers(deps.db, toStore);
+	await commitWeights(deps.db, weighed);
 	const added = toStore.length - existing.size;
 	// Papers seen again with nothing new are neither new nor updated.
 	return { new: added, updated: written - added };

@@ -94,9 +94,16 @@ export const deleteForm = z.object({
 	confirm: z.string().max(10).default(""),
 });
 
+/** A feedback link's paper and vote; `none` undoes the vote. */
+export const voteForm = z.object({
+	paper: z.string().min(1, "This link names no paper.").max(200, "This link names no paper."),
+	vote: z.enum(["like", "dislike", "none"], { message: "This link is incomplete: it says neither 👍 nor 👎." }),
+});
+
 export type SubscribeForm = z.infer<typeof subscribeForm>;
 export type ManageForm = z.infer<typeof manageForm>;
 export type DeleteForm = z.infer<typeof deleteForm>;
+export type VoteForm = z.infer<typeof voteForm>;
 
 /** Turns zod issues into one message per form field, for re-rendering the form. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

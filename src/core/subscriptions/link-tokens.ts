@@ -22,7 +22,7 @@ export const derivedPurposes = ["unsubscribe", "manage", "feedback", "feed"] as 
 export type DerivedPurpose = (typeof derivedPurposes)[number];
 
 /** The derived links every digest carries; a feature that mails another adds it here. */
-export const digestPurposes: readonly DerivedPurpose[] = ["unsubscribe", "manage"];
+export const digestPurposes: readonly DerivedPurpose[] = ["unsubscribe", "manage", "feedback"];
 
 export type TokenOwner = Pick<Reader, "id" | "manageSalt">;
 

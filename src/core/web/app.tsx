@@ -19,6 +19,7 @@ import { adminRoutes } from "./routes/admin-routes.ts";
 import { confirmRoutes } from "./routes/confirm-routes.tsx";
 import { dataRoutes } from "./routes/data-routes.tsx";
 import { feedRoutes } from "./routes/feed-routes.ts";
+import { feedbackRoutes } from "./routes/feedback-routes.tsx";
 import { manageRoutes } from "./routes/manage-routes.tsx";
 import { type AppMetrics, metricsRoutes } from "./routes/metrics-routes.ts";
 import { previewRoutes } from "./routes/preview-routes.ts";
@@ -104,13 +105,14 @@ export function createApp(config: Config, options: AppOptions) {
 		c.set("clientIp", forwarded || options.clientIp?.(c) || null);
 		await next();
 		// Pages behind a token are personal: keep them out of shared caches and history.
-		if (/^\/(manage|unsubscribe|confirm|data)\/|^\/admin(\/|$)/.test(c.req.path)) c.header("Cache-Control", "no-store");
+		if (/^\/(manage|unsubscribe|confirm|data|feedback)\/|^\/admin(\/|$)/.test(c.req.path)) c.header("Cache-Control", "no-store");
 	});
 	// Forms behind a link must come from our own pages (plus the hidden HMAC field each
 	// form carries): BASE_URL's origin, never whatever Host the request names. The
 	// one-click unsubscribe POST is deliberately not covered.
 	app.use("/manage/*", csrf({ origin: ownOrigin }));
 	app.use("/data/*", csrf({ origin: ownOrigin }));
+	app.use("/feedback/*", csrf({ origin: ownOrigin }));
 
 	app.get("/static/:name", (c) => {
 		const asset = assets[c.req.param("name") as AssetName];
@@ -137,6 +139,7 @@ export function createApp(config: Config, options: AppOptions) {
 	app.route("/", unsubscribeRoutes());
 	app.route("/", dataRoutes());
 	app.route("/", feedRoutes());
+	app.route("/", feedbackRoutes());
 	app.route("/", previewRoutes());
 	app.route("/", adminRoutes(config));
 	app.route("/", webhookRoutes({ fetch: options.fetch }));

@@ -1,0 +1,99 @@
+/**
+ * "Close to papers you liked" for one digest run: the period's weighed papers are indexed
+ * once per window (candidate-index.ts) and each reader with a profile searches them with
+ * their stored query. Readers' queries and voted papers are read a batch of deliveries at
+ * a time (two statements), so the run costs Σ over readers of their postings, never
+ * readers × papers (docs/recommender.md).
+ */
+
+import { listVotedPapers } from "../db/paper-votes.ts";
+import { listPaperTerms } from "../db/papers.ts";
+import { listProfileQueries } from "../db/reader-profiles.ts";
+import type { Db } from "../db/schema.ts";
+import { CandidateIndex, defaultMinScore } from "./candidate-index.ts";
+import type { TermVector } from "./term-vector.ts";
+import type { VotedPaper } from "./votes.ts";
+
+/** A recommended paper, by id, with the title of the liked paper closest to it. */
+export interface Recommendation {
+	paperId: string;
+	score: number;
+	closeTo: string;
+}
+
+interface ReaderProfile {
+	query: TermVector;
+	liked: { id: string; vector: TermVector; title: string }[];
+	/** Papers voted on or added: never recommended. */
+	voted: Set<string>;
+}
+
+/** Windows a run keeps indexed: readers of one run mostly share one or two. */
+const maxIndexes = 8;
+
+export class Recommender {
+	readonly #indexes = new Map<string, Promise<CandidateIndex>>();
+	#profiles = new Map<number, ReaderProfile | null>();
+
+	constructor(
+		private readonly db: Db,
+		private readonly limit: number,
+	) {}
+
+	/** Reads these readers' queries and liked papers (two statements); replaces what was read before. */
+	async prepare(readerIds: readonly number[]): Promise<void> {
+		const profiles = new Map<number, ReaderProfile | null>(readerIds.map((id) => [id, null]));
+		const queries = this.limit > 0 ? await listProfileQueries(this.db, readerIds) : new Map();
+		const votes = await listVotedPapers(this.db, [...queries.keys()]);
+		for (const [readerId, query] of queries) profiles.set(readerId, { query, liked: [], voted: new Set() });
+		for (const vote of votes) addVote(profiles.get(vote.readerId), vote);
+		this.#profiles = profiles;
+	}
+
+	/** Up to `limit` papers of the window close to the reader's liked papers, none of `exclude`. */
+	async recommend(
+		readerId: number,
+		window: { from: string; to: string },
+		exclude: Iterable<string>,
+	): Promise<Recommendation[]> {
+		if (this.limit <= 0) return [];
+		if (!this.#profiles.has(readerId)) await this.prepare([readerId]);
+		const profile = this.#profiles.get(readerId);
+		if (!profile?.liked.length || !profile.query.terms.length) return [];
+		const index = await this.#indexFor(window);
+		const found = index.search(profile.query, {
+			limit: this.limit,
+			minScore: defaultMinScore,
+			exclude: new Set([...exclude, ...profile.voted]),
+		});
+		const closest = index.closestLiked(
+			found.map((f) => f.paperId),
+			profile.liked,
+		);
+		return found.map((f, i) => ({
+			paperId: f.paperId,
+			score: f.score,
+			closeTo: (closest[i] as { title?: string } | null)?.title ?? profile.liked[0]?.title ?? "",
+		}));
+	}
+
+	#indexFor(window: { from: string; to: string }): Promise<CandidateIndex> {
+		const key = `${window.from}|${window.to}`;
+		let index = this.#indexes.get(key);
+		if (!index) {
+			if (this.#indexes.size >= maxIndexes) this.#indexes.clear();
+			index = listPaperTerms(this.db, window).then(
+				(papers) => new CandidateIndex(papers.map((p) => ({ id: p.id, vector: p.terms }))),
+			);
+			this.#indexes.set(key, index);
+		}
+		return index;
+	}
+}
+
+function addVote(profile: ReaderProfile | null | undefined, vote: VotedPaper): void {
+	if (!profile) return;
+	profile.voted.add(vote.paperId);
+	if (vote.vote === "like" && vote.terms)
+		profile.liked.push({ id: vote.paperId, vector: vote.terms, title: vote.title });
+}

@@ -1,0 +1,144 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { runDigest } from "../../src/core/jobs/run-job.ts";
+import { days, hours } from "../helpers/clock.ts";
+import { lastMailTo, useJourney } from "../helpers/journey.ts";
+import { addPapers, addReaders } from "../helpers/readers.ts";
+import { week2, week3 } from "../helpers/recommender-papers.ts";
+import type { Received } from "../helpers/smtp-sink.ts";
+import { similarSection, voteLink } from "../helpers/votes.ts";
+import { get, postForm } from "../helpers/web.ts";
+
+const j = useJourney();
+
+const hippo = "How to Train Your HiPPO: State Space Models with Generalized Orthogonal Basis Projections";
+const diagonal = "On the Parameterization and Initialization of Diagonal State Space Models";
+const selective = "Input-Dependent Selective Scans for Linear-Time Sequence Modeling";
+
+beforeEach(() => {
+	// Seed papers are first seen on Monday 2026-11-23 08:00 UTC; the digest runs an hour later.
+	j.rt.clock.advance(hours(1));
+});
+
+async function votes(): Promise<{ paper: string; vote: string }[]> {
+	return j.rt.deps.db
+		.selectFrom("paper_votes")
+		.innerJoin("papers", "papers.num", "paper_votes.paper_num")
+		.select(["papers.id as paper", "paper_votes.vote"])
+		.orderBy("papers.id")
+		.execute();
+}
+
+/** Opens a vote link as a reader would and presses its one button. */
+async function vote(mail: Received, title: string, choice: "like" | "dislike") {
+	const link = voteLink(mail, title, choice);
+	const page = await (await get(j.rt, link.path)).text();
+	expect(page.match(/<button/g)).toHaveLength(1);
+	const posted = await postForm(j.rt, `/feedback/${link.token}`, { paper: link.paper, vote: choice });
+	expect(posted.status).toBe(200);
+	return { link, page: await posted.text() };
+}
+
+/** The next week: new papers arrive, and the digest runs an hour later. */
+async function nextWeek(papers: Parameters<typeof addPapers>[1]) {
+	j.rt.clock.advance(days(7) - hours(1));
+	await addPapers(j.rt, papers);
+	j.rt.clock.advance(hours(1));
+	await runDigest(j.rt.deps, ["weekly"]);
+}
+
+describe("👍 / 👎 in the digest and papers like the ones you liked", () => {
+	it("learns from two 👍, brings their subject the next week, and a 👎 pushes its neighbours out", async () => {
+		await addReaders(j.rt, { "ann@example.org": "state space models", "bob@example.org": "state space models" });
+		await runDigest(j.rt.deps, ["weekly"]);
+		const first = await lastMailTo(j, "ann@example.org");
+		expect(similarSection(first)).toEqual([]);
+		// Every paper carries both links, in HTML and text.
+		expect(first.parsed.text?.match(/👍 More like this: /g)).toHaveLength(5);
+		expect(first.parsed.html || "").toContain("More like this</a>");
+
+		// A GET (a mail scanner, or the reader opening the link) records nothing.
+		const link = voteLink(first, hippo, "like");
+		const page = await get(j.rt, link.path);
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain("How to Train Your HiPPO");
+		expect(await votes()).toEqual([]);
+
+		const { page: recorded } = await vote(first, hippo, "like");
+		expect(recorded).toContain("Recorded: 👍 more like this.");
+		expect(recorded).toContain("Close to papers you liked");
+		// Pressing it again changes nothing.
+		await vote(first, hippo, "like");
+		await vote(first, diagonal, "like");
+		expect(await votes()).toEqual([
+			{ paper: "seed-8cfb95d530", vote: "like" },
+			{ paper: "seed-c42e5f9377", vote: "like" },
+		]);
+		// Bob likes the same two and never dislikes: what ann's 👎 changes, his digest shows.
+		const bobs = await lastMailTo(j, "bob@example.org");
+		await vote(bobs, hippo, "like");
+		await vote(bobs, diagonal, "like");
+
+		await nextWeek(week2);
+		const second = await lastMailTo(j, "ann@example.org");
+		expect(second.parsed.subject).toBe("3 new papers close to ones you liked");
+		const section = similarSection(second);
+		expect(section.map((s) => s.title).sort()).toEqual(
+			[
+				"Diagonal Linear Recurrences on the Long Range Arena",
+				"Legendre Memory Revisited: HiPPO Projections for Long-Range Dependencies",
+				selective,
+			].sort(),
+		);
+		expect(section[2]?.title).toBe(selective);
+		for (const { reason } of section) expect([`Close to: ${hippo}`, `Close to: ${diagonal}`]).toContain(reason);
+		expect(second.parsed.html || "").toContain("Close to papers you liked");
+		expect(second.parsed.text).not.toMatch(/Radiology|Speculative|Molecular/);
+
+		// 👎 on one of them, then changed and changed back: the vote is the last one pressed.
+		await vote(second, selective, "like");
+		const { page: disliked } = await vote(second, selective, "dislike");
+		expect(disliked).toContain("Recorded: 👎 less like this.");
+		expect(disliked).toContain("Your topics stay as they are");
+
+		await nextWeek(week3);
+		const third = similarSection(await lastMailTo(j, "ann@example.org")).map((s) => s.title);
+		expect(third).toEqual(["Initializing S4 Kernels with Orthogonal Polynomial Bases"]);
+		const bobsThird = similarSection(await lastMailTo(j, "bob@example.org")).map((s) => s.title);
+		expect(bobsThird).toEqual([
+			"Initializing S4 Kernels with Orthogonal Polynomial Bases",
+			"Hardware-Aware Selective Scans with Input-Dependent Gating",
+		]);
+	});
+
+	it("the voting link votes for its reader and nothing else, only from our pages, and can be undone", async () => {
+		await addReaders(j.rt, { "ann@example.org": "state space models" });
+		await runDigest(j.rt.deps, ["weekly"]);
+		const mail = await lastMailTo(j, "ann@example.org");
+		const link = voteLink(mail, hippo, "like");
+		expect((await get(j.rt, `/manage/${link.token}`)).status).toBe(404);
+		expect((await get(j.rt, `/unsubscribe/${link.token}`)).status).toBe(404);
+		expect((await get(j.rt, `/data/${link.token}`)).status).toBe(404);
+		const manageToken = /\/manage\/([\w-]{43})/.exec(mail.parsed.text ?? "")?.[1] ?? "";
+		expect((await get(j.rt, `/feedback/${manageToken}?paper=${link.paper}&vote=like`)).status).toBe(404);
+
+		const crossSite = await postForm(
+			j.rt,
+			`/feedback/${link.token}`,
+			{ paper: link.paper, vote: "like" },
+			{ origin: "https://evil.example" },
+		);
+		expect(crossSite.status).toBe(403);
+		const unknownPaper = await postForm(j.rt, `/feedback/${link.token}`, { paper: "2612.99999", vote: "like" });
+		expect(unknownPaper.status).toBe(404);
+		const badVote = await postForm(j.rt, `/feedback/${link.token}`, { paper: link.paper, vote: "love" });
+		expect(badVote.status).toBe(422);
+		expect(await badVote.text()).toContain("neither 👍 nor 👎");
+		expect((await get(j.rt, `/feedback/${link.token}?paper=${link.paper}`)).status).toBe(422);
+		expect(await votes()).toEqual([]);
+
+		await vote(mail, hippo, "like");
+		const undone = await postForm(j.rt, `/feedback/${link.token}`, { paper: link.paper, vote: "none" });
+		expect(await undone.text()).toContain("Your vote is undone.");
+		expect(await votes()).toEqual([]);
+	});
+});
