@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	digest: async () => (await import("./commands/digest-commands.ts")).digest,
 	preview: async () => (await import("./commands/digest-commands.ts")).preview,
 	match: async () => (await import("./commands/match-command.ts")).matchCommand,
+	similar: async () => (await import("./commands/similar-command.ts")).similarCommand,
 	import: async () => (await import("./commands/reader-commands.ts")).importCommand,
 	export: async () => (await import("./commands/reader-commands.ts")).exportCommand,
 	forget: async () => (await import("./commands/reader-commands.ts")).forget,

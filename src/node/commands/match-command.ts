@@ -3,7 +3,8 @@ import { keywordsField } from "../../core/subscriptions/form-schemas.ts";
 import { matchStoredPapers } from "../../core/topics/match-papers.ts";
 import { defineCommand } from "./command.ts";
 
-function sinceOf(value: string | boolean | undefined): string | undefined {
+/** `--since ISO`: a time as ISO 8601 UTC, or invalid_input. */
+export function sinceOf(value: string | boolean | undefined): string | undefined {
 	if (value === undefined) return undefined;
 	const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
 	if (Number.isNaN(time))
