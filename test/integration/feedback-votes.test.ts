@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { runDigest } from "../../src/core/jobs/run-job.ts";
 import { days, hours } from "../helpers/clock.ts";
-import { lastMailTo, useJourney } from "../helpers/journey.ts";
+import { confirmedReader, dataLink, lastMailTo, useJourney } from "../helpers/journey.ts";
 import { addPapers, addReaders } from "../helpers/readers.ts";
 import { week2, week3 } from "../helpers/recommender-papers.ts";
 import type { Received } from "../helpers/smtp-sink.ts";
 import { similarSection, voteLink } from "../helpers/votes.ts";
-import { get, postForm } from "../helpers/web.ts";
+import { get, postForm, textareaText } from "../helpers/web.ts";
 
 const j = useJourney();
 
@@ -140,5 +140,47 @@ describe("👍 / 👎 in the digest and papers like the ones you liked", () => {
 		const undone = await postForm(j.rt, `/feedback/${link.token}`, { paper: link.paper, vote: "none" });
 		expect(await undone.text()).toContain("Your vote is undone.");
 		expect(await votes()).toEqual([]);
+	});
+
+	it("the manage page adds papers by id, link or BibTeX, refuses bad input keeping it, and export and delete include the profile", async () => {
+		const reader = await confirmedReader(j, "reader@example.org", "diffusion");
+		const add = (papers: string, csrf = reader.csrf) =>
+			postForm(j.rt, `${reader.managePath}/profile/add`, { papers, csrf });
+
+		const nothing = await add("my favourite paper about HiPPO");
+		expect(nothing.status).toBe(422);
+		const page = await nothing.text();
+		expect(textareaText(page, "papers")).toBe("my favourite paper about HiPPO");
+		expect(page).toContain("Paste arXiv ids (2401.12345), arxiv.org links or a BibTeX file");
+		expect((await add("2612.00101", "forged")).status).toBe(403);
+		expect(await votes()).toEqual([]);
+
+		const bibtex =
+			"@article{hippo, title={How to Train Your HiPPO}, eprint={seed-c42e5f9377}}\n@misc{x, eprint={2612.99999}}";
+		const added = await add(bibtex);
+		expect(added.status).toBe(200);
+		expect(await added.text()).toContain(
+			"Added 1 paper. Not in paperboy (it knows the papers it has collected): 2612.99999.",
+		);
+		expect(await votes()).toEqual([{ paper: "seed-c42e5f9377", vote: "like" }]);
+		const profile = await j.rt.deps.db.selectFrom("reader_profiles").select(["version", "query"]).execute();
+		expect(profile).toHaveLength(1);
+		expect(JSON.parse(profile[0]?.query ?? "{}").t).toContain("hippo");
+
+		const { dataPath } = await dataLink(j, reader);
+		const data = await (await get(j.rt, `${dataPath}/data.json`)).json();
+		expect(data.papersLiked).toEqual([
+			expect.objectContaining({ paper: "seed-c42e5f9377", vote: "like", source: "added" }),
+		]);
+
+		const forgedRemove = await postForm(j.rt, `${reader.managePath}/profile/remove`, {
+			paper: "seed-c42e5f9377",
+			csrf: "x",
+		});
+		expect(forgedRemove.status).toBe(403);
+		const csrf = /name="csrf" value="([^"]+)"/.exec(await (await get(j.rt, dataPath)).text())?.[1] ?? "";
+		expect((await postForm(j.rt, `${dataPath}/delete`, { confirm: "yes", csrf })).status).toBe(200);
+		expect(await votes()).toEqual([]);
+		expect(await j.rt.deps.db.selectFrom("reader_profiles").selectAll().execute()).toEqual([]);
 	});
 });

@@ -3,6 +3,7 @@
  * `paperboy import` reads back) and one reader's own data ("Download my data").
  */
 import { listDeliveriesForReader } from "../db/deliveries.ts";
+import { listVotedPapers } from "../db/paper-votes.ts";
 import { listReaders } from "../db/subscribers.ts";
 import type { Deps } from "../deps.ts";
 import { readerByEmail } from "./find-reader.ts";
@@ -44,9 +45,10 @@ export async function exportReaders(
 	};
 }
 
-/** Everything we hold about a reader: address, topics, the consent record, digest history. */
+/** Everything we hold about a reader: address, topics, the consent record, digest history, votes. */
 export async function readerData(deps: Pick<Deps, "db" | "clock">, reader: Reader) {
 	const deliveries = await listDeliveriesForReader(deps.db, reader.id);
+	const votes = await listVotedPapers(deps.db, [reader.id]);
 	return {
 		exportedAt: deps.clock.now().toISOString(),
 		email: reader.email,
@@ -68,6 +70,8 @@ export async function readerData(deps: Pick<Deps, "db" | "clock">, reader: Reade
 		createdAt: reader.createdAt,
 		updatedAt: reader.updatedAt,
 		digests: deliveries.map((d) => ({ period: d.period, status: d.status, sentAt: d.sentAt, papers: d.paperIds })),
+		// 👍 / 👎 and papers added on the manage page: the profile "Close to papers you liked" is made of.
+		papersLiked: votes.map((v) => ({ paper: v.paperId, title: v.title, vote: v.vote, source: v.source, at: v.at })),
 	};
 }
 

@@ -100,6 +100,18 @@ export const voteForm = z.object({
 	vote: z.enum(["like", "dislike", "none"], { message: "This link is incomplete: it says neither 👍 nor 👎." }),
 });
 
+/** Papers to add to the profile on the manage page: pasted arXiv ids, links or BibTeX. */
+export const profileAddForm = z.object({
+	csrf: z.string().max(200).default(""),
+	papers: z.string().max(20_000, "Paste at most 20,000 characters at a time.").default(""),
+});
+
+/** One paper to take out of the profile. */
+export const profileRemoveForm = z.object({
+	csrf: z.string().max(200).default(""),
+	paper: z.string().max(200).default(""),
+});
+
 export type SubscribeForm = z.infer<typeof subscribeForm>;
 export type ManageForm = z.infer<typeof manageForm>;
 export type DeleteForm = z.infer<typeof deleteForm>;

@@ -56,7 +56,7 @@ export async function openManageSession(deps: Deps, token: string): Promise<Mana
 }
 
 /** The session behind a link whose form carried the right CSRF field, or forbidden. */
-async function authorise(deps: Deps, token: string, csrf: string): Promise<ManageSession> {
+export async function authorise(deps: Deps, token: string, csrf: string): Promise<ManageSession> {
 	const session = await openManageSession(deps, token);
 	if (!checkCsrfToken(deps.config.secret, token, csrf)) {
 		throw new AppError("forbidden", "This form has expired. Reload the page and try again.");

@@ -65,6 +65,9 @@ figure.chart text { font-size: 10px; fill: var(--muted); }
 .key { margin-right: .75rem; }
 .key::before { content: ""; display: inline-block; width: .7rem; height: .7rem; margin-right: .25rem; }
 figcaption { color: var(--muted); font-size: .85rem; }
+ul.profile-list { list-style: none; padding: 0; }
+ul.profile-list li { margin: 0 0 .5rem; }
+li form.inline { display: inline; }
 `;
 
 // Live preview for the signup and manage forms. Progressive: the forms work without it.

@@ -3,7 +3,10 @@ import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { previewDigestFor } from "../../digest/next-digest.ts";
 import { archivedDigest, periodHistory } from "../../digest/period-history.ts";
-import { fieldErrors, manageForm } from "../../subscriptions/form-schemas.ts";
+import { isAppError } from "../../errors.ts";
+import { addLikedPapers, clearProfile, removeFromProfile } from "../../recommend/manage-profile.ts";
+import { votedPapers } from "../../recommend/votes.ts";
+import { fieldErrors, manageForm, profileAddForm, profileRemoveForm } from "../../subscriptions/form-schemas.ts";
 import {
 	type DataLinkOutcome,
 	type ManageSession,
@@ -16,7 +19,7 @@ import {
 import { previewKeywords } from "../../topics/keyword-preview.ts";
 import type { Env } from "../hono-env.ts";
 import { readForm } from "../read-form.ts";
-import { ManagePage, type ManageValues } from "../views/manage-page.tsx";
+import { ManagePage, type ManageValues, type ProfileValues } from "../views/manage-page.tsx";
 import { DigestPreview } from "../views/next-digest-section.tsx";
 import { ArchivedDigestPage, PeriodHistory } from "../views/period-history.tsx";
 
@@ -35,6 +38,8 @@ const notices = new Map(
 		"data-link-recent":
 			"We emailed ADDRESS a link a few minutes ago: please use that one (look in your spam folder too).",
 		"data-link-suppressed": "We cannot email ADDRESS: mail to it bounced or was reported, so we no longer write to it.",
+		"profile-removed": "Removed from the papers you liked.",
+		"profile-cleared": "Your liked papers are cleared: no more recommendations until you like papers again.",
 		"signed-out":
 			"Every other link is signed out: links in emails you already have no longer work, and this page has a new address. Your next digest carries the new links.",
 	}),
@@ -52,7 +57,12 @@ export function manageRoutes() {
 	const page = async (
 		deps: Deps,
 		session: ManageSession,
-		extra: { values?: ManageValues; errors?: Record<string, string>; notice?: string } = {},
+		extra: {
+			values?: ManageValues;
+			errors?: Record<string, string>;
+			notice?: string;
+			profile?: Partial<ProfileValues>;
+		} = {},
 	) => (
 		<ManagePage
 			preview={
@@ -78,6 +88,7 @@ export function manageRoutes() {
 			values={extra.values ?? valuesOf(session)}
 			errors={extra.errors ?? {}}
 			notice={extra.notice}
+			profile={{ papers: await votedPapers(deps, session.reader.id), text: "", ...extra.profile }}
 		/>
 	);
 
@@ -132,6 +143,48 @@ export function manageRoutes() {
 		const token = c.req.param("token");
 		const outcome = await mailDataLink(c.var.deps, token, (await readForm(c)).csrf ?? "");
 		return c.redirect(`/manage/${token}?notice=${dataLinkNotices[outcome]}`, 303);
+	});
+
+	// The papers "Close to papers you liked" learns from.
+	app.post("/manage/:token/profile/add", async (c) => {
+		const { deps } = c.var;
+		const token = c.req.param("token");
+		const fields = await readForm(c);
+		const parsed = profileAddForm.safeParse(fields);
+		const text = fields.papers ?? "";
+		try {
+			if (!parsed.success) {
+				const session = await openManageSession(deps, token);
+				const error = fieldErrors(parsed.error).papers ?? "This form was not sent as we rendered it.";
+				return c.html(await page(deps, session, { profile: { text, error } }), 422);
+			}
+			const { added, unknown } = await addLikedPapers(deps, token, parsed.data.csrf, parsed.data.papers);
+			const notice = [
+				added.length ? `Added ${added.length} paper${added.length === 1 ? "" : "s"}.` : "",
+				unknown.length ? `Not in paperboy (it knows the papers it has collected): ${unknown.join(", ")}.` : "",
+			].join(" ");
+			const session = await openManageSession(deps, token);
+			return c.html(await page(deps, session, { profile: { notice: notice.trim() } }), added.length ? 200 : 422);
+		} catch (error) {
+			if (!isAppError(error) || error.code !== "invalid_input") throw error;
+			const session = await openManageSession(deps, token);
+			return c.html(await page(deps, session, { profile: { text, error: error.fields.papers } }), 422);
+		}
+	});
+
+	app.post("/manage/:token/profile/remove", async (c) => {
+		const token = c.req.param("token");
+		// Values longer than our own form sends cannot be ours: treated as a missing CSRF field.
+		const parsed = profileRemoveForm.safeParse(await readForm(c));
+		const form = parsed.success ? parsed.data : { csrf: "", paper: "" };
+		await removeFromProfile(c.var.deps, token, form.csrf, form.paper);
+		return c.redirect(`/manage/${token}?notice=profile-removed#profile`, 303);
+	});
+
+	app.post("/manage/:token/profile/clear", async (c) => {
+		const token = c.req.param("token");
+		await clearProfile(c.var.deps, token, (await readForm(c)).csrf ?? "");
+		return c.redirect(`/manage/${token}?notice=profile-cleared#profile`, 303);
 	});
 
 	// Lands on the page's new address: the old one is signed out with every other link.

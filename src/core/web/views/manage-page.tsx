@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, FC } from "hono/jsx";
+import type { VotedPaper } from "../../recommend/votes.ts";
 import type { ReaderStatus } from "../../subscriptions/reader.ts";
 import { KeywordsField, LivePreview } from "./keywords-field.tsx";
 import { Layout } from "./layout.tsx";
@@ -17,6 +18,70 @@ export interface ManageValues {
 	paused: boolean;
 }
 
+export interface ProfileValues {
+	papers: readonly VotedPaper[];
+	/** What the reader pasted, kept when it could not be used. */
+	text: string;
+	error?: string;
+	notice?: string;
+}
+
+/** The papers "Close to papers you liked" learns from: list, remove, clear, add. */
+const ProfileCard: FC<{ base: string; csrf: string; profile: ProfileValues }> = ({ base, csrf, profile }) => (
+	<section class="card" id="profile">
+		<h2>Papers you liked</h2>
+		<p>
+			Each digest has a section "Close to papers you liked": new papers none of your topics matched, close to the papers
+			below. 👍 in a digest adds a paper; 👎 pushes papers like it down and out.
+		</p>
+		{profile.notice ? (
+			<p class="notice" role="status">
+				{profile.notice}
+			</p>
+		) : null}
+		{profile.papers.length ? (
+			<>
+				<ul class="profile-list">
+					{profile.papers.map((p) => (
+						<li>
+							<span class="vote">{p.vote === "like" ? "👍" : "👎"}</span> {p.title}
+							{p.source === "added" ? <span class="fineprint"> (added)</span> : null}
+							<form method="post" action={`${base}/profile/remove`} class="inline">
+								<input type="hidden" name="csrf" value={csrf} />
+								<input type="hidden" name="paper" value={p.paperId} />
+								<button type="submit" class="link" aria-label={`Remove ${p.title}`}>
+									Remove
+								</button>
+							</form>
+						</li>
+					))}
+				</ul>
+				<form method="post" action={`${base}/profile/clear`} class="inline">
+					<input type="hidden" name="csrf" value={csrf} />
+					<button type="submit">Clear all</button>
+				</form>
+			</>
+		) : (
+			<p id="profile-empty">No papers yet.</p>
+		)}
+		<form method="post" action={`${base}/profile/add`} class="manage" novalidate>
+			<input type="hidden" name="csrf" value={csrf} />
+			<div class="field">
+				<label for="papers">Add papers you liked: arXiv ids, arxiv.org links or BibTeX entries</label>
+				<textarea id="papers" name="papers" rows={3} aria-describedby={profile.error ? "papers-error" : undefined}>
+					{profile.text}
+				</textarea>
+				{profile.error ? (
+					<p class="error" id="papers-error">
+						{profile.error}
+					</p>
+				) : null}
+			</div>
+			<button type="submit">Add papers</button>
+		</form>
+	</section>
+);
+
 export const ManagePage: FC<{
 	token: string;
 	unsubscribeToken: string;
@@ -30,7 +95,8 @@ export const ManagePage: FC<{
 	preview?: Child;
 	/** What happened in the reader's last periods (sent, nothing matched, paused, …). */
 	history?: Child;
-}> = ({ token, unsubscribeToken, feedToken, csrf, email, status, values, errors, notice, preview, history }) => {
+	profile: ProfileValues;
+}> = ({ token, unsubscribeToken, feedToken, csrf, email, status, values, errors, notice, preview, history, profile }) => {
 	const base = `/manage/${token}`;
 	const confirmed = status === "active" || status === "paused";
 	return (
@@ -87,6 +153,7 @@ export const ManagePage: FC<{
 				<LivePreview untilEdited />
 			</section>
 			{preview ? <section class="card">{preview}</section> : null}
+			<ProfileCard base={base} csrf={csrf} profile={profile} />
 			{history ? <section class="card">{history}</section> : null}
 			<section class="card">
 				<h2>Your data</h2>
