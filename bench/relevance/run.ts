@@ -3,7 +3,10 @@
  * matcher. A database in a temp folder gets the seed papers and every fixture payload
  * through the real ingest (the acronym dictionary is learned there, as in production);
  * each query then runs through `matchStoredPapers`, the function behind `paperboy
- * match` (the matcher a digest uses, over every stored paper). Prints precision and
+ * match` (the matcher a digest uses, over every stored paper). Where the checkout has
+ * the recommender (issue 13), its held-out cases (recommender.json) go through
+ * `similarPapers` (behind `paperboy similar`) on the top terms ingest stored, against the
+ * most upvoted papers. Prints precision and
  * recall per kind, the queries below 1.0, the acronym dictionary, and the JSON last.
  *
  * With `--before DIR` (a checkout from before issue 12, whose `node_modules` may be a
@@ -21,7 +24,17 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { Deps } from "../../src/core/deps.ts";
 import type { SourceName } from "../../src/core/papers/sources/registry.ts";
-import { evaluateQueries, type KindScore, type LabelledQuery, queryKinds } from "./score.ts";
+import { loadCorpus } from "./corpus.ts";
+import {
+	evaluateQueries,
+	evaluateRecommender,
+	type KindScore,
+	type LabelledQuery,
+	mostUpvotedBaseline,
+	queryKinds,
+	type RecommenderCase,
+	type RecommenderReport,
+} from "./score.ts";
 
 const { values: flags } = parseArgs({ options: { out: { type: "string" }, before: { type: "string" } } });
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -95,6 +108,8 @@ interface CheckoutRun {
 	table: string;
 	queries: Awaited<ReturnType<typeof evaluateQueries>>["report"]["queries"];
 	acronyms?: { entries: number; top: unknown[] };
+	/** Issue 13's held-out cases through `similarPapers` (behind `paperboy similar`), where the checkout has it. */
+	recommender?: { report: RecommenderReport; table: string };
 }
 
 /** Ingests the corpus with `root`'s code into a fresh database and scores every query there. */
@@ -122,7 +137,18 @@ async function runCheckout(root: string, queries: readonly LabelledQuery[]): Pro
 			const { acronymDictionary } = await load(root, "src/core/topics/acronym-expansion.ts");
 			acronyms = await acronymDictionary(deps, 15);
 		}
-		return { kinds: report.kinds, table, queries: report.queries, acronyms };
+		let recommender: CheckoutRun["recommender"];
+		if (existsSync(join(root, "src/core/recommend/similar-papers.ts"))) {
+			const { similarPapers } = await load(root, "src/core/recommend/similar-papers.ts");
+			const cases = JSON.parse(readFileSync(here("./recommender.json"), "utf8")) as RecommenderCase[];
+			recommender = await evaluateRecommender(
+				cases,
+				async (liked, disliked) =>
+					(await similarPapers(deps, { liked, disliked, limit: 10 })).map((p: { paper: { id: string } }) => p.paper.id),
+				mostUpvotedBaseline(loadCorpus()),
+			);
+		}
+		return { kinds: report.kinds, table, queries: report.queries, acronyms, recommender };
 	} finally {
 		await runtime.close();
 		rmSync(dir, { recursive: true, force: true });
@@ -144,10 +170,21 @@ async function main() {
 				.map((e) => `  ${e.short} = ${e.long} (${e.papers} papers)`)
 				.join("\n")}`,
 		);
+	if (after.recommender)
+		console.log(`\nrecommender (papers like the ones a reader liked), held-out cases:\n${after.recommender.table}`);
 	const result = {
 		kinds: after.kinds,
 		targets_met: targetsMet(after.kinds),
 		acronyms: after.acronyms,
+		recommender: after.recommender && {
+			precision_at_5: after.recommender.report.recommender.precisionAtK,
+			ndcg_at_10: after.recommender.report.recommender.ndcgAtK,
+			baseline_most_upvoted: {
+				precision_at_5: after.recommender.report.baseline.precisionAtK,
+				ndcg_at_10: after.recommender.report.baseline.ndcgAtK,
+			},
+			report: after.recommender.report,
+		},
 		queries: after.queries,
 		...(beforeRun && before
 			? {
