@@ -20,11 +20,14 @@ import { escapeHtml, fillTemplate, prepareTemplate } from "../src/core/mail/temp
 import { authorLine, snippet } from "../src/core/papers/format.ts";
 import type { Paper } from "../src/core/papers/paper.ts";
 import { linkTokenFor } from "../src/core/subscriptions/link-tokens.ts";
-import { manageUrl, unsubscribeUrl } from "../src/core/subscriptions/links.ts";
+import { feedbackUrl, manageUrl, unsubscribeUrl } from "../src/core/subscriptions/links.ts";
 import type { Reader } from "../src/core/subscriptions/reader.ts";
 import { topicQuery } from "../src/core/topics/fts.ts";
 import { parseKeywords, words } from "../src/core/topics/parse.ts";
 import { createSmtpPoolMailer } from "../src/node/smtp-pool-mailer.ts";
+
+/** Readers whose profiles one read brings in: the outbox's claim batch (50 at the default pool size). */
+const batch = 50;
 
 const cpuMs = () => {
 	const u = process.cpuUsage();
@@ -43,6 +46,15 @@ export interface MatchRenderResult {
 	matchS: number;
 	/** Distinct topic lookups (FTS5 query pairs, author and category lookups) the matcher made for all readers. */
 	ftsQueries: number;
+	/**
+	 * Matching and recommending ("Close to papers you liked") for every reader with a fresh
+	 * composer, profiles read a batch of 50 readers at a time as the outbox does, seconds.
+	 */
+	matchRecommendS: number;
+	/** Readers the recommender gave at least one paper, and the papers it gave in all. */
+	recommended: { readers: number; papers: number };
+	/** Postings the candidate indexes visited, and query terms left out by the search budget. */
+	recommendWork: { searches: number; postings: number; skippedTerms: number };
 	renderUsPerDigest: number;
 	avgPapers: number;
 	avgHtmlKb: number;
@@ -68,6 +80,24 @@ export async function matchAndRender(
 	const matchS = (performance.now() - t0) / 1000;
 	progress(`bench: matched ${readers.length.toLocaleString("en")} readers in ${matchS.toFixed(2)} s`);
 
+	// The same, recommending too (issue 13): before and after in one run.
+	const both = new DigestComposer(deps);
+	const recommended = { readers: 0, papers: 0 };
+	const t1 = performance.now();
+	for (let i = 0; i < readers.length; i += batch) {
+		const group = readers.slice(i, i + batch);
+		await both.prepare(group.map((r) => r.id));
+		for (const reader of group) {
+			const similar = await both.similarFor(reader, window, await both.papersFor(reader, window));
+			if (similar.length) recommended.readers++;
+			recommended.papers += similar.length;
+		}
+	}
+	const matchRecommendS = (performance.now() - t1) / 1000;
+	progress(
+		`bench: matched and recommended for ${readers.length.toLocaleString("en")} readers in ${matchRecommendS.toFixed(2)} s (${recommended.readers.toLocaleString("en")} got recommendations)`,
+	);
+
 	const composer = new DigestComposer(deps);
 	const every = Math.max(1, Math.floor(readers.length / sampleCount));
 	const samples: DigestInput[] = [];
@@ -76,15 +106,19 @@ export async function matchAndRender(
 	let papers = 0;
 	let htmlBytes = 0;
 	for (const [i, s] of readers.entries()) {
+		if (i % batch === 0) await composer.prepare(readers.slice(i, i + batch).map((r) => r.id));
 		const matched = await composer.papersFor(s, window);
+		const similar = await composer.similarFor(s, window, matched);
 		if (i % 20_000 === 19_999) progress(`bench: rendered ${i + 1}/${readers.length}`);
-		if (!matched.length) continue;
+		if (!matched.length && !similar.length) continue;
 
 		const input: DigestInput = {
 			email: s.email,
 			frequency: s.frequency,
 			keywords: s.keywords,
 			papers: matched,
+			similar,
+			feedbackUrl: feedbackUrl(deps.config, linkTokenFor(deps.config.secret, "feedback", s)),
 			manageUrl: manageUrl(deps.config, linkTokenFor(deps.config.secret, "manage", s)),
 			unsubscribeUrl: unsubscribeUrl(deps.config, linkTokenFor(deps.config.secret, "unsubscribe", s)),
 		};
@@ -101,6 +135,13 @@ export async function matchAndRender(
 		digests,
 		matchS,
 		ftsQueries: matcher.queries,
+		matchRecommendS,
+		recommended,
+		recommendWork: {
+			searches: both.recommender.work.searches,
+			postings: both.recommender.work.postings,
+			skippedTerms: both.recommender.work.skippedTerms,
+		},
 		renderUsPerDigest: digests ? (renderMs * 1000) / digests : 0,
 		avgPapers: digests ? papers / digests : 0,
 		avgHtmlKb: digests ? htmlBytes / digests / 1024 : 0,

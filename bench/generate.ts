@@ -3,10 +3,16 @@
  * abstracts built from the same topic vocabulary readers pick from) and readers with
  * 1-10 keywords drawn Zipf-like from ~500 topics. Deterministic for a seed.
  */
-import { upsertPapers } from "../src/core/db/papers.ts";
+import { insertVotes, type VoteRow } from "../src/core/db/paper-votes.ts";
+import { listPaperTerms, upsertPapers } from "../src/core/db/papers.ts";
+import { writeProfile } from "../src/core/db/reader-profiles.ts";
+import { listReaders } from "../src/core/db/subscribers.ts";
 import type { Deps } from "../src/core/deps.ts";
 import { derivePaperData } from "../src/core/papers/derived-data.ts";
 import type { NewPaper } from "../src/core/papers/paper.ts";
+import { profileOf, profileQuery, type Vote } from "../src/core/recommend/profile.ts";
+import { emptyVector } from "../src/core/recommend/term-vector.ts";
+import { commitWeights, weighNewPapers } from "../src/core/recommend/weigh-papers.ts";
 import { type ImportRow, importReaders } from "../src/core/subscriptions/import.ts";
 
 /** mulberry32: small, fast, good enough for synthetic data. */
@@ -469,6 +475,8 @@ export async function generateDatabase(
 		seed: number;
 		now: Date;
 		fieldMix?: number;
+		/** The share of readers holding a profile of 10 liked and 3 disliked papers. */
+		profileShare?: number;
 		progress?: (line: string) => void;
 	},
 ): Promise<{ topics: string[] }> {
@@ -483,6 +491,11 @@ export async function generateDatabase(
 		await importReaders(deps, rows);
 		options.progress?.(`readers: ${Math.min(options.readers, start + chunk)}/${options.readers}`);
 	}
+	if (options.profileShare) {
+		const share = options.profileShare;
+		const count = await generateProfiles(deps, { share, liked: 10, disliked: 3, seed: options.seed, now: options.now });
+		options.progress?.(`profiles: ${count} readers hold 10 liked and 3 disliked papers`);
+	}
 	return { topics: topicVocabulary(rng(options.seed ^ 0x5eed)) };
 }
 
@@ -493,8 +506,43 @@ export async function generateDatabase(
  */
 export async function storeGeneratedPapers(deps: Pick<Deps, "db">, papers: readonly GeneratedPaper[]): Promise<void> {
 	const inOrder = [...papers].sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : 0));
+	// Weighed for the recommender as ingest does (recommend/weigh-papers.ts), as one batch.
+	const weighed = await weighNewPapers(deps.db, inOrder);
 	await upsertPapers(
 		deps.db,
-		inOrder.map((p) => ({ ...p, ...derivePaperData(p) })),
+		inOrder.map((p, i) => ({ ...p, ...derivePaperData(p), topTerms: weighed.terms[i] ?? null })),
 	);
+	await commitWeights(deps.db, weighed);
+}
+
+/**
+ * Gives a share of the readers a profile of `liked` 👍 and `disliked` 👎 papers drawn at
+ * random from the stored ones (issue 13's benchmark: 20% of readers, 10 and 3): the votes
+ * in bulk, each profile as a vote would leave it (profileOf, profileQuery).
+ */
+export async function generateProfiles(
+	deps: Pick<Deps, "db">,
+	options: { share: number; liked: number; disliked: number; seed: number; now: Date },
+): Promise<number> {
+	const random = rng(options.seed ^ 0x11ced);
+	const papers = await listPaperTerms(deps.db);
+	const readers = await listReaders(deps.db);
+	const at = options.now.toISOString();
+	const terms = new Map(papers.map((p) => [p.num, p.terms]));
+	let profiles = 0;
+	const votes: VoteRow[] = [];
+	for (const reader of readers) {
+		if (random() >= options.share) continue;
+		const chosen = new Map<number, Vote>();
+		while (chosen.size < options.liked + options.disliked) {
+			const paper = papers[Math.floor(random() * papers.length)];
+			if (paper && !chosen.has(paper.num)) chosen.set(paper.num, chosen.size < options.liked ? "like" : "dislike");
+		}
+		const profile = profileOf([...chosen].map(([num, vote]) => ({ vote, terms: terms.get(num) ?? emptyVector })));
+		for (const [paperNum, vote] of chosen) votes.push({ readerId: reader.id, paperNum, vote, source: "vote", at });
+		await writeProfile(deps.db, { readerId: reader.id, profile, query: profileQuery(profile), fromVersion: 0, at });
+		profiles++;
+	}
+	await insertVotes(deps.db, votes);
+	return profiles;
 }

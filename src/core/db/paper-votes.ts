@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import { decodePaperTerms } from "../recommend/paper-terms.ts";
 import type { Vote } from "../recommend/profile.ts";
+import type { TermVector } from "../recommend/term-vector.ts";
 import type { VotedPaper, VoteSource } from "../recommend/votes.ts";
 import type { Db } from "./schema.ts";
 
@@ -35,6 +36,22 @@ export async function upsertVote(db: Db, v: VoteRow): Promise<void> {
 		.execute();
 }
 
+/** Rows per statement: they travel as one bound JSON value (D1's 100-value limit does not apply). */
+const rowsPerInsert = 2000;
+
+/** Records many votes at once (replacing earlier ones on the same papers), one statement per 2,000. */
+export async function insertVotes(db: Db, votes: readonly VoteRow[]): Promise<void> {
+	for (let i = 0; i < votes.length; i += rowsPerInsert) {
+		const rows = votes.slice(i, i + rowsPerInsert).map((v) => [v.readerId, v.paperNum, v.vote, v.source, v.at]);
+		await sql`
+			insert into paper_votes (subscriber_id, paper_num, vote, source, created_at, updated_at)
+			select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 4
+			from json_each(${JSON.stringify(rows)}) where true
+			on conflict (subscriber_id, paper_num) do update set
+				vote = excluded.vote, source = excluded.source, updated_at = excluded.updated_at`.execute(db);
+	}
+}
+
 /** Undoes a reader's vote on one paper, or (no paper) every vote: "clear all". */
 export async function deleteVotes(db: Db, readerId: number, paperNum?: number): Promise<void> {
 	let query = db.deleteFrom("paper_votes").where("subscriber_id", "=", readerId);
@@ -42,8 +59,15 @@ export async function deleteVotes(db: Db, readerId: number, paperNum?: number): 
 	await query.execute();
 }
 
-/** The papers these readers voted on or added, with their stored terms; one statement, newest first. */
-export async function listVotedPapers(db: Db, readerIds: readonly number[]): Promise<VotedPaper[]> {
+/**
+ * The papers these readers voted on or added, with their stored terms; one statement, newest
+ * first. `decoded` keeps papers' terms read before (many readers like the same papers).
+ */
+export async function listVotedPapers(
+	db: Db,
+	readerIds: readonly number[],
+	decoded: Map<number, TermVector | null> = new Map(),
+): Promise<VotedPaper[]> {
 	if (!readerIds.length) return [];
 	const { rows } = await sql<{
 		subscriber_id: number;
@@ -59,6 +83,14 @@ export async function listVotedPapers(db: Db, readerIds: readonly number[]): Pro
 		from paper_votes v join papers p on p.num = v.paper_num
 		where v.subscriber_id in (select value from json_each(${JSON.stringify(readerIds)}))
 		order by v.updated_at desc, p.num desc`.execute(db);
+	const termsOf = (num: number, text: string | null) => {
+		let terms = decoded.get(num);
+		if (terms === undefined) {
+			terms = text === null ? null : decodePaperTerms(text).terms;
+			decoded.set(num, terms);
+		}
+		return terms;
+	};
 	return rows.map((r) => ({
 		readerId: r.subscriber_id,
 		vote: r.vote,
@@ -67,6 +99,6 @@ export async function listVotedPapers(db: Db, readerIds: readonly number[]): Pro
 		paperNum: r.num,
 		paperId: r.id,
 		title: r.title,
-		terms: r.top_terms === null ? null : decodePaperTerms(r.top_terms).terms,
+		terms: termsOf(r.num, r.top_terms),
 	}));
 }

@@ -10,7 +10,7 @@ import { listVotedPapers } from "../db/paper-votes.ts";
 import { listPaperTerms } from "../db/papers.ts";
 import { listProfileQueries } from "../db/reader-profiles.ts";
 import type { Db } from "../db/schema.ts";
-import { CandidateIndex, defaultMinScore } from "./candidate-index.ts";
+import { CandidateIndex, defaultMinScore, type SearchWork } from "./candidate-index.ts";
 import type { TermVector } from "./term-vector.ts";
 import type { VotedPaper } from "./votes.ts";
 
@@ -28,11 +28,17 @@ interface ReaderProfile {
 	voted: Set<string>;
 }
 
+/** Liked papers whose decoded terms a run keeps (~2 KB each); beyond it, start over. */
+const maxDecoded = 50_000;
+
 /** Windows a run keeps indexed: readers of one run mostly share one or two. */
 const maxIndexes = 8;
 
 export class Recommender {
 	readonly #indexes = new Map<string, Promise<CandidateIndex>>();
+	readonly #built: CandidateIndex[] = [];
+	/** Liked papers' terms decoded so far: a paper's stored terms never change. */
+	readonly #decoded = new Map<number, TermVector | null>();
 	#profiles = new Map<number, ReaderProfile | null>();
 
 	constructor(
@@ -44,7 +50,8 @@ export class Recommender {
 	async prepare(readerIds: readonly number[]): Promise<void> {
 		const profiles = new Map<number, ReaderProfile | null>(readerIds.map((id) => [id, null]));
 		const queries = this.limit > 0 ? await listProfileQueries(this.db, readerIds) : new Map();
-		const votes = await listVotedPapers(this.db, [...queries.keys()]);
+		if (this.#decoded.size > maxDecoded) this.#decoded.clear();
+		const votes = await listVotedPapers(this.db, [...queries.keys()], this.#decoded);
 		for (const [readerId, query] of queries) profiles.set(readerId, { query, liked: [], voted: new Set() });
 		for (const vote of votes) addVote(profiles.get(vote.readerId), vote);
 		this.#profiles = profiles;
@@ -77,14 +84,24 @@ export class Recommender {
 		}));
 	}
 
+	/** What the run's searches have cost so far (the benchmark's operation counts). */
+	get work(): SearchWork {
+		const total: SearchWork = { searches: 0, queryTerms: 0, postings: 0, skippedTerms: 0 };
+		for (const { work } of this.#built)
+			for (const key of Object.keys(total) as (keyof SearchWork)[]) total[key] += work[key];
+		return total;
+	}
+
 	#indexFor(window: { from: string; to: string }): Promise<CandidateIndex> {
 		const key = `${window.from}|${window.to}`;
 		let index = this.#indexes.get(key);
 		if (!index) {
 			if (this.#indexes.size >= maxIndexes) this.#indexes.clear();
-			index = listPaperTerms(this.db, window).then(
-				(papers) => new CandidateIndex(papers.map((p) => ({ id: p.id, vector: p.terms }))),
-			);
+			index = listPaperTerms(this.db, window).then((papers) => {
+				const built = new CandidateIndex(papers.map((p) => ({ id: p.id, vector: p.terms })));
+				this.#built.push(built);
+				return built;
+			});
 			this.#indexes.set(key, index);
 		}
 		return index;
