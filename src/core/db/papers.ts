@@ -358,7 +358,7 @@ export async function listPaperTerms(db: Db, window: { from?: string; to?: strin
 	return rows.map((r) => ({ num: r.num, id: r.id, terms: decodePaperTerms(r.top_terms as string).terms }));
 }
 
-/** Papers stored before they were weighed (before migration 0040), oldest first. */
+/** Papers stored before they were weighed (before migration 0070), oldest first. */
 export async function listUnweighedPapers(db: Db, limit: number) {
 	return db
 		.selectFrom("papers")

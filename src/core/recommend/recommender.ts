@@ -31,6 +31,9 @@ interface ReaderProfile {
 /** Liked papers whose decoded terms a run keeps (~2 KB each); beyond it, start over. */
 const maxDecoded = 50_000;
 
+/** Readers whose profiles a run holds read ahead (a few batches); beyond it, start over. */
+const maxProfiles = 20_000;
+
 /** Windows a run keeps indexed: readers of one run mostly share one or two. */
 const maxIndexes = 8;
 
@@ -39,22 +42,27 @@ export class Recommender {
 	readonly #built: CandidateIndex[] = [];
 	/** Liked papers' terms decoded so far: a paper's stored terms never change. */
 	readonly #decoded = new Map<number, TermVector | null>();
-	#profiles = new Map<number, ReaderProfile | null>();
+	readonly #profiles = new Map<number, ReaderProfile | null>();
 
 	constructor(
 		private readonly db: Db,
 		private readonly limit: number,
 	) {}
 
-	/** Reads these readers' queries and liked papers (two statements); replaces what was read before. */
+	/**
+	 * Reads these readers' queries and liked papers (two statements), beside what is read
+	 * already: the outbox reads the next batch while the last one's digests are still being
+	 * composed. Each reader's entry goes once their digest is composed.
+	 */
 	async prepare(readerIds: readonly number[]): Promise<void> {
-		const profiles = new Map<number, ReaderProfile | null>(readerIds.map((id) => [id, null]));
-		const queries = this.limit > 0 ? await listProfileQueries(this.db, readerIds) : new Map();
+		if (this.limit <= 0 || !readerIds.length) return;
+		const queries = await listProfileQueries(this.db, readerIds);
 		if (this.#decoded.size > maxDecoded) this.#decoded.clear();
 		const votes = await listVotedPapers(this.db, [...queries.keys()], this.#decoded);
-		for (const [readerId, query] of queries) profiles.set(readerId, { query, liked: [], voted: new Set() });
-		for (const vote of votes) addVote(profiles.get(vote.readerId), vote);
-		this.#profiles = profiles;
+		if (this.#profiles.size > maxProfiles) this.#profiles.clear();
+		for (const id of readerIds) this.#profiles.set(id, null);
+		for (const [readerId, query] of queries) this.#profiles.set(readerId, { query, liked: [], voted: new Set() });
+		for (const vote of votes) addVote(this.#profiles.get(vote.readerId), vote);
 	}
 
 	/** Up to `limit` papers of the window close to the reader's liked papers, none of `exclude`. */
@@ -66,6 +74,7 @@ export class Recommender {
 		if (this.limit <= 0) return [];
 		if (!this.#profiles.has(readerId)) await this.prepare([readerId]);
 		const profile = this.#profiles.get(readerId);
+		this.#profiles.delete(readerId);
 		if (!profile?.liked.length || !profile.query.terms.length) return [];
 		const index = await this.#indexFor(window);
 		const found = index.search(profile.query, {

@@ -105,7 +105,8 @@ export function createApp(config: Config, options: AppOptions) {
 		c.set("clientIp", forwarded || options.clientIp?.(c) || null);
 		await next();
 		// Pages behind a token are personal: keep them out of shared caches and history.
-		if (/^\/(manage|unsubscribe|confirm|data|feedback)\/|^\/admin(\/|$)/.test(c.req.path)) c.header("Cache-Control", "no-store");
+		if (/^\/(manage|unsubscribe|confirm|data|feedback)\/|^\/admin(\/|$)/.test(c.req.path))
+			c.header("Cache-Control", "no-store");
 	});
 	// Forms behind a link must come from our own pages (plus the hidden HMAC field each
 	// form carries): BASE_URL's origin, never whatever Host the request names. The

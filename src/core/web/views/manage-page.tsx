@@ -96,7 +96,20 @@ export const ManagePage: FC<{
 	/** What happened in the reader's last periods (sent, nothing matched, paused, …). */
 	history?: Child;
 	profile: ProfileValues;
-}> = ({ token, unsubscribeToken, feedToken, csrf, email, status, values, errors, notice, preview, history, profile }) => {
+}> = ({
+	token,
+	unsubscribeToken,
+	feedToken,
+	csrf,
+	email,
+	status,
+	values,
+	errors,
+	notice,
+	preview,
+	history,
+	profile,
+}) => {
 	const base = `/manage/${token}`;
 	const confirmed = status === "active" || status === "paused";
 	return (
