@@ -2,7 +2,6 @@
 import { sql } from "kysely";
 import { decodePaperTerms } from "../recommend/paper-terms.ts";
 import type { Vote } from "../recommend/profile.ts";
-import type { TermVector } from "../recommend/term-vector.ts";
 import type { VotedPaper, VoteSource } from "../recommend/votes.ts";
 import type { Db } from "./schema.ts";
 
@@ -59,15 +58,8 @@ export async function deleteVotes(db: Db, readerId: number, paperNum?: number): 
 	await query.execute();
 }
 
-/**
- * The papers these readers voted on or added, with their stored terms; one statement, newest
- * first. `decoded` keeps papers' terms read before (many readers like the same papers).
- */
-export async function listVotedPapers(
-	db: Db,
-	readerIds: readonly number[],
-	decoded: Map<number, TermVector | null> = new Map(),
-): Promise<VotedPaper[]> {
+/** The papers a reader voted on or added, with their stored terms; newest first. */
+export async function listVotedPapers(db: Db, readerIds: readonly number[]): Promise<VotedPaper[]> {
 	if (!readerIds.length) return [];
 	const { rows } = await sql<{
 		subscriber_id: number;
@@ -83,14 +75,6 @@ export async function listVotedPapers(
 		from paper_votes v join papers p on p.num = v.paper_num
 		where v.subscriber_id in (select value from json_each(${JSON.stringify(readerIds)}))
 		order by v.updated_at desc, p.num desc`.execute(db);
-	const termsOf = (num: number, text: string | null) => {
-		let terms = decoded.get(num);
-		if (terms === undefined) {
-			terms = text === null ? null : decodePaperTerms(text).terms;
-			decoded.set(num, terms);
-		}
-		return terms;
-	};
 	return rows.map((r) => ({
 		readerId: r.subscriber_id,
 		vote: r.vote,
@@ -99,6 +83,27 @@ export async function listVotedPapers(
 		paperNum: r.num,
 		paperId: r.id,
 		title: r.title,
-		terms: termsOf(r.num, r.top_terms),
+		terms: r.top_terms === null ? null : decodePaperTerms(r.top_terms).terms,
 	}));
+}
+
+/** A vote as the weekly run reads it: the paper by number (the run keeps papers' terms apart, read once each). */
+export interface VoteByNum {
+	readerId: number;
+	paperNum: number;
+	vote: Vote;
+}
+
+/**
+ * These readers' votes, newest first for each reader, in one statement without joining
+ * the papers: the weekly run reads them a batch of readers at a time, and most readers
+ * voted on papers it has read already.
+ */
+export async function listVotesByNum(db: Db, readerIds: readonly number[]): Promise<VoteByNum[]> {
+	if (!readerIds.length) return [];
+	const { rows } = await sql<{ subscriber_id: number; paper_num: number; vote: Vote }>`
+		select subscriber_id, paper_num, vote from paper_votes
+		where subscriber_id in (select value from json_each(${JSON.stringify(readerIds)}))
+		order by subscriber_id, updated_at desc, paper_num desc`.execute(db);
+	return rows.map((r) => ({ readerId: r.subscriber_id, paperNum: r.paper_num, vote: r.vote }));
 }

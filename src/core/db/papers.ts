@@ -358,6 +358,28 @@ export async function listPaperTerms(db: Db, window: { from?: string; to?: strin
 	return rows.map((r) => ({ num: r.num, id: r.id, terms: decodePaperTerms(r.top_terms as string).terms }));
 }
 
+/** A paper's id, title and stored top terms (null: not weighed yet), by number. */
+export interface PaperTitleTerms {
+	num: number;
+	id: string;
+	title: string;
+	terms: TermVector | null;
+}
+
+/** These papers' ids, titles and top terms, in one statement. */
+export async function listPaperTermsByNums(db: Db, nums: readonly number[]): Promise<PaperTitleTerms[]> {
+	if (!nums.length) return [];
+	const { rows } = await sql<{ num: number; id: string; title: string; top_terms: string | null }>`
+		select num, id, title, top_terms from papers
+		where num in (select value from json_each(${JSON.stringify(nums)}))`.execute(db);
+	return rows.map((r) => ({
+		num: r.num,
+		id: r.id,
+		title: r.title,
+		terms: r.top_terms === null ? null : decodePaperTerms(r.top_terms).terms,
+	}));
+}
+
 /** Papers stored before they were weighed (before migration 0070), oldest first. */
 export async function listUnweighedPapers(db: Db, limit: number) {
 	return db

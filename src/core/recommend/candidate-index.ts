@@ -51,21 +51,22 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 	private readonly ids: string[];
 	private readonly positions: Map<string, number>;
 	private readonly termNumbers = new Map<string, number>();
-	/** Per term number, the candidates that have the term and its weight in each. */
-	private readonly postingPapers: Int32Array[] = [];
-	private readonly postingWeights: Float64Array[] = [];
+	// The postings of term number n are entries postingStart[n] … postingStart[n + 1] - 1 of
+	// postingPapers (candidate numbers) and postingWeights (the term's weight in each): three
+	// flat arrays, so a search walks memory in order.
+	private readonly postingStart: Int32Array;
+	private readonly postingPapers: Int32Array;
+	private readonly postingWeights: Float64Array;
 	private readonly candidateTerms: Numbered[];
 	/** Liked papers' (and candidates') terms as term numbers, by paper id. */
 	private readonly numbered = new Map<string, Numbered>();
-	// Scratch reused by every search: a candidate's score counts only when its stamp is the
-	// search's own, so nothing has to be cleared between searches.
+	// Scratch reused by every search and left zero after it: a candidate's running score,
+	// and the candidates a search touched (a candidate whose sum passes through 0 is listed
+	// twice; its second entry reads 0 and counts for nothing).
 	private readonly scores: Float64Array;
-	private readonly stamps: Uint32Array;
 	private readonly touched: Int32Array;
-	private stamp = 0;
-	private readonly termCount: number;
-	// Scratch for reasons: per term number, a weight for each pick; zero between uses.
-	private scratch = new Float64Array(0);
+	// Scratch for reasons: one candidate's weights by term number; zero between uses.
+	private readonly dense: Float64Array;
 
 	/** Candidates in the order ties should be broken in (the digest's rank order). */
 	constructor(candidates: readonly PaperTermVector[]) {
@@ -82,25 +83,27 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 				}
 				lengths[number] = (lengths[number] ?? 0) + 1;
 			}
-		for (const length of lengths) {
-			this.postingPapers.push(new Int32Array(length));
-			this.postingWeights.push(new Float64Array(length));
-		}
-		const filled = new Int32Array(lengths.length);
-		this.termCount = lengths.length;
+		this.postingStart = new Int32Array(lengths.length + 1);
+		for (let n = 0; n < lengths.length; n++)
+			this.postingStart[n + 1] = (this.postingStart[n] as number) + (lengths[n] as number);
+		const total = this.postingStart[lengths.length] as number;
+		this.postingPapers = new Int32Array(total);
+		this.postingWeights = new Float64Array(total);
+		const filled = this.postingStart.slice(0, lengths.length);
 		this.candidateTerms = candidates.map(({ id, vector }, paper) => {
 			const numbered = this.numberedOf(id, vector);
-			numbered.terms.forEach((number, i) => {
-				const at = filled[number] ?? 0;
-				(this.postingPapers[number] as Int32Array)[at] = paper;
-				(this.postingWeights[number] as Float64Array)[at] = numbered.weights[i] ?? 0;
+			for (let i = 0; i < numbered.terms.length; i++) {
+				const number = numbered.terms[i] as number;
+				const at = filled[number] as number;
+				this.postingPapers[at] = paper;
+				this.postingWeights[at] = numbered.weights[i] as number;
 				filled[number] = at + 1;
-			});
+			}
 			return numbered;
 		});
 		this.scores = new Float64Array(candidates.length);
-		this.stamps = new Uint32Array(candidates.length);
-		this.touched = new Int32Array(candidates.length);
+		this.touched = new Int32Array(total);
+		this.dense = new Float64Array(lengths.length);
 	}
 
 	/**
@@ -108,43 +111,45 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 	 * them), best first; ties keep the candidates' order.
 	 */
 	search(query: TermVector, { limit, minScore, exclude, budget = defaultSearchBudget }: SearchOptions): ScoredPaper[] {
-		const { scores, stamps, touched, ids } = this;
-		const stamp = this.nextStamp();
+		const { scores, touched, postingStart, postingPapers, postingWeights, termNumbers, ids } = this;
+		const { terms, weights } = query;
 		let touchedCount = 0;
 		let left = budget;
-		const queryWeights = query.weights;
-		for (let t = 0; t < query.terms.length; t++) {
-			const number = this.termNumbers.get(query.terms[t] as string);
+		let skipped = 0;
+		let visited = 0;
+		for (let t = 0; t < terms.length; t++) {
+			const number = termNumbers.get(terms[t] as string);
 			if (number === undefined) continue;
-			const papers = this.postingPapers[number] as Int32Array;
-			const weights = this.postingWeights[number] as Float64Array;
-			if (papers.length > left) {
-				this.work.skippedTerms++;
+			const start = postingStart[number] as number;
+			const end = postingStart[number + 1] as number;
+			if (end - start > left) {
+				skipped++;
 				continue;
 			}
-			left -= papers.length;
-			const queryWeight = queryWeights[t] as number;
-			for (let i = 0; i < papers.length; i++) {
-				const paper = papers[i] as number;
-				if (stamps[paper] !== stamp) {
-					stamps[paper] = stamp;
-					scores[paper] = 0;
-					touched[touchedCount++] = paper;
-				}
-				scores[paper] = (scores[paper] as number) + queryWeight * (weights[i] as number);
+			left -= end - start;
+			visited += end - start;
+			const queryWeight = weights[t] as number;
+			for (let i = start; i < end; i++) {
+				const paper = postingPapers[i] as number;
+				const before = scores[paper] as number;
+				if (before === 0) touched[touchedCount++] = paper;
+				scores[paper] = before + queryWeight * (postingWeights[i] as number);
 			}
-			this.work.postings += papers.length;
 		}
 		this.work.searches++;
-		this.work.queryTerms += query.terms.length;
+		this.work.queryTerms += terms.length;
+		this.work.postings += visited;
+		this.work.skippedTerms += skipped;
 		// The best `limit` of the touched candidates, by score then candidate order, kept in
-		// two small arrays; only a paper that would enter them is looked up among the excluded.
+		// two small sorted arrays; only a paper that would enter them is looked up among the
+		// excluded. Reading a score puts it back to 0 for the next search.
 		const bestPapers: number[] = [];
 		const bestScores: number[] = [];
 		const floor = Math.max(minScore * scale, Number.MIN_VALUE);
 		for (let i = 0; i < touchedCount; i++) {
 			const paper = touched[i] as number;
 			const score = scores[paper] as number;
+			scores[paper] = 0;
 			if (score < floor) continue;
 			let at = bestPapers.length;
 			while (at > 0 && isBetter(score, paper, bestScores[at - 1] as number, bestPapers[at - 1] as number)) at--;
@@ -166,41 +171,26 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 	 * index, by paper id: within a run a paper's stored terms do not change.
 	 */
 	closestLiked(paperIds: readonly string[], liked: readonly PaperTermVector[]): (PaperTermVector | null)[] {
-		const picks = paperIds.map((id) => this.candidateTerms[this.positions.get(id) ?? -1]);
-		const count = picks.length;
-		// Per term number, each pick's weight: scratch[number * count + pick], zero elsewhere.
-		const scratch = this.reasonScratch(count);
-		picks.forEach((pick, p) => {
-			pick?.terms.forEach((number, i) => {
-				scratch[number * count + p] = pick.weights[i] as number;
-			});
-		});
-		const closest: (PaperTermVector | null)[] = picks.map(() => null);
-		const best = new Float64Array(count);
-		const sums = new Float64Array(count);
-		for (const paper of liked) {
-			const { terms, weights } = this.numberedOf(paper.id, paper.vector);
-			sums.fill(0);
-			for (let i = 0; i < terms.length; i++) {
-				const base = (terms[i] as number) * count;
-				const weight = weights[i] as number;
-				for (let p = 0; p < count; p++) sums[p] = (sums[p] as number) + weight * (scratch[base + p] as number);
-			}
-			for (let p = 0; p < count; p++)
-				if ((sums[p] as number) > (best[p] as number)) {
-					best[p] = sums[p] as number;
-					closest[p] = paper;
+		const { dense } = this;
+		const likedTerms = liked.map((paper) => this.numberedOf(paper.id, paper.vector));
+		return paperIds.map((id) => {
+			const pick = this.candidateTerms[this.positions.get(id) ?? -1];
+			if (!pick) return null;
+			for (let i = 0; i < pick.terms.length; i++) dense[pick.terms[i] as number] = pick.weights[i] as number;
+			let best = 0;
+			let closest: PaperTermVector | null = null;
+			for (let l = 0; l < likedTerms.length; l++) {
+				const { terms, weights } = likedTerms[l] as Numbered;
+				let sum = 0;
+				for (let i = 0; i < terms.length; i++) sum += (weights[i] as number) * (dense[terms[i] as number] as number);
+				if (sum > best) {
+					best = sum;
+					closest = liked[l] as PaperTermVector;
 				}
-		}
-		for (const pick of picks)
-			for (const number of pick?.terms ?? []) for (let p = 0; p < count; p++) scratch[number * count + p] = 0;
-		return closest;
-	}
-
-	private reasonScratch(picks: number): Float64Array {
-		const needed = this.termCount * picks;
-		if (this.scratch.length < needed) this.scratch = new Float64Array(needed);
-		return this.scratch;
+			}
+			for (let i = 0; i < pick.terms.length; i++) dense[pick.terms[i] as number] = 0;
+			return closest;
+		});
 	}
 
 	private numberedOf(id: string, vector: TermVector): Numbered {
@@ -217,12 +207,6 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 		const numbered = { terms: Int32Array.from(terms), weights: Float64Array.from(weights) };
 		this.numbered.set(id, numbered);
 		return numbered;
-	}
-
-	private nextStamp(): number {
-		this.stamp = this.stamp === 0xffffffff ? 1 : this.stamp + 1;
-		if (this.stamp === 1) this.stamps.fill(0);
-		return this.stamp;
 	}
 }
 

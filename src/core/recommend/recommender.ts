@@ -6,13 +6,13 @@
  * readers × papers (docs/recommender.md).
  */
 
-import { listVotedPapers } from "../db/paper-votes.ts";
-import { listPaperTerms } from "../db/papers.ts";
+import { listVotesByNum } from "../db/paper-votes.ts";
+import { listPaperTerms, listPaperTermsByNums, type PaperTitleTerms } from "../db/papers.ts";
 import { listProfileQueries } from "../db/reader-profiles.ts";
 import type { Db } from "../db/schema.ts";
 import { CandidateIndex, defaultMinScore, type SearchWork } from "./candidate-index.ts";
+import type { Vote } from "./profile.ts";
 import type { TermVector } from "./term-vector.ts";
-import type { VotedPaper } from "./votes.ts";
 
 /** A recommended paper, by id, with the title of the liked paper closest to it. */
 export interface Recommendation {
@@ -28,8 +28,8 @@ interface ReaderProfile {
 	voted: Set<string>;
 }
 
-/** Liked papers whose decoded terms a run keeps (~2 KB each); beyond it, start over. */
-const maxDecoded = 50_000;
+/** Voted papers whose decoded terms a run keeps (~2 KB each); beyond it, start over. */
+const maxPapers = 50_000;
 
 /** Readers whose profiles a run holds read ahead (a few batches); beyond it, start over. */
 const maxProfiles = 20_000;
@@ -40,8 +40,8 @@ const maxIndexes = 8;
 export class Recommender {
 	readonly #indexes = new Map<string, Promise<CandidateIndex>>();
 	readonly #built: CandidateIndex[] = [];
-	/** Liked papers' terms decoded so far: a paper's stored terms never change. */
-	readonly #decoded = new Map<number, TermVector | null>();
+	/** Voted papers read so far, by number: a paper's stored terms never change. */
+	readonly #papers = new Map<number, PaperTitleTerms>();
 	readonly #profiles = new Map<number, ReaderProfile | null>();
 
 	constructor(
@@ -57,12 +57,15 @@ export class Recommender {
 	async prepare(readerIds: readonly number[]): Promise<void> {
 		if (this.limit <= 0 || !readerIds.length) return;
 		const queries = await listProfileQueries(this.db, readerIds);
-		if (this.#decoded.size > maxDecoded) this.#decoded.clear();
-		const votes = await listVotedPapers(this.db, [...queries.keys()], this.#decoded);
+		const votes = await listVotesByNum(this.db, [...queries.keys()]);
+		if (this.#papers.size > maxPapers) this.#papers.clear();
+		const unread = [...new Set(votes.map((v) => v.paperNum).filter((num) => !this.#papers.has(num)))];
+		for (const paper of await listPaperTermsByNums(this.db, unread)) this.#papers.set(paper.num, paper);
 		if (this.#profiles.size > maxProfiles) this.#profiles.clear();
 		for (const id of readerIds) this.#profiles.set(id, null);
 		for (const [readerId, query] of queries) this.#profiles.set(readerId, { query, liked: [], voted: new Set() });
-		for (const vote of votes) addVote(this.#profiles.get(vote.readerId), vote);
+		for (const { readerId, paperNum, vote } of votes)
+			addVote(this.#profiles.get(readerId), this.#papers.get(paperNum), vote);
 	}
 
 	/** Up to `limit` papers of the window close to the reader's liked papers, none of `exclude`. */
@@ -117,9 +120,8 @@ export class Recommender {
 	}
 }
 
-function addVote(profile: ReaderProfile | null | undefined, vote: VotedPaper): void {
-	if (!profile) return;
-	profile.voted.add(vote.paperId);
-	if (vote.vote === "like" && vote.terms)
-		profile.liked.push({ id: vote.paperId, vector: vote.terms, title: vote.title });
+function addVote(profile: ReaderProfile | null | undefined, paper: PaperTitleTerms | undefined, vote: Vote): void {
+	if (!profile || !paper) return;
+	profile.voted.add(paper.id);
+	if (vote === "like" && paper.terms) profile.liked.push({ id: paper.id, vector: paper.terms, title: paper.title });
 }

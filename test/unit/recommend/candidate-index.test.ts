@@ -98,6 +98,31 @@ describe("searching the period's candidates", () => {
 		expect(counted.work).toMatchObject({ searches: 3, postings: 3, skippedTerms: 1 });
 	});
 
+	it("counts a paper whose score passes through zero once, and starts the next search clean", () => {
+		const index = new CandidateIndex([
+			{
+				id: "p",
+				vector: vector([
+					["ssm", 600],
+					["video", 800],
+					["mamba", 100],
+				]),
+			},
+			{ id: "q", vector: vector([["ssm", 800]]) },
+		]);
+		// p: +600·500 (ssm), then −800·375 (video) brings it to exactly 0, then +100·100 (mamba).
+		const through = vector([
+			["ssm", 500],
+			["video", -375],
+			["mamba", 100],
+		]);
+		expect(index.search(through, all)).toEqual([
+			{ paperId: "q", score: 0.4 },
+			{ paperId: "p", score: 0.01 },
+		]);
+		expect(index.search(vector([["mamba", 1000]]), all)).toEqual([{ paperId: "p", score: 0.1 }]);
+	});
+
 	it("finds what scoring every candidate against the query finds", () => {
 		const term = fc.constantFrom("ssm", "video", "mamba", "robot", "graph", "agent");
 		const weighted = (min: number) =>
@@ -116,9 +141,12 @@ describe("searching the period's candidates", () => {
 						.sort((x, y) => y.score - x.score || x.i - y.i)
 						.slice(0, limit)
 						.map(({ paperId, score }) => ({ paperId, score }));
-					const found = new CandidateIndex(list).search(q, { limit, minScore: 0 });
-					expect(found.map((p) => p.paperId)).toEqual(expected.map((p) => p.paperId));
-					for (const [i, p] of found.entries()) expect(p.score).toBeCloseTo(expected[i]?.score ?? 0, 9);
+					const index = new CandidateIndex(list);
+					// Twice on one index: a search leaves nothing behind for the next.
+					for (const found of [index.search(q, { limit, minScore: 0 }), index.search(q, { limit, minScore: 0 })]) {
+						expect(found.map((p) => p.paperId)).toEqual(expected.map((p) => p.paperId));
+						for (const [i, p] of found.entries()) expect(p.score).toBeCloseTo(expected[i]?.score ?? 0, 9);
+					}
 				},
 			),
 			{ numRuns: 300 },
