@@ -248,6 +248,9 @@ async function main() {
 			avg_message_kb: round(receivedBytes / Math.max(1, received) / 1024, 1),
 			fts_queries: mr.ftsQueries,
 			profile_share: profileShare,
+			match_warm_up_s: round(mr.matchColdS, 3),
+			match_cpu_s: round(mr.matchCpuS, 3),
+			match_and_recommend_cpu_s: round(mr.matchRecommendCpuS, 3),
 			readers_recommended: mr.recommended.readers,
 			papers_recommended: mr.recommended.papers,
 			recommend_searches: mr.recommendWork.searches,
@@ -300,10 +303,14 @@ async function main() {
 	printTable([
 		["readers x papers", `${fmt(readers)} x ${fmt(paperCount)}`, ""],
 		["digests sent (skipped)", `${fmt(run.sent)} (${fmt(run.skipped)}), avg ${d.avg_message_kb} KB`, ""],
-		["match, all readers (before)", `${result.match_s.toFixed(2)} s, ${fmt(d.fts_queries)} distinct topic lookups`, ""],
+		[
+			"match, all readers (before)",
+			`${result.match_s.toFixed(2)} s (CPU ${d.match_cpu_s} s), ${fmt(d.fts_queries)} distinct topic lookups`,
+			"",
+		],
 		[
 			"match + recommend (after)",
-			`${result.match_and_recommend_s.toFixed(2)} s, ${fmt(d.readers_recommended)} readers got recommendations`,
+			`${result.match_and_recommend_s.toFixed(2)} s (CPU ${d.match_and_recommend_cpu_s} s), ${fmt(d.readers_recommended)} readers got recommendations`,
 			`<= 3 s; ${(result.match_and_recommend_s / result.match_s).toFixed(2)}x before`,
 		],
 		["render per digest", `${result.render_us_per_digest.toFixed(1)} us`, "<= 50 us"],

@@ -156,8 +156,12 @@ interface PaperParts {
 	/** Its plain-text entry around the reason, after the entry's number. */
 	textBefore: string;
 	textAfter: string;
-	/** What follows a reader's voting link for this paper: `?paper=ID&vote=`. */
-	voteQuery: string;
+	/**
+	 * The paper's 👍 / 👎 links around the reader's voting link (three copies of which go
+	 * between them): HTML and text, built once per run, so a reader's digest only joins them.
+	 */
+	votesHtml: readonly [string, string, string];
+	votesText: readonly [string, string, string];
 }
 
 const thumbsUp = "&#128077;";
@@ -173,6 +177,8 @@ function partsOf(config: Config, paper: Paper): PaperParts {
 	const url = safeUrl(paper.absUrl) ?? safeUrl(paper.hfUrl) ?? config.baseUrl;
 	const authors = authorLine(paper.authors);
 	const summary = snippet(paper.abstract);
+	const voteQuery = `?paper=${encodeURIComponent(paper.id)}&vote=`;
+	const voteQueryHtml = escapeHtmlAscii(voteQuery);
 	const links = paperLinks(paper);
 	const html = partialFill(
 		template.paper,
@@ -207,21 +213,29 @@ function partsOf(config: Config, paper: Paper): PaperParts {
 		htmlAfter: compactAscii(html.literals[2] ?? ""),
 		textBefore: `${paper.title}\n${authors ? `   ${authors}\n` : ""}   `,
 		textAfter: `${paper.upvotes > 0 ? ` · ▲ ${paper.upvotes}` : ""}\n   ${summary}\n${textLinks.join("")}`,
-		voteQuery: `?paper=${encodeURIComponent(paper.id)}&vote=`,
+		votesHtml: [
+			`${thumbsUp} <a href="`,
+			`${voteQueryHtml}like">More like this</a> &middot; ${thumbsDown} <a href="`,
+			`${voteQueryHtml}dislike">Less like this</a>`,
+		],
+		votesText: ["   👍 More like this: ", `${voteQuery}like\n   👎 Less like this: `, `${voteQuery}dislike\n`],
 	};
 	paperParts.set(paper, parts);
 	return parts;
 }
 
+/** A reader's voting link, as it goes into their digest's HTML and text; none without one. */
+interface VotingLink {
+	html: string;
+	text: string;
+}
+
 /** The 👍 / 👎 links of one paper for one reader: HTML and text. */
-function voteLinks(feedbackUrl: string | undefined, parts: PaperParts): { html: string; text: string } {
-	if (!feedbackUrl) return { html: "", text: "" };
-	const url = `${feedbackUrl}${parts.voteQuery}`;
-	const href = escapeHtmlAscii(url);
-	return {
-		html: `${thumbsUp} <a href="${href}like">More like this</a> &middot; ${thumbsDown} <a href="${href}dislike">Less like this</a>`,
-		text: `   👍 More like this: ${url}like\n   👎 Less like this: ${url}dislike\n`,
-	};
+function voteLinks(link: VotingLink | undefined, parts: PaperParts): { html: string; text: string } {
+	if (!link) return { html: "", text: "" };
+	const [h0, h1, h2] = parts.votesHtml;
+	const [t0, t1, t2] = parts.votesText;
+	return { html: h0 + link.html + h1 + link.html + h2, text: t0 + link.text + t1 + link.text + t2 };
 }
 
 /** Fills the compiled MJML for one reader: HTML and a plain-text part with the same papers. */
@@ -244,6 +258,7 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 		unsubscribeUrl: d.unsubscribeUrl,
 		...footer,
 	};
+	const link = d.feedbackUrl ? { html: escapeHtmlAscii(d.feedbackUrl), text: d.feedbackUrl } : undefined;
 	// The HTML is kept 7-bit ASCII (non-ASCII as character references): see asciiHtml.
 	let html = fillTemplate(
 		template.head,
@@ -262,7 +277,7 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 			labels = joined;
 			escapedLabels = escapeHtmlAscii(joined);
 		}
-		const votes = voteLinks(d.feedbackUrl, parts);
+		const votes = voteLinks(link, parts);
 		html += parts.htmlBefore + escapedLabels + parts.htmlMiddle + votes.html + parts.htmlAfter;
 		text += `${i + 1}. ${parts.textBefore}${labels}${parts.textAfter}${votes.text}\n`;
 	}
@@ -273,7 +288,7 @@ export function renderDigest(config: Config, d: DigestInput): RenderedDigest {
 		similar.forEach(({ paper, closeTo }, i) => {
 			const parts = partsOf(config, paper);
 			const reason = `Close to: ${closeTo}`;
-			const votes = voteLinks(d.feedbackUrl, parts);
+			const votes = voteLinks(link, parts);
 			html += parts.htmlBefore + escapeHtmlAscii(reason) + parts.htmlMiddle + votes.html + parts.htmlAfter;
 			text += `${d.papers.length + i + 1}. ${parts.textBefore}${reason}${parts.textAfter}${votes.text}\n`;
 		});

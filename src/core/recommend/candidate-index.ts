@@ -38,7 +38,7 @@ export const defaultMinScore = 0.05;
  * share most of their words (the digest benchmark's synthetic week), and then leaves out
  * the query's lightest terms.
  */
-export const defaultSearchBudget = 3000;
+export const defaultSearchBudget = 2000;
 
 /** A vector with its terms as the index's term numbers; terms no candidate has are left out. */
 interface Numbered {
