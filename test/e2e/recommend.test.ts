@@ -91,6 +91,18 @@ describe("papers like the ones you liked, in a real browser", () => {
 			"👍 Graph Neural Networks for Molecular Property Prediction (added)",
 		);
 
+		// A BibTeX file, chosen as a reader would, goes up with the same form.
+		await page.getByLabel("Or upload a BibTeX file").setInputFiles({
+			name: "library.bib",
+			mimeType: "application/x-bibtex",
+			buffer: Buffer.from("@article{mamba,\n  title = {Selective Scans},\n  eprint = {2612.00101},\n}\n"),
+		});
+		await page.getByRole("button", { name: "Add papers" }).click();
+		await page.getByText("Added 1 paper.").waitFor();
+		expect(await profile.locator("li").allTextContents()).toContainEqual(
+			expect.stringContaining(`👍 ${selective} (added)`),
+		);
+
 		await page.getByRole("button", { name: "Clear all" }).click();
 		await page.locator("#profile-empty").waitFor();
 		expect(await j.rt.deps.db.selectFrom("paper_votes").selectAll().execute()).toEqual([]);

@@ -6,7 +6,7 @@ import { addPapers, addReaders } from "../helpers/readers.ts";
 import { week2, week3 } from "../helpers/recommender-papers.ts";
 import type { Received } from "../helpers/smtp-sink.ts";
 import { similarSection, voteLink } from "../helpers/votes.ts";
-import { get, postForm, textareaText } from "../helpers/web.ts";
+import { fieldError, get, origin, postForm, textareaText } from "../helpers/web.ts";
 
 const j = useJourney();
 
@@ -182,5 +182,63 @@ describe("👍 / 👎 in the digest and papers like the ones you liked", () => {
 		expect((await postForm(j.rt, `${dataPath}/delete`, { confirm: "yes", csrf })).status).toBe(200);
 		expect(await votes()).toEqual([]);
 		expect(await j.rt.deps.db.selectFrom("reader_profiles").selectAll().execute()).toEqual([]);
+	});
+
+	it("the manage page takes a BibTeX file or a list of arXiv ids, and refuses a file it cannot read keeping what was typed", async () => {
+		const reader = await confirmedReader(j, "upload@example.org", "diffusion");
+		// As a browser sends the form: multipart, the pasted text and the chosen file.
+		const upload = (text: string, name: string, bytes: Uint8Array<ArrayBuffer> | string) => {
+			const form = new FormData();
+			form.set("csrf", reader.csrf);
+			form.set("papers", text);
+			form.set("file", new Blob([bytes]), name);
+			return j.rt.app.request(`${origin}${reader.managePath}/profile/add`, {
+				method: "POST",
+				headers: { origin: new URL(j.rt.deps.config.baseUrl).origin },
+				body: form,
+			});
+		};
+		const manage = await (await get(j.rt, reader.managePath)).text();
+		expect(manage).toContain('enctype="multipart/form-data"');
+		expect(manage).toMatch(/<input[^>]*type="file"[^>]*name="file"/);
+
+		const binary = await upload("typed 2401.0000", "library.bib", new Uint8Array([0x40, 0xff, 0xfe, 0x00, 0x81]));
+		expect(binary.status).toBe(422);
+		const refused = await binary.text();
+		expect(textareaText(refused, "papers")).toBe("typed 2401.0000");
+		expect(fieldError(refused, "file")).toBe(
+			"library.bib is not a text file: upload a BibTeX file or a list of arXiv ids.",
+		);
+		const large = await upload("kept", "huge.bib", `eprint = {seed-c42e5f9377}\n${"%".repeat(600 * 1024)}`);
+		expect(large.status).toBe(422);
+		const largePage = await large.text();
+		expect(textareaText(largePage, "papers")).toBe("kept");
+		expect(fieldError(largePage, "file")).toBe("huge.bib is larger than 512 KB: upload a smaller one.");
+		const tooLarge = await upload("", "enormous.bib", "%".repeat(1100 * 1024));
+		expect(tooLarge.status).toBe(413);
+		expect(fieldError(await tooLarge.text(), "file")).toContain("choose a smaller file (at most 512 KB)");
+		const none = await upload("", "notes.txt", "my reading list, no ids here");
+		expect(none.status).toBe(422);
+		expect(fieldError(await none.text(), "file")).toBe(
+			"notes.txt names no arXiv id: no eprint field, arXiv link or id in it.",
+		);
+		expect(await votes()).toEqual([]);
+
+		const bib = await upload(
+			"",
+			"library.bib",
+			"@article{hippo,\n  title = {How to Train Your HiPPO},\n  eprint = {seed-c42e5f9377},\n}\n",
+		);
+		expect(bib.status).toBe(200);
+		expect(await bib.text()).toContain("Added 1 paper.");
+		const list = await upload("", "ids.txt", "seed-8cfb95d530\nhttps://arxiv.org/abs/2612.99999v2\n");
+		expect(list.status).toBe(200);
+		expect(await list.text()).toContain(
+			"Added 1 paper. Not in paperboy (it knows the papers it has collected): 2612.99999.",
+		);
+		expect(await votes()).toEqual([
+			{ paper: "seed-8cfb95d530", vote: "like" },
+			{ paper: "seed-c42e5f9377", vote: "like" },
+		]);
 	});
 });

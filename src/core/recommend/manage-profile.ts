@@ -8,8 +8,34 @@ import { AppError } from "../errors.ts";
 import { authorise } from "../subscriptions/manage-subscription.ts";
 import { clearVotes, setVote, votedPapers } from "./votes.ts";
 
-/** Papers one paste may add: a BibTeX file of a few hundred entries fits. */
+/** Papers one paste or file may add. */
 export const maxPapersAdded = 200;
+
+/** The largest file the manage page takes: a BibTeX export of a few hundred entries with abstracts. */
+export const maxUploadBytes = 512 * 1024;
+
+/** What the reader sent: pasted text, and a file (a .bib export or a list of arXiv ids) if they chose one. */
+export interface PapersToAdd {
+	text: string;
+	file?: { name: string; bytes: Uint8Array };
+}
+
+/** A file's text, if it is UTF-8 text within the limit; else invalid_input naming the file. */
+function fileText(file: { name: string; bytes: Uint8Array }): string {
+	const refuse = (why: string) => new AppError("invalid_input", why, { file: why });
+	if (!file.bytes.length) throw refuse(`${file.name || "The file"} is empty.`);
+	if (file.bytes.length > maxUploadBytes)
+		throw refuse(`${file.name || "The file"} is larger than ${maxUploadBytes / 1024} KB: upload a smaller one.`);
+	let text: string;
+	try {
+		text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(file.bytes);
+	} catch {
+		throw refuse(`${file.name || "The file"} is not a text file: upload a BibTeX file or a list of arXiv ids.`);
+	}
+	if (text.includes("\0"))
+		throw refuse(`${file.name || "The file"} is not a text file: upload a BibTeX file or a list of arXiv ids.`);
+	return text;
+}
 
 // New-style arXiv ids (2401.12345, with or without a version), old-style ones
 // (astro-ph/0601001, math.GT/0309136), and the demo's seed ids.
@@ -29,14 +55,27 @@ export interface AddedPapers {
 	unknown: string[];
 }
 
-/** Adds the papers a paste names to the reader's liked papers; none found is invalid_input. */
-export async function addLikedPapers(deps: Deps, token: string, csrf: string, text: string): Promise<AddedPapers> {
+/**
+ * Adds the papers a paste and an uploaded file name to the reader's liked papers. A file
+ * that is not text or too large, or nothing naming a paper, is invalid_input and adds none.
+ */
+export async function addLikedPapers(
+	deps: Deps,
+	token: string,
+	csrf: string,
+	input: PapersToAdd,
+): Promise<AddedPapers> {
 	const { reader } = await authorise(deps, token, csrf);
-	const ids = paperIdsIn(text);
+	const uploaded = input.file ? fileText(input.file) : "";
+	const ids = paperIdsIn(`${input.text}\n${uploaded}`);
 	if (!ids.length)
-		throw new AppError("invalid_input", "No paper found.", {
-			papers: "Paste arXiv ids (2401.12345), arxiv.org links or a BibTeX file's entries.",
-		});
+		throw new AppError(
+			"invalid_input",
+			"No paper found.",
+			input.file
+				? { file: `${input.file.name || "The file"} names no arXiv id: no eprint field, arXiv link or id in it.` }
+				: { papers: "Paste arXiv ids (2401.12345), arxiv.org links or a BibTeX file's entries." },
+		);
 	if (ids.length > maxPapersAdded)
 		throw new AppError("invalid_input", "Too many papers.", {
 			papers: `Add at most ${maxPapersAdded} papers at a time.`,

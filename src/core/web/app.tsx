@@ -20,7 +20,7 @@ import { confirmRoutes } from "./routes/confirm-routes.tsx";
 import { dataRoutes } from "./routes/data-routes.tsx";
 import { feedRoutes } from "./routes/feed-routes.ts";
 import { feedbackRoutes } from "./routes/feedback-routes.tsx";
-import { manageRoutes } from "./routes/manage-routes.tsx";
+import { manageRoutes, paperUploadPath } from "./routes/manage-routes.tsx";
 import { type AppMetrics, metricsRoutes } from "./routes/metrics-routes.ts";
 import { previewRoutes } from "./routes/preview-routes.ts";
 import { signupRoutes } from "./routes/signup-routes.tsx";
@@ -98,7 +98,9 @@ export function createApp(config: Config, options: AppOptions) {
 			crossOriginEmbedderPolicy: false,
 		}),
 	);
-	app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text("Request body too large", 413) }));
+	const formLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text("Request body too large", 413) });
+	// The manage page's paper upload has a larger limit of its own (manage-routes.tsx).
+	app.use((c, next) => (c.req.method === "POST" && paperUploadPath.test(c.req.path) ? next() : formLimit(c, next)));
 	app.use(async (c, next) => {
 		// The trusted proxy appends the peer it saw; entries left of it are whatever the client sent.
 		const forwarded = config.trustProxy ? c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined;

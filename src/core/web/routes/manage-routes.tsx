@@ -1,10 +1,11 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../../deps.ts";
 import { previewDigestFor } from "../../digest/next-digest.ts";
 import { archivedDigest, periodHistory } from "../../digest/period-history.ts";
 import { isAppError } from "../../errors.ts";
-import { addLikedPapers, clearProfile, removeFromProfile } from "../../recommend/manage-profile.ts";
+import { addLikedPapers, clearProfile, maxUploadBytes, removeFromProfile } from "../../recommend/manage-profile.ts";
 import { votedPapers } from "../../recommend/votes.ts";
 import { fieldErrors, manageForm, profileAddForm, profileRemoveForm } from "../../subscriptions/form-schemas.ts";
 import {
@@ -18,7 +19,7 @@ import {
 } from "../../subscriptions/manage-subscription.ts";
 import { previewKeywords } from "../../topics/keyword-preview.ts";
 import type { Env } from "../hono-env.ts";
-import { readForm } from "../read-form.ts";
+import { readForm, readUpload } from "../read-form.ts";
 import { ManagePage, type ManageValues, type ProfileValues } from "../views/manage-page.tsx";
 import { DigestPreview } from "../views/next-digest-section.tsx";
 import { ArchivedDigestPage, PeriodHistory } from "../views/period-history.tsx";
@@ -50,6 +51,15 @@ const dataLinkNotices: Record<DataLinkOutcome, string> = {
 	recently_sent: "data-link-recent",
 	suppressed: "data-link-suppressed",
 };
+
+/**
+ * The form that adds liked papers takes a file (a BibTeX export, a list of arXiv ids), so
+ * its body may be larger than other forms' (app.tsx leaves it to this route's own limit):
+ * the file's limit plus room for the pasted text. A file over its limit but within this one
+ * gets the page back with what was typed; beyond this, the body is not read at all.
+ */
+export const paperUploadPath = /^\/manage\/[^/]+\/profile\/add$/;
+const maxUploadBody = maxUploadBytes * 2;
 
 export function manageRoutes() {
 	const app = new Hono<Env>();
@@ -145,32 +155,48 @@ export function manageRoutes() {
 		return c.redirect(`/manage/${token}?notice=${dataLinkNotices[outcome]}`, 303);
 	});
 
-	// The papers "Close to papers you liked" learns from.
-	app.post("/manage/:token/profile/add", async (c) => {
-		const { deps } = c.var;
-		const token = c.req.param("token");
-		const fields = await readForm(c);
-		const parsed = profileAddForm.safeParse(fields);
-		const text = fields.papers ?? "";
-		try {
-			if (!parsed.success) {
+	// The papers "Close to papers you liked" learns from: pasted, or in an uploaded file.
+	const tooLarge = `The upload is larger than ${maxUploadBody / 1024} KB: choose a smaller file (at most ${maxUploadBytes / 1024} KB).`;
+	app.post(
+		"/manage/:token/profile/add",
+		bodyLimit({
+			maxSize: maxUploadBody,
+			onError: async (c) => {
+				const session = await openManageSession(c.var.deps, c.req.param("token") ?? "");
+				return c.html(await page(c.var.deps, session, { profile: { text: "", fileError: tooLarge } }), 413);
+			},
+		}),
+		async (c) => {
+			const { deps } = c.var;
+			const token = c.req.param("token");
+			const fields = await readForm(c);
+			const file = await readUpload(c, "file");
+			const parsed = profileAddForm.safeParse(fields);
+			const text = fields.papers ?? "";
+			try {
+				if (!parsed.success) {
+					const session = await openManageSession(deps, token);
+					const error = fieldErrors(parsed.error).papers ?? "This form was not sent as we rendered it.";
+					return c.html(await page(deps, session, { profile: { text, error } }), 422);
+				}
+				const { added, unknown } = await addLikedPapers(deps, token, parsed.data.csrf, {
+					text: parsed.data.papers,
+					...(file ? { file } : {}),
+				});
+				const notice = [
+					added.length ? `Added ${added.length} paper${added.length === 1 ? "" : "s"}.` : "",
+					unknown.length ? `Not in paperboy (it knows the papers it has collected): ${unknown.join(", ")}.` : "",
+				].join(" ");
 				const session = await openManageSession(deps, token);
-				const error = fieldErrors(parsed.error).papers ?? "This form was not sent as we rendered it.";
-				return c.html(await page(deps, session, { profile: { text, error } }), 422);
+				return c.html(await page(deps, session, { profile: { notice: notice.trim() } }), added.length ? 200 : 422);
+			} catch (error) {
+				if (!isAppError(error) || error.code !== "invalid_input") throw error;
+				const session = await openManageSession(deps, token);
+				const profile = { text, error: error.fields.papers, fileError: error.fields.file };
+				return c.html(await page(deps, session, { profile }), 422);
 			}
-			const { added, unknown } = await addLikedPapers(deps, token, parsed.data.csrf, parsed.data.papers);
-			const notice = [
-				added.length ? `Added ${added.length} paper${added.length === 1 ? "" : "s"}.` : "",
-				unknown.length ? `Not in paperboy (it knows the papers it has collected): ${unknown.join(", ")}.` : "",
-			].join(" ");
-			const session = await openManageSession(deps, token);
-			return c.html(await page(deps, session, { profile: { notice: notice.trim() } }), added.length ? 200 : 422);
-		} catch (error) {
-			if (!isAppError(error) || error.code !== "invalid_input") throw error;
-			const session = await openManageSession(deps, token);
-			return c.html(await page(deps, session, { profile: { text, error: error.fields.papers } }), 422);
-		}
-	});
+		},
+	);
 
 	app.post("/manage/:token/profile/remove", async (c) => {
 		const token = c.req.param("token");

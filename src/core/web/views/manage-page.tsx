@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, FC } from "hono/jsx";
+import { maxUploadBytes } from "../../recommend/manage-profile.ts";
 import type { VotedPaper } from "../../recommend/votes.ts";
 import type { ReaderStatus } from "../../subscriptions/reader.ts";
 import { KeywordsField, LivePreview } from "./keywords-field.tsx";
@@ -22,7 +23,9 @@ export interface ProfileValues {
 	papers: readonly VotedPaper[];
 	/** What the reader pasted, kept when it could not be used. */
 	text: string;
-	error?: string;
+	error?: string | undefined;
+	/** What was wrong with the uploaded file. */
+	fileError?: string | undefined;
 	notice?: string;
 }
 
@@ -64,7 +67,7 @@ const ProfileCard: FC<{ base: string; csrf: string; profile: ProfileValues }> = 
 		) : (
 			<p id="profile-empty">No papers yet.</p>
 		)}
-		<form method="post" action={`${base}/profile/add`} class="manage" novalidate>
+		<form method="post" action={`${base}/profile/add`} class="manage" enctype="multipart/form-data" novalidate>
 			<input type="hidden" name="csrf" value={csrf} />
 			<div class="field">
 				<label for="papers">Add papers you liked: arXiv ids, arxiv.org links or BibTeX entries</label>
@@ -74,6 +77,21 @@ const ProfileCard: FC<{ base: string; csrf: string; profile: ProfileValues }> = 
 				{profile.error ? (
 					<p class="error" id="papers-error">
 						{profile.error}
+					</p>
+				) : null}
+			</div>
+			<div class="field">
+				<label for="file">Or upload a BibTeX file or a list of arXiv ids (at most {maxUploadBytes / 1024} KB)</label>
+				<input
+					type="file"
+					id="file"
+					name="file"
+					accept=".bib,.bibtex,.txt,text/plain,text/x-bibtex,application/x-bibtex"
+					aria-describedby={profile.fileError ? "file-error" : undefined}
+				/>
+				{profile.fileError ? (
+					<p class="error" id="file-error">
+						{profile.fileError}
 					</p>
 				) : null}
 			</div>
