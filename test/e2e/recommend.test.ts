@@ -14,7 +14,7 @@ import { linkIn } from "../helpers/web.ts";
 
 const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
-const j = useJourney({ PORT: String(port), BASE_URL: baseUrl });
+const j = useJourney({ PORT: String(port), BASE_URL: baseUrl, ALLOW_LOCAL_BASE_URL: "true" });
 let browser: Browser;
 let server: RunningServer;
 

@@ -348,12 +348,17 @@ export interface PaperTermRow {
 
 /**
  * The weighed papers first seen in [from, to) (every weighed paper without a window),
- * in a digest's rank order: upvotes, then newest first.
+ * in a digest's rank order: upvotes, then newest first. `seeds: false` leaves out the
+ * example papers, which never go into a digest.
  */
-export async function listPaperTerms(db: Db, window: { from?: string; to?: string } = {}): Promise<PaperTermRow[]> {
+export async function listPaperTerms(
+	db: Db,
+	window: { from?: string; to?: string; seeds?: boolean } = {},
+): Promise<PaperTermRow[]> {
 	let query = db.selectFrom("papers").select(["num", "id", "top_terms"]).where("top_terms", "is not", null);
 	if (window.from) query = query.where("added_at", ">=", window.from);
 	if (window.to) query = query.where("added_at", "<", window.to);
+	if (window.seeds === false) query = query.where("source", "!=", seedSource);
 	const rows = await query.orderBy("upvotes", "desc").orderBy("added_at", "desc").orderBy("num", "asc").execute();
 	return rows.map((r) => ({ num: r.num, id: r.id, terms: decodePaperTerms(r.top_terms as string).terms }));
 }

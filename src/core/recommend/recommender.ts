@@ -109,7 +109,8 @@ export class Recommender {
 		let index = this.#indexes.get(key);
 		if (!index) {
 			if (this.#indexes.size >= maxIndexes) this.#indexes.clear();
-			index = listPaperTerms(this.db, window).then((papers) => {
+			// Example papers never go into a digest: they are never candidates either.
+			index = listPaperTerms(this.db, { ...window, seeds: false }).then((papers) => {
 				const built = new CandidateIndex(papers.map((p) => ({ id: p.id, vector: p.terms })));
 				this.#built.push(built);
 				return built;
