@@ -8,7 +8,7 @@ import {
 import type { Deps } from "../deps.ts";
 import { commitWeights, weighNewPapers } from "../recommend/weigh-papers.ts";
 import { derivePaperData } from "./derived-data.ts";
-import { type NormalisedPaper, type PaperToStore, seedSource } from "./paper.ts";
+import { type NormalisedPaper, seedSource } from "./paper.ts";
 
 export interface StoreSummary {
 	new: number;
