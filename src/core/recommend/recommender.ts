@@ -1,9 +1,9 @@
 /**
  * "Close to papers you liked" for one digest run: the period's weighed papers are indexed
  * once per window (candidate-index.ts) and each reader with a profile searches them with
- * their stored query. Readers' queries and voted papers are read a batch of deliveries at
- * a time (two statements), so the run costs Σ over readers of their postings, never
- * readers × papers (docs/recommender.md).
+ * their stored query. Readers' queries and votes are read a batch of deliveries at a time
+ * (two statements, and a third for voted papers the run has not read yet), so the run
+ * costs Σ over readers of their postings, never readers × papers (docs/recommender.md).
  */
 
 import { listVotesByNum } from "../db/paper-votes.ts";
@@ -50,9 +50,10 @@ export class Recommender {
 	) {}
 
 	/**
-	 * Reads these readers' queries and liked papers (two statements), beside what is read
-	 * already: the outbox reads the next batch while the last one's digests are still being
-	 * composed. Each reader's entry goes once their digest is composed.
+	 * Reads these readers' queries and votes (two statements; a third for voted papers not
+	 * read yet this run), beside what is read already: the outbox reads the next batch
+	 * while the last one's digests are still being composed. Each reader's entry goes once
+	 * their digest is composed.
 	 */
 	async prepare(readerIds: readonly number[]): Promise<void> {
 		if (this.limit <= 0 || !readerIds.length) return;
