@@ -172,6 +172,14 @@ const envSchema = z.object({
 	SEND_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
 	SEND_RETRY_MAX_SECONDS: z.coerce.number().min(0).default(3600),
 	SEND_LEASE_SECONDS: z.coerce.number().min(1).default(60),
+	// Workers only (issue 15): deliveries one chained enqueue step matches and enqueues; sends
+	// in flight per queue consumer (Workers allow 6 open connections); consumers at once
+	// (wrangler.toml's max_concurrency: SMTP_RATE_PER_SECOND is shared out among them).
+	ENQUEUE_STEP_SIZE: int(10, 100_000).default(5000),
+	SEND_CONCURRENCY: int(1, 6).default(5),
+	SEND_CONSUMERS: int(1, 250).default(4),
+	// Days a delivery row is kept (0: for ever); each reader's latest digest always stays.
+	DELIVERY_RETENTION_DAYS: int(0, 36_500).default(365),
 	RATE_LIMIT_SUBSCRIBE_PER_IP_PER_HOUR: int(1, 1_000_000).default(20),
 	RATE_LIMIT_PREVIEW_PER_IP_PER_MINUTE: int(1, 1_000_000).default(60),
 	RATE_LIMIT_MAIL_PER_ADDRESS_PER_DAY: int(1, 1000).default(3),
@@ -342,6 +350,12 @@ export function parseConfig(env: Env) {
 			retryBaseSeconds: e.SEND_RETRY_BASE_SECONDS,
 			retryMaxSeconds: e.SEND_RETRY_MAX_SECONDS,
 			leaseSeconds: e.SEND_LEASE_SECONDS,
+			retentionDays: e.DELIVERY_RETENTION_DAYS,
+		},
+		queue: {
+			enqueueStepSize: e.ENQUEUE_STEP_SIZE,
+			sendConcurrency: e.SEND_CONCURRENCY,
+			consumers: e.SEND_CONSUMERS,
 		},
 		health: { minFreeDiskMb: e.HEALTH_MIN_FREE_DISK_MB },
 		limits: {

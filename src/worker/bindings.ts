@@ -6,12 +6,25 @@ export interface SendMessage {
 }
 
 /**
+ * A chained enqueue step: match and enqueue the due deliveries with ids after
+ * `enqueueAfter`, at most ENQUEUE_STEP_SIZE of them, then put the next step on the queue.
+ * The cron sends the first, so its own work does not grow with the number of readers.
+ */
+export interface EnqueueStep {
+	enqueueAfter: number;
+	/** Due by this time: the cron's, so a chain ends even while retries fall due. */
+	dueBy: string;
+}
+
+export type QueueMessage = SendMessage | EnqueueStep;
+
+/**
  * What wrangler.toml binds, plus every setting as a string: [vars] and secrets arrive
  * under the same names the Node process reads from its environment.
  */
 export interface WorkerEnv {
 	DB: D1Database;
-	SEND_QUEUE: Queue<SendMessage>;
+	SEND_QUEUE: Queue<QueueMessage>;
 }
 
 /** The string-valued entries of the env: the settings, without the bindings. */

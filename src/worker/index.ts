@@ -8,10 +8,10 @@ import { isAppError } from "../core/errors.ts";
 import { runJob } from "../core/jobs/run-job.ts";
 import { sendQueuedMail } from "../core/mail/mail-outbox.ts";
 import { createApp } from "../core/web/app.tsx";
-import type { SendMessage, WorkerEnv } from "./bindings.ts";
+import type { QueueMessage, WorkerEnv } from "./bindings.ts";
 import { jobForCron } from "./cron.ts";
 import { openInvocation } from "./invocation.ts";
-import { consumeSendBatch, enqueueDueDeliveries } from "./send-queue.ts";
+import { consumeSendBatch, startEnqueue } from "./send-queue.ts";
 
 /** What the app's `deps` option reads: the invocation's services, passed as the request's bindings. */
 interface RequestServices {
@@ -55,8 +55,8 @@ export default {
 
 	/**
 	 * A Cron Trigger runs its job as on Node, except that a digest job only plans and
-	 * enqueues: sending from one invocation would run into Workers' CPU and subrequest
-	 * limits with a few hundred readers, so queue invocations send.
+	 * starts the chained enqueue steps: matching and sending from one invocation would run
+	 * into Workers' CPU and subrequest limits, so queue invocations match and send.
 	 */
 	async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext) {
 		const { deps, finish } = openInvocation(env, ctx);
@@ -70,7 +70,7 @@ export default {
 				return;
 			}
 			const summary = await runJob(deps, job, {
-				deliver: (d) => enqueueDueDeliveries(d, env.SEND_QUEUE),
+				deliver: (d) => startEnqueue(d, env.SEND_QUEUE),
 				fetch: fetchPapers,
 			});
 			// Transactional mail the relay did not take at signup time is retried here (and by each queue batch).
@@ -84,17 +84,17 @@ export default {
 		}
 	},
 
-	async queue(batch: MessageBatch<SendMessage>, env: WorkerEnv, ctx: ExecutionContext) {
+	async queue(batch: MessageBatch<QueueMessage>, env: WorkerEnv, ctx: ExecutionContext) {
 		const { deps, finish } = openInvocation(env, ctx);
 		try {
-			const summary = await consumeSendBatch(deps, batch);
+			const summary = await consumeSendBatch(deps, batch, env.SEND_QUEUE);
 			const mail = await sendQueuedMail(deps, { limit: 5 });
 			deps.log.info("send batch settled", { messages: batch.messages.length, ...summary, mail });
 		} finally {
 			await finish();
 		}
 	},
-} satisfies ExportedHandler<WorkerEnv, SendMessage>;
+} satisfies ExportedHandler<WorkerEnv, QueueMessage>;
 
 /** Bad settings: say so in the log with every problem, and nothing specific to visitors. */
 function misconfigured(error: unknown): Response {

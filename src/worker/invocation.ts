@@ -59,16 +59,54 @@ export function openInvocation(env: WorkerEnv, ctx: ExecutionContext): Invocatio
 }
 
 /**
- * SMTP over cloudflare:sockets or the HTTP API. SMTP_RATE_PER_SECOND paces either: the
- * queue runs one consumer at a time (max_concurrency = 1), so it is the overall rate.
+ * SMTP over cloudflare:sockets or the HTTP API, SEND_CONCURRENCY messages at a time (one
+ * SMTP connection each; Workers allow six open connections per invocation). The
+ * provider's limit, SMTP_RATE_PER_SECOND, is shared out among the SEND_CONSUMERS queue
+ * consumers that may run at once, so together they stay within it.
  */
 function workerMailer(config: Config): Mailer {
-	const { mail } = config;
-	if (mailTransport(mail) !== "smtp" || !mail.smtpUrl) return createApiMailer(mail);
+	const { mail, queue } = config;
+	const perConsumer = mail.ratePerSecond / queue.consumers;
+	if (mailTransport(mail) !== "smtp" || !mail.smtpUrl) return createApiMailer({ ...mail, ratePerSecond: perConsumer });
+	const { smtpUrl } = mail;
 	const boundary = () => `=_paperboy_${randomToken().slice(0, 24)}`;
-	const smtp = createSocketSmtpMailer(
-		smtpOptionsFromUrl(mail.smtpUrl, new URL(config.baseUrl).hostname, mail.timeouts),
-		boundary,
+	const smtp = pooled(queue.sendConcurrency, () =>
+		createSocketSmtpMailer(smtpOptionsFromUrl(smtpUrl, new URL(config.baseUrl).hostname, mail.timeouts), boundary),
 	);
-	return mail.ratePerSecond > 0 ? paced(smtp, mail.ratePerSecond) : smtp;
+	return perConsumer > 0 ? paced(smtp, perConsumer) : smtp;
+}
+
+/** Up to `size` mailers (connections), each sending one message at a time; opened as needed. */
+function pooled(size: number, open: () => Mailer): Mailer {
+	const opened: Mailer[] = [];
+	const idle: Mailer[] = [];
+	const waiting: ((mailer: Mailer) => void)[] = [];
+	const acquire = (): Promise<Mailer> => {
+		const ready = idle.pop();
+		if (ready) return Promise.resolve(ready);
+		if (opened.length < size) {
+			const mailer = open();
+			opened.push(mailer);
+			return Promise.resolve(mailer);
+		}
+		return new Promise((resolve) => waiting.push(resolve));
+	};
+	return {
+		async send(message) {
+			const mailer = await acquire();
+			try {
+				return await mailer.send(message);
+			} finally {
+				const next = waiting.shift();
+				if (next) next(mailer);
+				else idle.push(mailer);
+			}
+		},
+		async close() {
+			await Promise.all(opened.map((m) => m.close?.()));
+		},
+		abort() {
+			for (const m of opened) m.abort?.();
+		},
+	};
 }

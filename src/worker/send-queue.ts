@@ -1,66 +1,118 @@
 import type { Deps } from "../core/deps.ts";
-import { deliveryStates, drainOutbox, dueDeliveryIds } from "../core/digest/outbox.ts";
-import type { SendMessage } from "./bindings.ts";
+import { deliveryStates, drainOutbox, dueDeliveryPage, matchPlannedDeliveries } from "../core/digest/outbox.ts";
+import type { EnqueueStep, QueueMessage, SendMessage } from "./bindings.ts";
 
-/** Ids read from D1 per query. */
-const idPage = 1000;
 /** Queues take at most 100 messages (and 256 KB) per sendBatch. */
 const sendBatchSize = 100;
 /** Queues delay a retry by at most 12 hours. */
 const maxRetryDelaySeconds = 12 * 60 * 60;
+/** Outcomes a consumer writes per statement (docs/decisions/081-batched-outcomes.md). */
+const recordEvery = 10;
 
 /**
- * Puts every delivery that is due now on the queue, one message per delivery, so the
- * scheduled invocation only reads ids and the sending (rendering, SMTP or HTTP) is spread
- * over queue invocations. Due retries whose messages the queue gave up on are picked up
- * here too. A delivery enqueued twice is still sent once: the consumer claims it in the
- * outbox before sending. Cost: one D1 query per 1,000 and one queue call per 100
- * deliveries, so Workers' 1,000 subrequests per invocation reach about 90,000 readers.
+ * What a digest cron does after planning: puts the first enqueue step on the queue. One
+ * queue call however many readers there are; the steps do the rest.
  */
-export async function enqueueDueDeliveries(deps: Deps, queue: Queue<SendMessage>): Promise<{ enqueued: number }> {
-	let enqueued = 0;
-	for await (const ids of dueDeliveryIds(deps, idPage)) {
-		for (let i = 0; i < ids.length; i += sendBatchSize) {
-			const chunk = ids.slice(i, i + sendBatchSize);
-			await queue.sendBatch(chunk.map((deliveryId) => ({ body: { deliveryId }, contentType: "json" })));
-			enqueued += chunk.length;
-		}
-	}
-	return { enqueued };
+export async function startEnqueue(deps: Deps, queue: Queue<QueueMessage>): Promise<{ enqueueSteps: "started" }> {
+	const step: EnqueueStep = { enqueueAfter: 0, dueBy: deps.clock.now().toISOString() };
+	await queue.send(step, { contentType: "json" });
+	return { enqueueSteps: "started" };
 }
+
+export interface StepSummary {
+	matched: number;
+	enqueued: number;
+	/** Where the next step starts, if there is one. */
+	next: number | undefined;
+}
+
+/**
+ * One enqueue step: the next ENQUEUE_STEP_SIZE due deliveries are matched (their papers
+ * stored with them, one matcher for the step), those with papers go on the queue, one
+ * message each, and the step hands on to the next. A step's work is bounded by the step
+ * size, never by the number of readers: one D1 read for the ids, a read and a write per
+ * 500 matched, a few statements for the step's new topics, one queue call per 100.
+ * A step run twice (queues deliver at least once) enqueues twice; the claim sends once.
+ */
+export async function runEnqueueStep(deps: Deps, queue: Queue<QueueMessage>, step: EnqueueStep): Promise<StepSummary> {
+	const size = deps.config.queue.enqueueStepSize;
+	const page = await nextDuePage(deps, step, size);
+	const last = page.at(-1);
+	if (last === undefined) return { matched: 0, enqueued: 0, next: undefined };
+	const matched = await matchPlannedDeliveries(deps, { afterId: step.enqueueAfter, upToId: last });
+	// Matching finished the ones with no papers (skipped): only the rest need a sender.
+	const ids = matched.empty ? (await nextDuePage(deps, step, size)).filter((id) => id <= last) : page;
+	for (let i = 0; i < ids.length; i += sendBatchSize) {
+		const chunk = ids.slice(i, i + sendBatchSize);
+		await queue.sendBatch(
+			chunk.map((deliveryId): { body: SendMessage; contentType: "json" } => ({
+				body: { deliveryId },
+				contentType: "json",
+			})),
+		);
+	}
+	const next = page.length === size ? last : undefined;
+	if (next !== undefined) await queue.send({ enqueueAfter: next, dueBy: step.dueBy }, { contentType: "json" });
+	return { matched: matched.matched, enqueued: ids.length, next };
+}
+
+const nextDuePage = (deps: Deps, step: EnqueueStep, size: number) =>
+	dueDeliveryPage(deps, { afterId: step.enqueueAfter, limit: size, dueBy: step.dueBy });
 
 export interface ConsumeSummary {
 	acked: number;
 	retried: number;
+	steps: number;
 }
 
+const isStep = (body: unknown): body is EnqueueStep =>
+	typeof body === "object" && body !== null && Number.isSafeInteger((body as EnqueueStep).enqueueAfter);
+
 /**
- * The queue consumer: claims the batch's deliveries in the outbox, sends them one after
- * another over this invocation's mail connection, and then settles each message by what
- * the outbox says. Finished (sent, skipped, failed for good) is acked; a temporary
- * failure is retried when the outbox wants its next attempt; a delivery another
- * invocation holds is retried after its lease, in case that invocation dies.
+ * The queue consumer: runs enqueue steps, and for delivery messages claims the batch's
+ * deliveries in the outbox, sends SEND_CONCURRENCY at a time over this invocation's mail
+ * connections, and then settles each message by what the outbox says. Finished (sent,
+ * skipped, failed for good) is acked; a temporary failure is retried when the outbox wants
+ * its next attempt; a delivery another invocation holds is retried after its lease, in
+ * case that invocation dies.
  */
-export async function consumeSendBatch(deps: Deps, batch: MessageBatch<SendMessage>): Promise<ConsumeSummary> {
-	const byId = new Map<number, Message<SendMessage>[]>();
+export async function consumeSendBatch(
+	deps: Deps,
+	batch: MessageBatch<QueueMessage>,
+	queue: Queue<QueueMessage>,
+): Promise<ConsumeSummary> {
+	const summary: ConsumeSummary = { acked: 0, retried: 0, steps: 0 };
+	const byId = new Map<number, Message<QueueMessage>[]>();
 	for (const message of batch.messages) {
-		const id = message.body?.deliveryId;
-		if (!Number.isSafeInteger(id) || id <= 0) {
+		if (isStep(message.body)) {
+			try {
+				const step = await runEnqueueStep(deps, queue, message.body);
+				deps.log.info("enqueue step done", { from: message.body.enqueueAfter, ...step });
+				message.ack();
+				summary.steps++;
+			} catch (error) {
+				deps.log.error("an enqueue step failed; it will be retried", { error, from: message.body.enqueueAfter });
+				message.retry({ delaySeconds: 30 });
+			}
+			continue;
+		}
+		const id = (message.body as Partial<SendMessage> | undefined)?.deliveryId;
+		if (!Number.isSafeInteger(id) || (id as number) <= 0) {
 			deps.log.warn("queue message without a delivery id dropped", { body: message.body });
 			message.ack();
 			continue;
 		}
-		byId.set(id, [...(byId.get(id) ?? []), message]);
+		byId.set(id as number, [...(byId.get(id as number) ?? []), message]);
 	}
 	const ids = [...byId.keys()];
-	const summary: ConsumeSummary = { acked: 0, retried: 0 };
+	if (!ids.length) return summary;
 	try {
-		await drainOutbox(deps, { ids, concurrency: 1 });
+		await drainOutbox(deps, { ids, concurrency: deps.config.queue.sendConcurrency, recordEvery });
 	} catch (error) {
 		// The outbox itself failed (D1 unavailable): nothing is lost, try the lot again later.
 		deps.log.error("sending a queue batch failed", { error, deliveries: ids.length });
-		batch.retryAll({ delaySeconds: 60 });
-		return { acked: 0, retried: batch.messages.length };
+		for (const messages of byId.values()) for (const m of messages) m.retry({ delaySeconds: 60 });
+		return { ...summary, retried: summary.retried + ids.length };
 	}
 	const states = new Map((await deliveryStates(deps, ids)).map((s) => [s.id, s]));
 	const now = deps.clock.now().getTime();

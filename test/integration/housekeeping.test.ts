@@ -27,12 +27,12 @@ it("drops expired confirmation links and rate-limit counters that can no longer 
 	j.rt.clock.advance(days(3));
 	await signup(j.rt, "new@example.org", "diffusion");
 	await j.rt.idle();
-	expect(await pruneExpired(j.rt.deps)).toEqual({ expiredTokens: 1 });
+	expect(await pruneExpired(j.rt.deps)).toEqual({ expiredTokens: 1, oldDeliveries: 0 });
 	// What belongs to the recent signup stays: its link still works, its limits still count.
 	expect(await count("tokens")).toBe(1);
 	expect(await count("rate_limits")).toBe(5);
 
 	j.rt.clock.advance(hours(49));
-	expect(await pruneExpired(j.rt.deps)).toEqual({ expiredTokens: 1 });
+	expect(await pruneExpired(j.rt.deps)).toEqual({ expiredTokens: 1, oldDeliveries: 0 });
 	expect(await count("rate_limits")).toBe(0);
 });

@@ -1,4 +1,5 @@
 /** The `acronyms` table: the dictionary learned at ingest, counted by triggers (migrations/0020). */
+import { sql } from "kysely";
 import type { Db } from "./schema.ts";
 
 export interface AcronymEntry {
@@ -19,6 +20,8 @@ const toEntry = (r: { short_key: string; long_key: string; short: string; long: 
 });
 
 /** Every long form of these short forms, and every short form of these long forms. */
+const jsonList = (values: readonly string[]) => sql<string>`(select value from json_each(${JSON.stringify(values)}))`;
+
 export async function findAcronyms(db: Db, keys: { shortKeys: string[]; longKeys: string[] }): Promise<AcronymEntry[]> {
 	if (!keys.shortKeys.length && !keys.longKeys.length) return [];
 	const rows = await db
@@ -26,8 +29,9 @@ export async function findAcronyms(db: Db, keys: { shortKeys: string[]; longKeys
 		.selectAll()
 		.where((eb) =>
 			eb.or([
-				...(keys.shortKeys.length ? [eb("short_key", "in", keys.shortKeys)] : []),
-				...(keys.longKeys.length ? [eb("long_key", "in", keys.longKeys)] : []),
+				// Lists bound as one JSON value each: a planner resolves hundreds of keywords at once (D1 binds 100).
+				...(keys.shortKeys.length ? [eb("short_key", "in", jsonList(keys.shortKeys))] : []),
+				...(keys.longKeys.length ? [eb("long_key", "in", jsonList(keys.longKeys))] : []),
 			]),
 		)
 		.execute();

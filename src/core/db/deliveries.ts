@@ -1,9 +1,45 @@
 /** The `deliveries` table: the outbox, one row per reader and period. */
 import { sql } from "kysely";
-import type { ClaimedDelivery, Delivery, DeliveryOutcome, DeliveryStatus } from "../digest/delivery.ts";
+import type {
+	ClaimedDelivery,
+	Delivery,
+	DeliveryOutcome,
+	DeliveryStatus,
+	PlannedPaper,
+	UnmatchedDelivery,
+} from "../digest/delivery.ts";
 import type { DigestReader, Frequency, Reader } from "../subscriptions/reader.ts";
 import type { Db, DeliveryRow, SubscriberRow } from "./schema.ts";
 import { toDigestReader, toReader } from "./subscribers.ts";
+
+/**
+ * A list of ids bound as one JSON value: D1 binds at most 100 values per statement, and a
+ * queue batch (up to 100 deliveries) is claimed, read and settled in one statement each.
+ */
+const idsIn = (ids: readonly number[]) => sql<number>`(select value from json_each(${JSON.stringify(ids)}))`;
+
+/** planned_papers is [[num, reason, …], …]: compact, as 100,000 rows carry it. */
+const plannedToJson = (papers: readonly PlannedPaper[]) => JSON.stringify(papers.map((p) => [p.num, ...p.matched]));
+const plannedFromJson = (json: string | null): PlannedPaper[] | undefined =>
+	json === null
+		? undefined
+		: (JSON.parse(json) as [number, ...string[]][]).map(([num, ...matched]) => ({ num, matched }));
+
+/** Deliveries with their reader's window and what composing for and addressing them needs. */
+const withReader = (db: Db) =>
+	db
+		.selectFrom("deliveries as d")
+		.innerJoin("subscribers as s", "s.id", "d.subscriber_id")
+		.select([
+			"d.id",
+			"d.subscriber_id",
+			"d.window_start",
+			"d.window_end",
+			"s.email",
+			"s.keywords",
+			"s.frequency",
+			"s.manage_salt",
+		]);
 
 const toDelivery = (row: DeliveryRow): Delivery => ({
 	id: row.id,
@@ -91,7 +127,7 @@ export async function claimDeliveries(
 			.where("status", "=", status)
 			.$if(status === "pending", (q) => q.where("next_attempt_at", "<=", c.now))
 			.$if(status === "sending", (q) => q.where("claimed_at", "<", c.staleBefore))
-			.$if(c.ids !== undefined, (q) => q.where("id", "in", c.ids ?? []))
+			.$if(c.ids !== undefined, (q) => q.where("id", "in", idsIn(c.ids ?? [])))
 			.orderBy("next_attempt_at")
 			.orderBy("id")
 			.limit(c.limit);
@@ -114,32 +150,19 @@ export async function claimDeliveries(
 		.returning("id")
 		.execute();
 	if (!claimed.length) return [];
-	const rows = await db
-		.selectFrom("deliveries as d")
-		.innerJoin("subscribers as s", "s.id", "d.subscriber_id")
+	const rows = await withReader(db)
 		.select([
-			"d.id",
-			"d.subscriber_id",
 			"d.period",
-			"d.window_start",
-			"d.window_end",
 			"d.attempts",
 			"d.created_at",
-			"s.email",
-			"s.keywords",
-			"s.frequency",
+			"d.planned_papers",
 			"s.status",
-			"s.manage_salt",
 			(eb) =>
 				eb
 					.exists(eb.selectFrom("suppressions as x").select("x.email").whereRef("x.email", "=", "s.email"))
 					.as("suppressed"),
 		])
-		.where(
-			"d.id",
-			"in",
-			claimed.map((r) => r.id),
-		)
+		.where("d.id", "in", idsIn(claimed.map((r) => r.id)))
 		.orderBy("d.id")
 		.execute();
 	return rows.map((r) => ({
@@ -149,6 +172,7 @@ export async function claimDeliveries(
 		windowEnd: r.window_end,
 		attempts: r.attempts,
 		plannedAt: r.created_at,
+		planned: plannedFromJson(r.planned_papers),
 		reader: toDigestReader({ ...r, id: r.subscriber_id }),
 		readerStatus: r.status,
 		suppressed: Boolean(r.suppressed),
@@ -177,32 +201,80 @@ export async function releaseClaims(db: Db, ids: readonly number[]): Promise<voi
 		.execute();
 }
 
-/** Records how a claimed delivery ended. Only a row still in `sending` is changed. */
-export async function finishDelivery(db: Db, id: number, outcome: DeliveryOutcome): Promise<void> {
-	const base = db.updateTable("deliveries").where("id", "=", id).where("status", "=", "sending");
-	switch (outcome.status) {
-		case "sent":
-			await base
-				.set({
-					status: "sent",
-					sent_at: outcome.at,
-					message_id: outcome.messageId,
-					paper_ids: JSON.stringify(outcome.paperIds),
-					last_error: null,
-				})
-				.execute();
-			return;
-		case "skipped":
-			await base.set({ status: "skipped", sent_at: outcome.at, last_error: outcome.reason, paper_ids: "[]" }).execute();
-			return;
-		case "retry":
-			await base
-				.set({ status: "pending", next_attempt_at: outcome.nextAttemptAt, last_error: outcome.error })
-				.execute();
-			return;
-		case "failed":
-			await base.set({ status: "failed", last_error: outcome.error }).execute();
-			return;
+/**
+ * Records how claimed deliveries ended, all in one statement (a queue consumer settles a
+ * batch with one write rather than one per message). Only rows still in `sending` change.
+ */
+export async function finishDeliveries(
+	db: Db,
+	finished: readonly { id: number; outcome: DeliveryOutcome }[],
+): Promise<void> {
+	if (!finished.length) return;
+	const rows = finished.map(({ id, outcome: o }) => ({
+		i: id,
+		s: o.status === "retry" ? "pending" : o.status,
+		at: o.at,
+		m: o.status === "sent" ? o.messageId : null,
+		p: o.status === "sent" ? JSON.stringify(o.paperIds) : o.status === "skipped" ? "[]" : null,
+		e: o.status === "sent" ? null : o.status === "skipped" ? o.reason : o.error,
+		n: o.status === "retry" ? o.nextAttemptAt : null,
+	}));
+	await sql`
+		update deliveries set
+			status = j.value ->> 's',
+			sent_at = case when j.value ->> 's' in ('sent', 'skipped') then j.value ->> 'at' else deliveries.sent_at end,
+			message_id = coalesce(j.value ->> 'm', deliveries.message_id),
+			paper_ids = coalesce(j.value ->> 'p', deliveries.paper_ids),
+			last_error = j.value ->> 'e',
+			next_attempt_at = coalesce(j.value ->> 'n', deliveries.next_attempt_at)
+		from json_each(${JSON.stringify(rows)}) as j
+		where deliveries.id = j.value ->> 'i' and deliveries.status = 'sending'`.execute(db);
+}
+
+/**
+ * Pending deliveries not matched yet, in id order from `afterId` (and up to `upToId`),
+ * with what matching needs: the reader's keywords and the window.
+ */
+export async function listUnmatchedDeliveries(
+	db: Db,
+	p: { afterId: number; upToId?: number; limit: number },
+): Promise<UnmatchedDelivery[]> {
+	const rows = await withReader(db)
+		.where("d.status", "=", "pending")
+		.where("d.planned_papers", "is", null)
+		.where("d.id", ">", p.afterId)
+		.$if(p.upToId !== undefined, (q) => q.where("d.id", "<=", p.upToId ?? 0))
+		.orderBy("d.id")
+		.limit(p.limit)
+		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		reader: toDigestReader({ ...r, id: r.subscriber_id }),
+		windowStart: r.window_start,
+		windowEnd: r.window_end,
+	}));
+}
+
+/**
+ * Stores what planning matched, one statement per few hundred deliveries. A delivery
+ * nothing matched for is finished as skipped right here: it never needs a sender.
+ */
+export async function storePlannedPapers(
+	db: Db,
+	matched: readonly { id: number; papers: readonly PlannedPaper[] }[],
+	at: string,
+): Promise<void> {
+	for (let i = 0; i < matched.length; i += plannedPerStatement) {
+		const rows = matched.slice(i, i + plannedPerStatement).map((m) => ({ i: m.id, p: plannedToJson(m.papers) }));
+		await sql`
+			update deliveries set
+				planned_papers = j.value ->> 'p',
+				status = iif(j.value ->> 'p' = '[]', 'skipped', deliveries.status),
+				sent_at = iif(j.value ->> 'p' = '[]', ${at}, deliveries.sent_at),
+				paper_ids = iif(j.value ->> 'p' = '[]', '[]', deliveries.paper_ids),
+				last_error = iif(j.value ->> 'p' = '[]', 'no new papers matched', deliveries.last_error)
+			from json_each(${JSON.stringify(rows)}) as j
+			where deliveries.id = j.value ->> 'i' and deliveries.status = 'pending'`.execute(db);
 	}
 }
 
@@ -219,6 +291,26 @@ export async function requeueFailedDeliveries(db: Db, periods: readonly string[]
 		.where("period", "in", periods)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
+}
+
+/** Deliveries per storePlannedPapers statement: ~300 bytes each keeps one well under D1's 1 MB bound value. */
+const plannedPerStatement = 500;
+
+/**
+ * Deletes up to `limit` deliveries created before `before` that have finished, except each
+ * reader's latest sent or skipped one: where it ended is where their next digest's window
+ * starts (never the same paper twice). Returns how many went.
+ */
+export async function pruneDeliveries(db: Db, p: { before: string; limit: number }): Promise<number> {
+	const result = await sql`
+		delete from deliveries where id in (
+			select d.id from deliveries d
+			where d.created_at < ${p.before} and d.status not in ('pending', 'sending')
+				and not (d.status in ('sent', 'skipped') and not exists (
+					select 1 from deliveries n
+					where n.subscriber_id = d.subscriber_id and n.status in ('sent', 'skipped') and n.window_end > d.window_end))
+			limit ${p.limit})`.execute(db);
+	return Number(result.numAffectedRows ?? 0);
 }
 
 /** Whether any claimed row is still being worked on (by anyone). */
@@ -269,7 +361,7 @@ export async function listDeliveryStates(
 	const rows = await db
 		.selectFrom("deliveries")
 		.select(["id", "status", "next_attempt_at"])
-		.where("id", "in", ids)
+		.where("id", "in", idsIn(ids))
 		.execute();
 	return rows.map((r) => ({ id: r.id, status: r.status, nextAttemptAt: r.next_attempt_at }));
 }

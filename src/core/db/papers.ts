@@ -266,6 +266,25 @@ export async function matchPaperNumsInRange(db: Db, match: string, range: NumRan
 	return result.rows.map((r) => r.num);
 }
 
+/**
+ * matchPaperNumsInRange for many expressions in one statement (a list bound as one JSON
+ * value): a matcher compiling hundreds of topics at once asks D1 once, not hundreds of
+ * times. Returns the hits of each expression, in the order given.
+ */
+export async function matchPaperNumsInRangeMany(
+	db: Db,
+	matches: readonly string[],
+	range: NumRange,
+): Promise<number[][]> {
+	const result = await sql<{ k: number; num: number }>`
+		select j.key as k, papers_fts.rowid as num from json_each(${JSON.stringify(matches)}) as j
+		join papers_fts on papers_fts match j.value
+		where papers_fts.rowid between ${range.lo} and ${range.hi}`.execute(db);
+	const hits: number[][] = matches.map(() => []);
+	for (const r of result.rows) hits[r.k]?.push(r.num);
+	return hits;
+}
+
 /** Papers whose derived data (author keys, acronyms) an older derivation wrote, oldest first. */
 export async function listPapersDerivedBefore(db: Db, version: number, limit: number) {
 	const rows = await db

@@ -165,6 +165,8 @@ export interface DeliveriesTable {
 	message_id: string | null;
 	/** JSON array of the paper ids the digest carried. */
 	paper_ids: string | null;
+	/** JSON [[num, reason, …], …]: the papers matched when the period was planned (NULL until then). */
+	planned_papers: ColumnType<string | null, string | null | undefined, string | null>;
 	created_at: string;
 }
 

@@ -27,6 +27,12 @@ export interface Delivery {
 	createdAt: string;
 }
 
+/** A paper matched for a delivery when its period was planned: its row number and why. */
+export interface PlannedPaper {
+	num: number;
+	matched: string[];
+}
+
 /** A delivery a sender has claimed, with what it needs to compose and address it. */
 export interface ClaimedDelivery {
 	id: number;
@@ -36,10 +42,20 @@ export interface ClaimedDelivery {
 	attempts: number;
 	/** When it was planned: temporary failures are retried until a period after that. */
 	plannedAt: string;
+	/** Matched at planning, in rank order; undefined for a row planned before that existed. */
+	planned: PlannedPaper[] | undefined;
 	reader: DigestReader;
 	/** The reader's status now, which may have changed since planning. */
 	readerStatus: ReaderStatus;
 	suppressed: boolean;
+}
+
+/** A planned delivery still to be matched, with what matching needs. */
+export interface UnmatchedDelivery {
+	id: number;
+	reader: DigestReader;
+	windowStart: string;
+	windowEnd: string;
 }
 
 /** How a claimed delivery ended. */

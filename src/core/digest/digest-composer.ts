@@ -5,9 +5,10 @@ import { Recommender } from "../recommend/recommender.ts";
 import { linkTokenFor } from "../subscriptions/link-tokens.ts";
 import { feedbackUrl, manageUrl, unsubscribeUrl } from "../subscriptions/links.ts";
 import type { DigestReader } from "../subscriptions/reader.ts";
-import { resolveKeywords } from "../topics/acronym-expansion.ts";
+import { expandAcronyms, resolveKeywords } from "../topics/acronym-expansion.ts";
 import { TopicMatcher } from "../topics/match.ts";
-import type { ParsedKeywords, Phrase } from "../topics/parse.ts";
+import { type ParsedKeywords, type Phrase, parseKeywords } from "../topics/parse.ts";
+import type { PlannedPaper } from "./delivery.ts";
 import { type DigestPaper, type RenderedDigest, renderDigest, type SimilarPaper } from "./render.ts";
 
 /** Distinct keywords a run keeps parsed (readers share most of theirs); beyond it, start over. */
@@ -107,8 +108,57 @@ export class DigestComposer {
 		};
 	}
 
+	/**
+	 * Resolves many readers' keywords at once: the acronyms of every keyword not seen yet in
+	 * one dictionary lookup, rather than one per keyword (a planner's page of readers).
+	 */
+	async resolveAll(keywords: Iterable<string>): Promise<void> {
+		if (this.#keywords.size > maxCachedKeywords) this.#keywords.clear();
+		const fresh = [...new Set(keywords)].filter((k) => !this.#keywords.has(k));
+		if (!fresh.length) return;
+		const parsed = fresh.map((k) => parseKeywords([k]));
+		const expanded = await expandAcronyms(
+			this.deps.db,
+			parsed.flatMap((p) => p.topics),
+		);
+		let next = 0;
+		parsed.forEach((one, i) => {
+			const topics = expanded.slice(next, next + one.topics.length);
+			next += one.topics.length;
+			this.#keywords.set(fresh[i] as string, { ...one, topics });
+		});
+	}
+
 	async papersFor(reader: DigestReader, window: { from: string; to: string }): Promise<DigestPaper[]> {
 		return this.#papersFor(await this.keywordsOf(reader.keywords), window);
+	}
+
+	/** What planning stores with a delivery: the reader's papers for the window, in rank order. */
+	async plan(reader: DigestReader, window: { from: string; to: string }): Promise<PlannedPaper[]> {
+		const ranked = await this.matcherFor(window.from, window.to).rank(await this.keywordsOf(reader.keywords), {
+			from: window.from,
+			to: window.to,
+			limit: this.deps.config.digest.maxPapers,
+		});
+		return ranked.map((r) => ({ num: r.num, matched: r.matched }));
+	}
+
+	/** Loads the rows of these papers not loaded yet, in one go (a sender does it per batch). */
+	async load(nums: Iterable<number>): Promise<void> {
+		const missing = new Set<number>();
+		for (const num of nums) if (!this.#papers.has(num)) missing.add(num);
+		if (missing.size)
+			for (const row of await getPapersByNums(this.deps.db, [...missing])) this.#papers.set(row.num, row);
+	}
+
+	async #papersOf(planned: readonly PlannedPaper[]): Promise<DigestPaper[]> {
+		await this.load(planned.map((p) => p.num));
+		const papers: DigestPaper[] = [];
+		for (const p of planned) {
+			const paper = this.#papers.get(p.num);
+			if (paper) papers.push({ paper, matched: p.matched });
+		}
+		return papers;
 	}
 
 	async #papersFor(keywords: ParsedKeywords, window: { from: string; to: string }): Promise<DigestPaper[]> {
@@ -117,20 +167,21 @@ export class DigestComposer {
 			to: window.to,
 			limit: this.deps.config.digest.maxPapers,
 		});
-		const missing: number[] = [];
-		for (const r of ranked) if (!this.#papers.has(r.num)) missing.push(r.num);
-		if (missing.length) for (const row of await getPapersByNums(this.deps.db, missing)) this.#papers.set(row.num, row);
-		const papers: DigestPaper[] = [];
-		for (const r of ranked) {
-			const paper = this.#papers.get(r.num);
-			if (paper) papers.push({ paper, matched: r.matched });
-		}
-		return papers;
+		return this.#papersOf(ranked);
 	}
 
-	/** The reader's digest for a window, or undefined when no paper matches and none is close to their likes. */
-	async compose(reader: DigestReader, window: { from: string; to: string }): Promise<ComposedDigest | undefined> {
-		const papers = await this.#papersFor(await this.keywordsOf(reader.keywords), window);
+	/**
+	 * The reader's digest for a window, or undefined when no paper matches and none is close
+	 * to their likes: the papers matched at planning when given, else matched now.
+	 */
+	async compose(
+		reader: DigestReader,
+		window: { from: string; to: string },
+		planned?: readonly PlannedPaper[],
+	): Promise<ComposedDigest | undefined> {
+		const papers = planned
+			? await this.#papersOf(planned)
+			: await this.#papersFor(await this.keywordsOf(reader.keywords), window);
 		const similar = await this.similarFor(reader, window, papers);
 		if (!papers.length && !similar.length) return undefined;
 		const { config } = this.deps;

@@ -6,14 +6,16 @@
 import {
 	claimDeliveries,
 	countDeliveries,
-	finishDelivery,
+	finishDeliveries,
 	listDeliveryStates,
 	listPendingDeliveryIds,
 	listReadersDue,
+	listUnmatchedDeliveries,
 	planDeliveries,
 	releaseClaims,
 	renewClaims,
 	requeueFailedDeliveries,
+	storePlannedPapers,
 	supersedePendingDeliveries,
 } from "../db/deliveries.ts";
 import { startJobRun } from "../db/job-runs.ts";
@@ -49,6 +51,53 @@ export async function planDigests(deps: Deps, frequencies: readonly Frequency[])
 	return { periods, planned };
 }
 
+export interface MatchSummary {
+	/** Deliveries whose papers were matched and stored. */
+	matched: number;
+	/** Of those, matched nothing: finished as skipped, nothing to send. */
+	empty: number;
+	/** The last delivery id looked at (where a chained step goes on). */
+	lastId: number;
+}
+
+/** Deliveries matched and stored per round: one read and one write each. */
+const matchPage = 500;
+
+/**
+ * Match once per period: computes each planned delivery's papers with one matcher (one
+ * full-text query per distinct topic, however many readers share it) and stores them with
+ * the delivery, so a sender only claims, renders and sends. With `upToId`, only ids in
+ * (afterId, upToId] (a Workers step); without, everything unmatched. Safe to repeat.
+ */
+export async function matchPlannedDeliveries(
+	deps: Deps,
+	options: { afterId?: number; upToId?: number; composer?: DigestComposer } = {},
+): Promise<MatchSummary> {
+	const composer = options.composer ?? new DigestComposer(deps);
+	const summary: MatchSummary = { matched: 0, empty: 0, lastId: options.afterId ?? 0 };
+	for (;;) {
+		const due = await listUnmatchedDeliveries(deps.db, {
+			afterId: summary.lastId,
+			upToId: options.upToId,
+			limit: matchPage,
+		});
+		if (!due.length) return summary;
+		// All at once, so the page's new keywords and topics cost a statement or two, not one each.
+		await composer.resolveAll(due.flatMap((d) => d.reader.keywords));
+		const matched = await Promise.all(
+			due.map(async (d) => ({
+				id: d.id,
+				papers: await composer.plan(d.reader, { from: d.windowStart, to: d.windowEnd }),
+			})),
+		);
+		await storePlannedPapers(deps.db, matched, deps.clock.now().toISOString());
+		summary.matched += matched.length;
+		summary.empty += matched.filter((m) => !m.papers.length).length;
+		summary.lastId = due[due.length - 1]?.id ?? summary.lastId;
+		if (due.length < matchPage) return summary;
+	}
+}
+
 export interface SendSummary {
 	sent: number;
 	skipped: number;
@@ -66,6 +115,12 @@ export interface DrainOptions {
 	onProgress?: (summary: SendSummary) => void;
 	/** Claim only these deliveries (a queue message), once. */
 	ids?: readonly number[];
+	/**
+	 * Outcomes written per statement. 1 (the default) records each message as soon as the
+	 * server took it; a Workers consumer records a few at a time to stay within D1's
+	 * per-invocation query budget (docs/decisions/081-batched-outcomes.md).
+	 */
+	recordEvery?: number;
 }
 
 const emptySummary = (): SendSummary => ({ sent: 0, skipped: 0, failed: 0, retrying: 0 });
@@ -86,9 +141,13 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 	const { db, clock, config } = deps;
 	const concurrency = options.concurrency ?? config.mail.poolSize;
 	const batchSize = options.batchSize ?? Math.max(concurrency * 8, 50);
+	const recordEvery = options.recordEvery ?? 1;
 	const leaseMs = config.digest.leaseSeconds * 1000;
 	const composer = new DigestComposer(deps);
 	const summary = emptySummary();
+	// Planned but not matched yet (a run that stopped between the two): match first, with
+	// the same matcher the sends then reuse when a row still lacks its papers.
+	if (!options.ids) summary.skipped += (await matchPlannedDeliveries(deps, { composer })).empty;
 	const paused = () => deps.mailer.state?.().status === "paused";
 	// A sent message whose outcome could not be written: it may go out again.
 	let unrecorded = 0;
@@ -98,6 +157,8 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 	const held = new Set<number>();
 	let exhausted = false;
 	let claiming: Promise<void> | undefined;
+	// Outcomes not written yet (more than one only with recordEvery > 1).
+	let finished: Finished[] = [];
 
 	const claimMore = async () => {
 		const now = clock.now();
@@ -115,7 +176,30 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 			claimed.map((d) => d.reader),
 		);
 		await composer.prepare(claimed.map((d) => d.reader.id));
+		// Every planned paper of the batch in one read.
+		await composer.load(claimed.flatMap((d) => d.planned?.map((p) => p.num) ?? []));
 		queued.push(...claimed);
+	};
+
+	// The outcomes are the first thing written after the sends: if that fails (a full or
+	// locked disk), nothing new is claimed until they are recorded.
+	const record = async () => {
+		const batch = finished;
+		finished = [];
+		if (!batch.length) return;
+		if (!(await recordOutcomes(deps, batch, options.signal))) {
+			unrecorded += batch.length;
+			troubled = true;
+		}
+		for (const { delivery, outcome } of batch) {
+			held.delete(delivery.id);
+			if (outcome.status === "failed" && outcome.bounce) {
+				await suppressAddress(deps, { email: delivery.reader.email, reason: "bounce", detail: outcome.bounce }).catch(
+					(error: unknown) =>
+						deps.log.error("suppressing a bounced address failed", { deliveryId: delivery.id, error }),
+				);
+			}
+		}
 	};
 
 	const worker = async () => {
@@ -132,19 +216,8 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 				continue;
 			}
 			const outcome = await sendOne(deps, composer, delivery);
-			// The outcome is the first thing written after the send: if that fails (a full or
-			// locked disk), nothing new is claimed until it is recorded.
-			if (!(await recordOutcome(deps, delivery.id, outcome, options.signal))) {
-				unrecorded++;
-				troubled = true;
-			}
-			held.delete(delivery.id);
-			if (outcome.status === "failed" && outcome.bounce) {
-				await suppressAddress(deps, { email: delivery.reader.email, reason: "bounce", detail: outcome.bounce }).catch(
-					(error: unknown) =>
-						deps.log.error("suppressing a bounced address failed", { deliveryId: delivery.id, error }),
-				);
-			}
+			finished.push({ delivery, outcome });
+			if (finished.length >= recordEvery) await record();
 			if (outcome.status === "retry") {
 				// Repeats within seconds collapse into one summary line (logging.ts).
 				deps.log.warn("a digest could not be sent now; it is retried later", {
@@ -164,6 +237,7 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 	try {
 		for (;;) {
 			await Promise.all(Array.from({ length: concurrency }, worker));
+			await record();
 			if (options.ids || stopped()) break;
 			// Nothing claimable: wait for other senders' claims to finish or go stale.
 			if ((await countDeliveries(db, { status: "sending" })) === 0) break;
@@ -179,33 +253,38 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 	if (unrecorded) {
 		deps.log.error("outcomes of sent deliveries could not be recorded: they may be sent again", { unrecorded });
 	}
-	summary.retrying = await countDeliveries(db, { status: "pending" });
+	// A queue batch (ids) reports its own retries; counting the whole outbox per batch would
+	// read every pending row thousands of times a run.
+	if (!options.ids) summary.retrying = await countDeliveries(db, { status: "pending" });
 	return summary;
 }
 
-/** How long a drain keeps trying to record an outcome (a disk that is full or locked for a while). */
+interface Finished {
+	delivery: ClaimedDelivery;
+	outcome: DeliveryOutcome;
+}
+
+/** How long a drain keeps trying to record outcomes (a disk that is full or locked for a while). */
 const recordForMs = 120_000;
 
 /**
- * Writes a delivery's outcome, trying again with growing pauses while the database
- * refuses writes; true once written. A sent message that is never recorded would be
- * sent again after its lease, so this is worth waiting for.
+ * Writes deliveries' outcomes in one statement, trying again with growing pauses while the
+ * database refuses writes; true once written. A sent message that is never recorded would
+ * be sent again after its lease, so this is worth waiting for.
  */
-async function recordOutcome(
-	deps: Deps,
-	id: number,
-	outcome: DeliveryOutcome,
-	signal: AbortSignal | undefined,
-): Promise<boolean> {
+async function recordOutcomes(deps: Deps, batch: readonly Finished[], signal: AbortSignal | undefined): Promise<boolean> {
+	const deliveryIds = batch.map((f) => f.delivery.id);
 	const started = Date.now();
 	for (let attempt = 0; ; attempt++) {
 		try {
-			await finishDelivery(deps.db, id, outcome);
-			if (attempt)
-				deps.log.info("delivery outcome recorded after the database refused it", { deliveryId: id, attempt });
+			await finishDeliveries(
+				deps.db,
+				batch.map((f) => ({ id: f.delivery.id, outcome: f.outcome })),
+			);
+			if (attempt) deps.log.info("delivery outcome recorded after the database refused it", { deliveryIds, attempt });
 			return true;
 		} catch (error) {
-			if (attempt === 0) deps.log.error("recording a delivery outcome failed; trying again", { deliveryId: id, error });
+			if (attempt === 0) deps.log.error("recording a delivery outcome failed; trying again", { deliveryIds, error });
 			if (signal?.aborted || Date.now() - started > recordForMs) return false;
 			await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
 		}
@@ -240,19 +319,11 @@ export async function retryFailedDeliveries(
 }
 
 /**
- * Ids of the deliveries due now, a page at a time, for a runtime that hands them to a
- * queue instead of sending here (Workers).
+ * Ids of up to `limit` deliveries due by `dueBy`, after `afterId` in id order: a page for
+ * a runtime that hands them to a queue instead of sending here (Workers).
  */
-export async function* dueDeliveryIds(deps: Pick<Deps, "db" | "clock">, pageSize: number): AsyncGenerator<number[]> {
-	const dueBy = deps.clock.now().toISOString();
-	let afterId = 0;
-	for (;;) {
-		const ids = await listPendingDeliveryIds(deps.db, { afterId, limit: pageSize, dueBy });
-		if (ids.length) yield ids;
-		if (ids.length < pageSize) return;
-		afterId = ids[ids.length - 1] ?? afterId;
-	}
-}
+export const dueDeliveryPage = (deps: Pick<Deps, "db">, page: { afterId: number; limit: number; dueBy: string }) =>
+	listPendingDeliveryIds(deps.db, page);
 
 /** Where these deliveries stand now (a queue consumer acks or retries its messages by it). */
 export const deliveryStates = (deps: Pick<Deps, "db">, ids: readonly number[]) => listDeliveryStates(deps.db, ids);

@@ -34,7 +34,7 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	const at = () => deps.clock.now().toISOString();
 	if (d.readerStatus !== "active") return { status: "skipped", at: at(), reason: `reader is ${d.readerStatus}` };
 	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
-	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd });
+	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd }, d.planned);
 	if (!digest) return { status: "skipped", at: at(), reason: (await staleReason(deps, composer)) ?? nothingMatched };
 	const message = composeMessage(deps.config, {
 		to: d.reader.email,

@@ -1,6 +1,11 @@
 import { listAuthorsNamed } from "../db/paper-authors.ts";
 import { listPaperNumsInCategory } from "../db/paper-categories.ts";
-import { listPaperStatsAddedBetween, matchPaperNumsInRange, type NumRange } from "../db/papers.ts";
+import {
+	listPaperStatsAddedBetween,
+	matchPaperNumsInRange,
+	matchPaperNumsInRangeMany,
+	type NumRange,
+} from "../db/papers.ts";
 import type { Db } from "../db/schema.ts";
 import { authorKeyText, authorNameMatches } from "../papers/author-names.ts";
 import { phrasesQuery, topicQuery, topicTitleQuery } from "./fts.ts";
@@ -85,6 +90,8 @@ export class TopicMatcher {
 	#ordered: Promise<Ordered> | undefined;
 	#orderedNow: Ordered | undefined;
 	#scratch = new Scratch(0, 0);
+	/** FTS5 expressions asked for since the last flush: run together, one statement. */
+	#asked: { query: string; resolve: (nums: number[]) => void; reject: (error: unknown) => void }[] = [];
 
 	/** Seed (example) papers count only where asked: the live preview, never a digest. */
 	constructor(
@@ -163,7 +170,41 @@ export class TopicMatcher {
 	/** Row numbers of the range matching an FTS5 expression, as a bitset (none when the range is empty). */
 	async #match(ordered: Ordered, query: string): Promise<Uint32Array> {
 		const rows = ordered.rows;
-		return this.#bitset(ordered, rows ? await matchPaperNumsInRange(this.db, query, rows) : []);
+		return this.#bitset(ordered, rows ? await this.#matchSoon(query, rows) : []);
+	}
+
+	/**
+	 * Full-text searches asked for in the same turn (a planner ranking 500 readers at once
+	 * asks for every distinct topic) go to the database as one statement: D1 allows 1,000
+	 * statements per invocation, and a period has about as many distinct topics.
+	 */
+	#matchSoon(query: string, rows: NumRange): Promise<number[]> {
+		return new Promise((resolve, reject) => {
+			if (!this.#asked.length) setTimeout(() => void this.#flush(rows), 0);
+			this.#asked.push({ query, resolve, reject });
+		});
+	}
+
+	async #flush(rows: NumRange): Promise<void> {
+		const asked = this.#asked;
+		this.#asked = [];
+		if (asked.length === 1) {
+			const [one] = asked as [(typeof asked)[number]];
+			return matchPaperNumsInRange(this.db, one.query, rows).then(one.resolve, one.reject);
+		}
+		try {
+			const hits = await matchPaperNumsInRangeMany(
+				this.db,
+				asked.map((a) => a.query),
+				rows,
+			);
+			asked.forEach((a, i) => {
+				a.resolve(hits[i] ?? []);
+			});
+		} catch {
+			// One bad expression fails the statement: ask one by one, so only its topic fails.
+			for (const a of asked) matchPaperNumsInRange(this.db, a.query, rows).then(a.resolve, a.reject);
+		}
 	}
 
 	/**

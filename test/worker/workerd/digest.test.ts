@@ -12,6 +12,7 @@ import {
 	recordingBatch,
 	recordingQueue,
 	runCron,
+	runEnqueueSteps,
 	smtpAnswers,
 	smtpMessagesTo,
 	subscriber,
@@ -43,10 +44,11 @@ describe("the digest on Cron Triggers and a Queue", () => {
 
 		const first = recordingQueue(env.SEND_QUEUE);
 		await runCron(weekly, { ...env, SEND_QUEUE: first.queue });
-		const [delivery] = await deliveriesOf(email);
-		expect(first.ids).toContain(delivery?.id);
+		expect(await deliveriesOf(email)).toHaveLength(1);
+		// The cron starts the chained enqueue steps; the real queue runs them in queue().
+		expect(first.steps).toHaveLength(1);
 
-		// The real queue hands the message to the worker's queue() consumer.
+		// The real queue hands the step, then the delivery's message, to the worker's queue() consumer.
 		const [, digest] = await smtpMessagesTo(email, 2, 15_000);
 		expect(digest?.subject).toMatch(/state space|Mamba|SSMs/i);
 		expect(digest?.text).toContain("Mamba: Linear-Time Sequence Modeling with Selective State Spaces");
@@ -81,6 +83,7 @@ describe("the digest on Cron Triggers and a Queue", () => {
 		// Plan without the real consumer seeing it: this test hands the batch over itself.
 		const planned = recordingQueue();
 		await runCron(weekly, { ...env, SEND_QUEUE: planned.queue });
+		await runEnqueueSteps(planned);
 		const idOf = async (email: string) => (await deliveriesOf(email))[0]?.id ?? 0;
 		const ids = { ok: await idOf(readers.ok), later: await idOf(readers.later), gone: await idOf(readers.gone) };
 		expect(planned.ids).toEqual(expect.arrayContaining(Object.values(ids)));
@@ -114,26 +117,35 @@ describe("the digest on Cron Triggers and a Queue", () => {
 		expect(await smtpMessagesTo(readers.ok)).toHaveLength(2);
 	});
 
-	it("enqueues a large run in sendBatch calls of at most 100 messages", async () => {
+	it("enqueues a large run in chained steps: the cron makes one queue call, each step a bounded few", async () => {
 		const readers = 1234;
+		const stepEnv = { ...env, ENQUEUE_STEP_SIZE: "500" };
 		// One statement: D1 binds at most 100 values per query, so no multi-row VALUES here.
 		await env.DB.prepare(
 			`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${readers})
-			insert into subscribers (email, status, manage_salt, consent_at, consent_form_version, created_at, updated_at)
-			select 'bulk-' || i || '@example.org', 'active', 'salt-' || i, datetime(), 'test', datetime(), datetime() from n`,
+			insert into subscribers (email, status, keywords, manage_salt, consent_at, consent_form_version, created_at, updated_at)
+			select 'bulk-' || i || '@example.org', 'active', '["state space models"]', 'salt-' || i, datetime(), 'test',
+				datetime(), datetime() from n`,
 		).run();
 		const recorded = recordingQueue();
-		await runCron(weekly, { ...env, SEND_QUEUE: recorded.queue });
+		await runCron(weekly, { ...stepEnv, SEND_QUEUE: recorded.queue });
+		// Whatever the number of readers: one message, the first step.
+		expect(recorded.calls).toBe(1);
+		expect(recorded.ids).toEqual([]);
+		expect(await runEnqueueSteps(recorded, stepEnv)).toBe(3);
+
 		const bulk = await db
 			.selectFrom("deliveries as d")
 			.innerJoin("subscribers as s", "s.id", "d.subscriber_id")
-			.select("d.id")
+			.select(["d.id", "d.planned_papers"])
 			.where("s.email", "like", "bulk-%")
 			.execute();
 		expect(bulk).toHaveLength(readers);
 		expect(recorded.ids).toEqual(expect.arrayContaining(bulk.map((d) => d.id)));
 		expect(new Set(recorded.ids).size).toBe(recorded.ids.length);
 		expect(Math.max(...recorded.batches)).toBeLessThanOrEqual(100);
+		// Each step matched its share: the papers travel with the delivery, not rebuilt per batch.
+		for (const d of bulk) expect(JSON.parse(d.planned_papers ?? "[]").length).toBe(2);
 		// Nobody will send these: keep them out of later runs.
 		await env.DB.prepare(
 			`update deliveries set status = 'skipped'

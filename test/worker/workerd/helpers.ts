@@ -9,7 +9,7 @@ import { inject } from "vitest";
 import { systemClock } from "../../../src/core/deps.ts";
 import { emptyPaperFields } from "../../../src/core/papers/paper.ts";
 import { storePapers } from "../../../src/core/papers/store.ts";
-import type { SendMessage, WorkerEnv } from "../../../src/worker/bindings.ts";
+import type { EnqueueStep, QueueMessage, WorkerEnv } from "../../../src/worker/bindings.ts";
 import { createD1Kysely } from "../../../src/worker/d1.ts";
 import worker from "../../../src/worker/index.ts";
 import type { ApiRequest, SinkMessage } from "../sink-types.ts";
@@ -133,28 +133,63 @@ export async function runCron(cron: string, workerEnv: WorkerEnv = env): Promise
 }
 
 /**
- * A send queue that records the delivery ids put on it and passes them on to `target`
- * (the real queue), or, without one, keeps them for the test to hand over itself.
+ * A send queue that records what is put on it (delivery ids, enqueue steps) and passes it
+ * on to `target` (the real queue), or, without one, keeps it for the test to hand over.
  */
-export function recordingQueue(target?: Queue<SendMessage>) {
+export function recordingQueue(target?: Queue<QueueMessage>) {
 	const ids: number[] = [];
+	const steps: EnqueueStep[] = [];
 	/** Messages per sendBatch call. */
 	const batches: number[] = [];
+	/** Calls made to the queue (send and sendBatch): each is a subrequest. */
+	let calls = 0;
+	const note = (body: QueueMessage) => {
+		if ("deliveryId" in body) ids.push(body.deliveryId);
+		else steps.push(body);
+	};
 	const none = { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-	const queue: Queue<SendMessage> = {
+	const queue: Queue<QueueMessage> = {
 		metrics: async () => (target ? target.metrics() : none.metadata.metrics),
 		send: async (body, options) => {
-			ids.push(body.deliveryId);
+			calls++;
+			note(body);
 			return target ? target.send(body, options) : none;
 		},
 		sendBatch: async (messages, options) => {
+			calls++;
 			const list = [...messages];
 			batches.push(list.length);
-			for (const m of list) ids.push(m.body.deliveryId);
+			for (const m of list) note(m.body);
 			return target ? target.sendBatch(list, options) : none;
 		},
 	};
-	return { queue, ids, batches };
+	return {
+		queue,
+		ids,
+		steps,
+		batches,
+		get calls() {
+			return calls;
+		},
+	};
+}
+
+/**
+ * Hands the enqueue steps a recording queue holds to the worker's queue() one by one, as
+ * the queue would, until the chain ends. Returns how many steps ran.
+ */
+export async function runEnqueueSteps(recorded: ReturnType<typeof recordingQueue>, workerEnv: WorkerEnv = env) {
+	let ran = 0;
+	while (ran < recorded.steps.length) {
+		const step = recorded.steps[ran] as EnqueueStep;
+		const { batch, acks } = recordingBatch({ step });
+		const ctx = createExecutionContext();
+		await worker.queue(batch, { ...workerEnv, SEND_QUEUE: recorded.queue }, ctx);
+		await waitOnExecutionContext(ctx);
+		if (acks.length !== 1) throw new Error(`enqueue step after ${step.enqueueAfter} was not acked`);
+		ran++;
+	}
+	return ran;
 }
 
 export const deliveriesOf = async (email: string) =>
@@ -166,11 +201,11 @@ export const deliveriesOf = async (email: string) =>
 		.execute();
 
 /** A queue batch as Workers hands it to queue(), recording how each message is settled. */
-export function recordingBatch(bodies: Record<string, SendMessage>) {
+export function recordingBatch(bodies: Record<string, QueueMessage>) {
 	const acks: string[] = [];
 	const retries: { id: string; delaySeconds: number | undefined }[] = [];
 	const messages = Object.entries(bodies).map(
-		([id, body]): Message<SendMessage> => ({
+		([id, body]): Message<QueueMessage> => ({
 			id,
 			body,
 			timestamp: new Date(),
@@ -179,7 +214,7 @@ export function recordingBatch(bodies: Record<string, SendMessage>) {
 			retry: (options) => retries.push({ id, delaySeconds: options?.delaySeconds }),
 		}),
 	);
-	const batch: MessageBatch<SendMessage> = {
+	const batch: MessageBatch<QueueMessage> = {
 		queue: "paperboy-send",
 		messages,
 		metadata: { metrics: { backlogCount: messages.length, backlogBytes: 0 } },

@@ -1,0 +1,8 @@
+-- Issue 15: a delivery carries the papers matched for it when its period was planned, so
+-- a sender (a Workers queue consumer with a batch of 50) only claims, renders and sends.
+-- JSON [[num, "reason", …], …] in rank order; NULL until matched (rows planned before
+-- this column existed are matched when they are sent, as before).
+ALTER TABLE deliveries ADD COLUMN planned_papers TEXT;
+
+-- DELIVERY_RETENTION_DAYS prunes by age every day; this keeps that from reading the table.
+CREATE INDEX deliveries_created_at ON deliveries (created_at);
