@@ -20,7 +20,11 @@ export function createMailApi() {
 			requests.push({ headers: lowerCaseHeaders(req), body: json });
 			const status = answers.get(to) ?? 200;
 			if (status === 200) sendJson(res, 200, { id: `api-${requests.length}` });
-			else sendJson(res, status, { statusCode: status, name: "test_error", message: `answer ${status} for ${to}` });
+			else {
+				// As Resend does when a key sends too fast: when to come back.
+				if (status === 429) res.setHeader("retry-after", "30");
+				sendJson(res, status, { statusCode: status, name: "test_error", message: `answer ${status} for ${to}` });
+			}
 			return true;
 		},
 	};

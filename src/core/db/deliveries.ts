@@ -218,6 +218,7 @@ export async function finishDeliveries(
 		p: o.status === "sent" ? JSON.stringify(o.paperIds) : o.status === "skipped" ? "[]" : null,
 		e: o.status === "sent" ? null : o.status === "skipped" ? o.reason : o.error,
 		n: o.status === "retry" ? o.nextAttemptAt : null,
+		u: o.status === "retry" && o.uncounted ? 1 : 0,
 	}));
 	await sql`
 		update deliveries set
@@ -226,7 +227,8 @@ export async function finishDeliveries(
 			message_id = coalesce(j.value ->> 'm', deliveries.message_id),
 			paper_ids = coalesce(j.value ->> 'p', deliveries.paper_ids),
 			last_error = j.value ->> 'e',
-			next_attempt_at = coalesce(j.value ->> 'n', deliveries.next_attempt_at)
+			next_attempt_at = coalesce(j.value ->> 'n', deliveries.next_attempt_at),
+			attempts = deliveries.attempts - (j.value ->> 'u')
 		from json_each(${JSON.stringify(rows)}) as j
 		where deliveries.id = j.value ->> 'i' and deliveries.status = 'sending'`.execute(db);
 }

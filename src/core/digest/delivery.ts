@@ -62,7 +62,8 @@ export interface UnmatchedDelivery {
 export type DeliveryOutcome =
 	| { status: "sent"; at: string; messageId: string; paperIds: readonly string[] }
 	| { status: "skipped"; at: string; reason: string }
-	| { status: "retry"; at: string; nextAttemptAt: string; error: string }
+	/** `uncounted`: the provider asked us to slow down (429); the attempt is given back. */
+	| { status: "retry"; at: string; nextAttemptAt: string; error: string; uncounted?: boolean }
 	| {
 			status: "failed";
 			at: string;

@@ -3,6 +3,7 @@ import { deliveryTokenFor } from "../bounces/delivery-token.ts";
 import type { Deps } from "../deps.ts";
 import { isAppError } from "../errors.ts";
 import { composeMessage } from "../mail/compose-message.ts";
+import { retryAfterSeconds } from "../mail/mailer.ts";
 import { staleSourcesReason } from "../papers/source-alarms.ts";
 import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
 import type { DigestComposer } from "./digest-composer.ts";
@@ -60,15 +61,22 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 			const failed = { status: "failed", at: at(), error: text.slice(0, 1000) } as const;
 			return badMailbox.test(text) ? { ...failed, bounce: text.slice(0, 500) } : failed;
 		}
-		// Temporary (4xx, the relay down or paused): retried until the delivery is a period old, however many attempts that takes.
+		// Temporary (4xx, the relay down or paused, the provider's rate): retried until the
+		// delivery is a period old, however many attempts that takes.
 		const { retryBaseSeconds, retryMaxSeconds, retryForPeriods } = deps.config.digest;
 		const deadline = retryDeadline(d.period, d.plannedAt, retryForPeriods);
-		const delay = backoffMs(d.attempts, retryBaseSeconds * 1000, retryMaxSeconds * 1000, deps.random.unit());
+		// A 429 is the provider's rate, not this reader: come back when it says, and keep the attempt.
+		const wait = retryAfterSeconds(error);
+		const delay =
+			wait !== undefined
+				? wait * 1000
+				: backoffMs(d.attempts, retryBaseSeconds * 1000, retryMaxSeconds * 1000, deps.random.unit());
 		const next = new Date(deps.clock.now().getTime() + delay);
 		if (next > deadline) {
 			const gaveUp = `gave up at its deadline ${deadline.toISOString()} after ${d.attempts} attempts: ${text}`;
 			return { status: "failed", at: at(), error: gaveUp.slice(0, 1000) };
 		}
-		return { status: "retry", at: at(), nextAttemptAt: next.toISOString(), error: text.slice(0, 1000) };
+		const retry = { status: "retry", at: at(), nextAttemptAt: next.toISOString(), error: text.slice(0, 1000) } as const;
+		return wait !== undefined ? { ...retry, uncounted: true } : retry;
 	}
 }

@@ -37,3 +37,10 @@ export interface Mailer {
 	/** Whether sending is paused because the relay is unreachable (see circuit-breaker.ts). */
 	state?(): SenderState;
 }
+
+/** How long a provider that answered "too many requests" asked us to wait, if that is the error. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+	if (!(error instanceof Error) || !("code" in error) || error.code !== "rate_limited") return undefined;
+	const cause = error.cause as { retryAfterSeconds?: unknown } | undefined;
+	return typeof cause?.retryAfterSeconds === "number" ? cause.retryAfterSeconds : undefined;
+}

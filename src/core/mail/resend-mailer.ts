@@ -48,6 +48,11 @@ export function createHttpMailer(options: HttpMailOptions): Mailer {
 				};
 			}
 			const detail = `mail API answered ${response.status}: ${apiError(body)}`;
+			if (response.status === 429) {
+				// Too fast for the provider: not the reader's fault, and it says when to come back.
+				const retryAfterSeconds = retryAfter(response.headers.get("retry-after"));
+				throw new AppError("rate_limited", detail, {}, { cause: { retryAfterSeconds } });
+			}
 			throw new AppError(isPermanent(response.status) ? "rejected" : "unavailable", detail);
 		},
 	};
@@ -72,8 +77,9 @@ function toResend(message: MailMessage) {
 
 /**
  * 400 and 422 say this message cannot be sent as it is (an invalid address, say).
- * 401/403 (key), 404 (URL), 409 (a concurrent request with the same key), 429 (rate or
- * quota) and 5xx are about the service or our settings: retry, do not drop the reader.
+ * 401/403 (key), 404 (URL), 409 (a concurrent request with the same key) and 5xx are
+ * about the service or our settings: retry, do not drop the reader. 429 (rate or quota)
+ * is retried after its Retry-After, and does not count as an attempt.
  */
 const isPermanent = (status: number) => status === 400 || status === 413 || status === 422;
 
@@ -96,6 +102,13 @@ function apiError(body: string): string {
 		// Not JSON (a proxy's error page): show its start.
 	}
 	return body.slice(0, 200) || "(empty body)";
+}
+
+/** Retry-After as seconds (RFC 9110: a number of seconds or an HTTP date); 60 when absent or unreadable. */
+function retryAfter(value: string | null): number {
+	if (value === null) return 60;
+	const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) : (Date.parse(value) - Date.now()) / 1000;
+	return Number.isFinite(seconds) ? Math.min(3600, Math.max(1, Math.ceil(seconds))) : 60;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

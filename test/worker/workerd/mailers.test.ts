@@ -3,7 +3,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../../src/core/config.ts";
 import { AppError } from "../../../src/core/errors.ts";
 import { composeMessage } from "../../../src/core/mail/compose-message.ts";
-import type { Mailer } from "../../../src/core/mail/mailer.ts";
+import { type Mailer, retryAfterSeconds } from "../../../src/core/mail/mailer.ts";
 import { createHttpMailer } from "../../../src/core/mail/resend-mailer.ts";
 import { createSocketSmtpMailer, smtpOptionsFromUrl } from "../../../src/worker/smtp/socket-mailer.ts";
 import { apiAnswers, apiRequestsTo, mailApiUrl, smtpAnswers, smtpMessagesTo } from "./helpers.ts";
@@ -137,7 +137,7 @@ describe("the HTTP mail API (Resend) over fetch", () => {
 	it.each([
 		[422, "rejected"],
 		[400, "rejected"],
-		[429, "unavailable"],
+		[429, "rate_limited"],
 		[401, "unavailable"],
 		[503, "unavailable"],
 	])("maps HTTP %i to %s", async (status, code) => {
@@ -146,6 +146,12 @@ describe("the HTTP mail API (Resend) over fetch", () => {
 		const error = await failure(http, to);
 		expect(error.code).toBe(code);
 		expect(error.message).toContain(String(status));
+	});
+
+	it("passes on how long a 429 asks us to wait", async () => {
+		const to = "api-429-wait@example.org";
+		await apiAnswers(to, 429);
+		expect(retryAfterSeconds(await failure(http, to))).toBe(30);
 	});
 
 	it("reports an API it cannot reach as unavailable", async () => {

@@ -8,7 +8,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../../src/worker/index.ts";
 import {
 	addPapers,
+	apiAnswers,
+	apiRequestsTo,
 	db,
+	mailApiUrl,
 	migrate,
 	recordingBatch,
 	recordingQueue,
@@ -85,6 +88,35 @@ describe("consumers at scale", () => {
 		await worker.queue(again.batch, env, createExecutionContext());
 		expect(again.acks).toHaveLength(8);
 		expect(await smtpMessagesTo("par-1@example.org")).toHaveLength(1);
+	});
+	it("keeps to the mail API's 429: retried after its Retry-After, and the attempt is not counted", async () => {
+		const httpEnv = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: mailApiUrl(), MAIL_API_TOKEN: "test-token" };
+		await insertReaders("busy-", 2, "speculative decoding");
+		await apiAnswers("busy-2@example.org", 429);
+		const planned = recordingQueue();
+		await runCron(weekly, { ...httpEnv, SEND_QUEUE: planned.queue });
+		await runEnqueueSteps(planned, httpEnv);
+		const [ok, busy] = await deliveriesLike("busy-");
+		const { batch, acks, retries } = recordingBatch({
+			ok: { deliveryId: ok?.id ?? 0 },
+			busy: { deliveryId: busy?.id ?? 0 },
+		});
+		await worker.queue(batch, httpEnv, createExecutionContext());
+
+		expect(acks).toEqual(["ok"]);
+		// The stand-in answers 429 with Retry-After: 30, as Resend does.
+		expect(retries).toEqual([{ id: "busy", delaySeconds: expect.any(Number) }]);
+		expect(retries[0]?.delaySeconds).toBeGreaterThanOrEqual(28);
+		expect(retries[0]?.delaySeconds).toBeLessThanOrEqual(30);
+		const row = await db
+			.selectFrom("deliveries")
+			.selectAll()
+			.where("id", "=", busy?.id ?? 0)
+			.executeTakeFirst();
+		expect(row).toMatchObject({ status: "pending", attempts: 0 });
+		expect(row?.last_error).toContain("429");
+		expect(await apiRequestsTo("busy-1@example.org")).toHaveLength(1);
+		expect(await apiRequestsTo("busy-2@example.org")).toHaveLength(1);
 	});
 });
 
