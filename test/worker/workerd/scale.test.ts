@@ -146,7 +146,7 @@ describe("DELIVERY_RETENTION_DAYS on D1", () => {
 			and subscriber_id = (select id from subscribers where email = 'old-2@example.org')`,
 		).run();
 
-		await runCron(ingest, { ...env, INGEST_SOURCES: "none" });
+		await runCron(ingest);
 
 		const left = await deliveriesLike("old-");
 		expect(left.map((d) => [d.email, d.status])).toEqual([
