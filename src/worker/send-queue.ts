@@ -27,9 +27,10 @@ export interface StepSummary {
 }
 
 /**
- * One enqueue step: the next ENQUEUE_STEP_SIZE due deliveries are matched (their papers
- * stored with them, one matcher for the step), those with papers go on the queue, one
- * message each, and the step hands on to the next. A step's work is bounded by the step
+ * One enqueue step: hands on to the next step first (so steps run side by side on as many
+ * consumers as the queue allows), then matches the next ENQUEUE_STEP_SIZE due deliveries
+ * (their papers stored with them, one matcher for the step) and puts those with papers on
+ * the queue, one message each. A step's work is bounded by the step
  * size, never by the number of readers: one D1 read for the ids, a read and a write per
  * 500 matched, a few statements for the step's new topics, one queue call per 100.
  * A step run twice (queues deliver at least once) enqueues twice; the claim sends once.
@@ -39,6 +40,9 @@ export async function runEnqueueStep(deps: Deps, queue: Queue<QueueMessage>, ste
 	const page = await nextDuePage(deps, step, size);
 	const last = page.at(-1);
 	if (last === undefined) return { matched: 0, enqueued: 0, next: undefined };
+	// The next step goes first, so another consumer matches the next share while this one does.
+	const next = page.length === size ? last : undefined;
+	if (next !== undefined) await queue.send({ enqueueAfter: next, dueBy: step.dueBy }, { contentType: "json" });
 	const matched = await matchPlannedDeliveries(deps, { afterId: step.enqueueAfter, upToId: last });
 	// Matching finished the ones with no papers (skipped): only the rest need a sender.
 	const ids = matched.empty ? (await nextDuePage(deps, step, size)).filter((id) => id <= last) : page;
@@ -51,8 +55,6 @@ export async function runEnqueueStep(deps: Deps, queue: Queue<QueueMessage>, ste
 			})),
 		);
 	}
-	const next = page.length === size ? last : undefined;
-	if (next !== undefined) await queue.send({ enqueueAfter: next, dueBy: step.dueBy }, { contentType: "json" });
 	return { matched: matched.matched, enqueued: ids.length, next };
 }
 
