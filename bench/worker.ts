@@ -170,8 +170,7 @@ async function runVariant(
 				}
 			});
 			stderr.on("data", (chunk: Buffer) => {
-				const text = chunk.toString("utf8");
-				if (/error/i.test(text)) process.stderr.write(`[${name}] ${text}`);
+				process.stderr.write(`[${name}] ${chunk.toString("utf8")}`);
 			});
 		},
 	};
@@ -204,8 +203,17 @@ async function runVariant(
 			)?.n,
 		);
 	let lastReport = started;
+	let failures = 0;
 	for (;;) {
-		const n = await left();
+		// Miniflare's proxy connection can drop on a machine this loaded: ask again.
+		const n = await left().catch((error: unknown) => {
+			if (++failures > 20) throw error;
+			return -1;
+		});
+		if (n < 0) {
+			await new Promise((ok) => setTimeout(ok, 1000));
+			continue;
+		}
 		if (n === 0) break;
 		if (performance.now() - lastReport > 10_000) {
 			progress(`bench: ${name}: ${n} deliveries left after ${((performance.now() - started) / 1000).toFixed(0)} s`);
