@@ -228,7 +228,9 @@ export async function finishDeliveries(
 			paper_ids = coalesce(j.value ->> 'p', deliveries.paper_ids),
 			last_error = j.value ->> 'e',
 			next_attempt_at = coalesce(j.value ->> 'n', deliveries.next_attempt_at),
-			attempts = deliveries.attempts - (j.value ->> 'u')
+			attempts = deliveries.attempts - (j.value ->> 'u'),
+			-- Finished, the plan has done its work (paper_ids keeps what went out): ~300 bytes a row less kept.
+			planned_papers = iif(j.value ->> 's' = 'pending', deliveries.planned_papers, null)
 		from json_each(${JSON.stringify(rows)}) as j
 		where deliveries.id = j.value ->> 'i' and deliveries.status = 'sending'`.execute(db);
 }
