@@ -124,7 +124,9 @@ export async function claimDeliveries(
 		db
 			.selectFrom("deliveries")
 			.select(["id", "next_attempt_at"])
-			.where("status", "=", status)
+			// With ids, `+status` keeps SQLite to the ids' rows (by key) rather than every row of that status.
+			.$if(c.ids === undefined, (q) => q.where("status", "=", status))
+			.$if(c.ids !== undefined, (q) => q.where(sql<DeliveryStatus>`+status`, "=", status))
 			.$if(status === "pending", (q) => q.where("next_attempt_at", "<=", c.now))
 			.$if(status === "sending", (q) => q.where("claimed_at", "<", c.staleBefore))
 			.$if(c.ids !== undefined, (q) => q.where("id", "in", idsIn(c.ids ?? [])))
@@ -201,6 +203,10 @@ export async function releaseClaims(db: Db, ids: readonly number[]): Promise<voi
 		.execute();
 }
 
+// In the statements below that join a JSON list to deliveries, `+deliveries.status` stops
+// SQLite from walking every row of a status and scanning the list for each: the list
+// drives, one lookup by key per entry.
+
 /**
  * Records how claimed deliveries ended, all in one statement (a queue consumer settles a
  * batch with one write rather than one per message). Only rows still in `sending` change.
@@ -232,7 +238,7 @@ export async function finishDeliveries(
 			-- Finished, the plan has done its work (paper_ids keeps what went out): ~300 bytes a row less kept.
 			planned_papers = iif(j.value ->> 's' = 'pending', deliveries.planned_papers, null)
 		from json_each(${JSON.stringify(rows)}) as j
-		where deliveries.id = j.value ->> 'i' and deliveries.status = 'sending'`.execute(db);
+		where deliveries.id = j.value ->> 'i' and +deliveries.status = 'sending'`.execute(db);
 }
 
 /**
@@ -278,7 +284,7 @@ export async function storePlannedPapers(
 				paper_ids = iif(j.value ->> 'p' = '[]', '[]', deliveries.paper_ids),
 				last_error = iif(j.value ->> 'p' = '[]', 'no new papers matched', deliveries.last_error)
 			from json_each(${JSON.stringify(rows)}) as j
-			where deliveries.id = j.value ->> 'i' and deliveries.status = 'pending'`.execute(db);
+			where deliveries.id = j.value ->> 'i' and +deliveries.status = 'pending'`.execute(db);
 	}
 }
 
