@@ -235,8 +235,9 @@ export async function finishDeliveries(
 			last_error = j.value ->> 'e',
 			next_attempt_at = coalesce(j.value ->> 'n', deliveries.next_attempt_at),
 			attempts = deliveries.attempts - (j.value ->> 'u'),
-			-- Finished, the plan has done its work (paper_ids keeps what went out): ~300 bytes a row less kept.
-			planned_papers = iif(j.value ->> 's' = 'pending', deliveries.planned_papers, null)
+			-- Sent or skipped, the plan has done its work (paper_ids keeps what went out): ~300 bytes
+			-- a row less kept. A failed row keeps it: digest --retry-failed may put it back.
+			planned_papers = iif(j.value ->> 's' in ('sent', 'skipped'), null, deliveries.planned_papers)
 		from json_each(${JSON.stringify(rows)}) as j
 		where deliveries.id = j.value ->> 'i' and +deliveries.status = 'sending'`.execute(db);
 }
@@ -267,12 +268,13 @@ export async function listUnmatchedDeliveries(
 
 /**
  * Stores what planning matched, one statement per few hundred deliveries. A delivery
- * nothing matched for is finished as skipped right here: it never needs a sender.
+ * nothing matched for is finished as skipped right here, with `emptyReason`: it never
+ * needs a sender.
  */
 export async function storePlannedPapers(
 	db: Db,
 	matched: readonly { id: number; papers: readonly PlannedPaper[] }[],
-	at: string,
+	p: { at: string; emptyReason: string },
 ): Promise<void> {
 	for (let i = 0; i < matched.length; i += plannedPerStatement) {
 		const rows = matched.slice(i, i + plannedPerStatement).map((m) => ({ i: m.id, p: plannedToJson(m.papers) }));
@@ -280,9 +282,9 @@ export async function storePlannedPapers(
 			update deliveries set
 				planned_papers = j.value ->> 'p',
 				status = iif(j.value ->> 'p' = '[]', 'skipped', deliveries.status),
-				sent_at = iif(j.value ->> 'p' = '[]', ${at}, deliveries.sent_at),
+				sent_at = iif(j.value ->> 'p' = '[]', ${p.at}, deliveries.sent_at),
 				paper_ids = iif(j.value ->> 'p' = '[]', '[]', deliveries.paper_ids),
-				last_error = iif(j.value ->> 'p' = '[]', 'no new papers matched', deliveries.last_error)
+				last_error = iif(j.value ->> 'p' = '[]', ${p.emptyReason}, deliveries.last_error)
 			from json_each(${JSON.stringify(rows)}) as j
 			where deliveries.id = j.value ->> 'i' and +deliveries.status = 'pending'`.execute(db);
 	}

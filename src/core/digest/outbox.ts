@@ -27,7 +27,7 @@ import { suppressAddress } from "../subscriptions/suppress.ts";
 import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
 import { DigestComposer } from "./digest-composer.ts";
 import { periodFor } from "./period.ts";
-import { sendDelivery } from "./send-delivery.ts";
+import { emptyDigestReason, nothingMatched, sendDelivery } from "./send-delivery.ts";
 
 export interface PlanSummary {
 	periods: string[];
@@ -90,9 +90,12 @@ export async function matchPlannedDeliveries(
 				papers: await composer.plan(d.reader, { from: d.windowStart, to: d.windowEnd }),
 			})),
 		);
-		await storePlannedPapers(deps.db, matched, deps.clock.now().toISOString());
+		const empty = matched.filter((m) => !m.papers.length).length;
+		// An empty digest is recorded as a sender would record it (the same reason).
+		const emptyReason = empty ? await emptyDigestReason(deps, composer) : nothingMatched;
+		await storePlannedPapers(deps.db, matched, { at: deps.clock.now().toISOString(), emptyReason });
 		summary.matched += matched.length;
-		summary.empty += matched.filter((m) => !m.papers.length).length;
+		summary.empty += empty;
 		summary.lastId = due[due.length - 1]?.id ?? summary.lastId;
 		if (due.length < matchPage) return summary;
 	}
@@ -272,7 +275,11 @@ const recordForMs = 120_000;
  * database refuses writes; true once written. A sent message that is never recorded would
  * be sent again after its lease, so this is worth waiting for.
  */
-async function recordOutcomes(deps: Deps, batch: readonly Finished[], signal: AbortSignal | undefined): Promise<boolean> {
+async function recordOutcomes(
+	deps: Deps,
+	batch: readonly Finished[],
+	signal: AbortSignal | undefined,
+): Promise<boolean> {
 	const deliveryIds = batch.map((f) => f.delivery.id);
 	const started = Date.now();
 	for (let attempt = 0; ; attempt++) {

@@ -23,6 +23,14 @@ function staleReason(deps: Deps, composer: DigestComposer): Promise<string | und
 /** What a skipped delivery records when none of the window's papers matched the reader's topics. */
 export const nothingMatched = "no new papers matched";
 
+/**
+ * Why a reader's digest had no papers, whether planning or a sender found that out: the
+ * sources' fault when every one is in alarm, else nothing matched (silent-weeks notes and
+ * the reader's history read this).
+ */
+export const emptyDigestReason = async (deps: Deps, composer: DigestComposer): Promise<string> =>
+	(await staleReason(deps, composer)) ?? nothingMatched;
+
 /** Mailbox-level permanent failures (RFC 3463 5.1.x: no such user, bad address). */
 const badMailbox = /\b5\.1\.\d{1,3}\b/;
 
@@ -36,7 +44,7 @@ export async function sendDelivery(deps: Deps, composer: DigestComposer, d: Clai
 	if (d.readerStatus !== "active") return { status: "skipped", at: at(), reason: `reader is ${d.readerStatus}` };
 	if (d.suppressed) return { status: "skipped", at: at(), reason: "address is suppressed" };
 	const digest = await composer.compose(d.reader, { from: d.windowStart, to: d.windowEnd }, d.planned);
-	if (!digest) return { status: "skipped", at: at(), reason: (await staleReason(deps, composer)) ?? nothingMatched };
+	if (!digest) return { status: "skipped", at: at(), reason: await emptyDigestReason(deps, composer) };
 	const message = composeMessage(deps.config, {
 		to: d.reader.email,
 		subject: digest.rendered.subject,
