@@ -4,5 +4,10 @@
 -- this column existed are matched when they are sent, as before).
 ALTER TABLE deliveries ADD COLUMN planned_papers TEXT;
 
+-- Workers: the enqueue chain that put a delivery on the send queue ("<cron time> <random>"),
+-- so two chains running at once (the weekly and the daily cron on a Monday) enqueue each
+-- delivery once. NULL on Node, and until a chain enqueues it.
+ALTER TABLE deliveries ADD COLUMN enqueued_by TEXT;
+
 -- DELIVERY_RETENTION_DAYS prunes by age every day; this keeps that from reading the table.
 CREATE INDEX deliveries_created_at ON deliveries (created_at);

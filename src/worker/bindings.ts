@@ -14,6 +14,12 @@ export interface EnqueueStep {
 	enqueueAfter: number;
 	/** Due by this time: the cron's, so a chain ends even while retries fall due. */
 	dueBy: string;
+	/**
+	 * Which chain this is ("<dueBy> <random>"): a delivery records the chain that enqueued it,
+	 * so on a Monday, when the weekly and the daily cron both start one, each delivery is
+	 * enqueued once.
+	 */
+	chain: string;
 }
 
 export type QueueMessage = SendMessage | EnqueueStep;

@@ -1,20 +1,29 @@
+import { randomToken } from "../core/crypto.ts";
 import type { Deps } from "../core/deps.ts";
-import { deliveryStates, drainOutbox, dueDeliveryPage, matchPlannedDeliveries } from "../core/digest/outbox.ts";
+import { deliveryStates, drainOutbox, matchPlannedDeliveries, takeDuePage } from "../core/digest/outbox.ts";
 import type { EnqueueStep, QueueMessage, SendMessage } from "./bindings.ts";
 
 /** Queues take at most 100 messages (and 256 KB) per sendBatch. */
 const sendBatchSize = 100;
 /** Queues delay a retry by at most 12 hours. */
 const maxRetryDelaySeconds = 12 * 60 * 60;
+/**
+ * A delivery still pending that a chain started this long before enqueued is enqueued
+ * again by the next chain (the daily cron's): the queue may have dropped its message
+ * after max_retries. Chains started together (a Monday's two crons) never take each
+ * other's.
+ */
+const staleChainMs = 12 * 60 * 60 * 1000;
 /** Outcomes a consumer writes per statement (docs/decisions/081-batched-outcomes.md). */
 const recordEvery = 10;
 
 /**
- * What a digest cron does after planning: puts the first enqueue step on the queue. One
- * queue call however many readers there are; the steps do the rest.
+ * What a digest cron does after planning: puts the first enqueue step of a new chain on
+ * the queue. One queue call however many readers there are; the steps do the rest.
  */
 export async function startEnqueue(deps: Deps, queue: Queue<QueueMessage>): Promise<{ enqueueSteps: "started" }> {
-	const step: EnqueueStep = { enqueueAfter: 0, dueBy: deps.clock.now().toISOString() };
+	const dueBy = deps.clock.now().toISOString();
+	const step: EnqueueStep = { enqueueAfter: 0, dueBy, chain: `${dueBy} ${randomToken().slice(0, 12)}` };
 	await queue.send(step, { contentType: "json" });
 	return { enqueueSteps: "started" };
 }
@@ -30,22 +39,29 @@ export interface StepSummary {
  * One enqueue step: hands on to the next step first (so steps run side by side on as many
  * consumers as the queue allows), then matches the next ENQUEUE_STEP_SIZE due deliveries
  * (their papers stored with them, one matcher for the step) and puts those with papers on
- * the queue, one message each. A step's work is bounded by the step
- * size, never by the number of readers: one D1 read for the ids, a read and a write per
- * 500 matched, a few statements for the step's new topics, one queue call per 100.
+ * the queue, one message each. A step's work is bounded by the step size, never by the
+ * number of readers: one D1 statement to take the ids for its chain, a read and a write
+ * per 500 matched, a few statements for the step's new topics, one queue call per 100.
  * A step run twice (queues deliver at least once) enqueues twice; the claim sends once.
  */
 export async function runEnqueueStep(deps: Deps, queue: Queue<QueueMessage>, step: EnqueueStep): Promise<StepSummary> {
 	const size = deps.config.queue.enqueueStepSize;
-	const page = await nextDuePage(deps, step, size);
+	const page = await takeDuePage(deps, {
+		afterId: step.enqueueAfter,
+		limit: size,
+		dueBy: step.dueBy,
+		chain: step.chain,
+		staleBefore: new Date(Date.parse(step.dueBy) - staleChainMs).toISOString(),
+	});
 	const last = page.at(-1);
 	if (last === undefined) return { matched: 0, enqueued: 0, next: undefined };
 	// The next step goes first, so another consumer matches the next share while this one does.
 	const next = page.length === size ? last : undefined;
-	if (next !== undefined) await queue.send({ enqueueAfter: next, dueBy: step.dueBy }, { contentType: "json" });
-	const matched = await matchPlannedDeliveries(deps, { afterId: step.enqueueAfter, upToId: last });
+	if (next !== undefined) await queue.send({ ...step, enqueueAfter: next }, { contentType: "json" });
+	const matched = await matchPlannedDeliveries(deps, { ids: page });
 	// Matching finished the ones with no papers (skipped): only the rest need a sender.
-	const ids = matched.empty ? (await nextDuePage(deps, step, size)).filter((id) => id <= last) : page;
+	const empty = new Set(matched.emptyIds);
+	const ids = empty.size ? page.filter((id) => !empty.has(id)) : page;
 	for (let i = 0; i < ids.length; i += sendBatchSize) {
 		const chunk = ids.slice(i, i + sendBatchSize);
 		await queue.sendBatch(
@@ -57,9 +73,6 @@ export async function runEnqueueStep(deps: Deps, queue: Queue<QueueMessage>, ste
 	}
 	return { matched: matched.matched, enqueued: ids.length, next };
 }
-
-const nextDuePage = (deps: Deps, step: EnqueueStep, size: number) =>
-	dueDeliveryPage(deps, { afterId: step.enqueueAfter, limit: size, dueBy: step.dueBy });
 
 export interface ConsumeSummary {
 	acked: number;

@@ -243,18 +243,20 @@ export async function finishDeliveries(
 }
 
 /**
- * Pending deliveries not matched yet, in id order from `afterId` (and up to `upToId`),
- * with what matching needs: the reader's keywords and the window.
+ * Pending deliveries not matched yet, in id order from `afterId` (of `ids` only, when
+ * given), with what matching needs: the reader's keywords and the window.
  */
 export async function listUnmatchedDeliveries(
 	db: Db,
-	p: { afterId: number; upToId?: number; limit: number },
+	p: { afterId: number; ids?: readonly number[]; limit: number },
 ): Promise<UnmatchedDelivery[]> {
+	const { ids } = p;
 	const rows = await withReader(db)
 		.where("d.status", "=", "pending")
 		.where("d.planned_papers", "is", null)
 		.where("d.id", ">", p.afterId)
-		.$if(p.upToId !== undefined, (q) => q.where("d.id", "<=", p.upToId ?? 0))
+		// The id range first bounds the rows read; the list then picks this step's own.
+		.$if(ids !== undefined, (q) => q.where("d.id", "<=", ids?.at(-1) ?? 0).where("d.id", "in", idsIn(ids ?? [])))
 		.orderBy("d.id")
 		.limit(p.limit)
 		.execute();
@@ -350,18 +352,35 @@ export async function countDeliveriesByStatus(db: Db, periods: readonly string[]
 	return counts;
 }
 
-/** Ids of pending deliveries, in pages (the Worker enqueues them in batches). */
-export function listPendingDeliveryIds(db: Db, p: { afterId: number; limit: number; dueBy: string }) {
-	return db
-		.selectFrom("deliveries")
-		.select("id")
-		.where("status", "=", "pending")
-		.where("next_attempt_at", "<=", p.dueBy)
-		.where("id", ">", p.afterId)
-		.orderBy("id")
-		.limit(p.limit)
-		.execute()
-		.then((rows) => rows.map((r) => r.id));
+/**
+ * Takes up to `limit` due pending deliveries after `afterId` for enqueue chain `chain`
+ * and returns their ids in id order: those no chain has enqueued, this chain's own (a step
+ * run again) and those a chain started before `staleBefore` enqueued (their queue messages
+ * may have been dropped). So two chains running at once enqueue each delivery once.
+ */
+export async function takeDeliveriesToEnqueue(
+	db: Db,
+	p: { afterId: number; limit: number; dueBy: string; chain: string; staleBefore: string },
+): Promise<number[]> {
+	const rows = await db
+		.updateTable("deliveries")
+		.set({ enqueued_by: p.chain })
+		.where("id", "in", (eb) =>
+			eb
+				.selectFrom("deliveries")
+				.select("id")
+				.where("status", "=", "pending")
+				.where("next_attempt_at", "<=", p.dueBy)
+				.where("id", ">", p.afterId)
+				.where((w) =>
+					w.or([w("enqueued_by", "is", null), w("enqueued_by", "=", p.chain), w("enqueued_by", "<", p.staleBefore)]),
+				)
+				.orderBy("id")
+				.limit(p.limit),
+		)
+		.returning("id")
+		.execute();
+	return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 /** Where these deliveries stand now: the Workers queue consumer acks or retries each message by it. */

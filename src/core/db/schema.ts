@@ -167,6 +167,8 @@ export interface DeliveriesTable {
 	paper_ids: string | null;
 	/** JSON [[num, reason, …], …]: the papers matched when the period was planned (NULL until then). */
 	planned_papers: ColumnType<string | null, string | null | undefined, string | null>;
+	/** Workers: the enqueue chain that put it on the send queue, "<ISO time> <random>" (NULL until then). */
+	enqueued_by: ColumnType<string | null, string | null | undefined, string | null>;
 	created_at: string;
 }
 

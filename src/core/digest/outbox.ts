@@ -8,7 +8,6 @@ import {
 	countDeliveries,
 	finishDeliveries,
 	listDeliveryStates,
-	listPendingDeliveryIds,
 	listReadersDue,
 	listUnmatchedDeliveries,
 	planDeliveries,
@@ -17,6 +16,7 @@ import {
 	requeueFailedDeliveries,
 	storePlannedPapers,
 	supersedePendingDeliveries,
+	takeDeliveriesToEnqueue,
 } from "../db/deliveries.ts";
 import { startJobRun } from "../db/job-runs.ts";
 import type { Deps } from "../deps.ts";
@@ -56,8 +56,7 @@ export interface MatchSummary {
 	matched: number;
 	/** Of those, matched nothing: finished as skipped, nothing to send. */
 	empty: number;
-	/** The last delivery id looked at (where a chained step goes on). */
-	lastId: number;
+	emptyIds: number[];
 }
 
 /** Deliveries matched and stored per round: one read and one write each. */
@@ -66,21 +65,18 @@ const matchPage = 500;
 /**
  * Match once per period: computes each planned delivery's papers with one matcher (one
  * full-text query per distinct topic, however many readers share it) and stores them with
- * the delivery, so a sender only claims, renders and sends. With `upToId`, only ids in
- * (afterId, upToId] (a Workers step); without, everything unmatched. Safe to repeat.
+ * the delivery, so a sender only claims, renders and sends. With `ids` (in id order),
+ * only those (a Workers enqueue step); without, everything unmatched. Safe to repeat.
  */
 export async function matchPlannedDeliveries(
 	deps: Deps,
-	options: { afterId?: number; upToId?: number; composer?: DigestComposer } = {},
+	options: { ids?: readonly number[]; composer?: DigestComposer } = {},
 ): Promise<MatchSummary> {
 	const composer = options.composer ?? new DigestComposer(deps);
-	const summary: MatchSummary = { matched: 0, empty: 0, lastId: options.afterId ?? 0 };
+	const summary: MatchSummary = { matched: 0, empty: 0, emptyIds: [] };
+	let afterId = 0;
 	for (;;) {
-		const due = await listUnmatchedDeliveries(deps.db, {
-			afterId: summary.lastId,
-			upToId: options.upToId,
-			limit: matchPage,
-		});
+		const due = await listUnmatchedDeliveries(deps.db, { afterId, ids: options.ids, limit: matchPage });
 		if (!due.length) return summary;
 		// All at once, so the page's new keywords and topics cost a statement or two, not one each.
 		await composer.resolveAll(due.flatMap((d) => d.reader.keywords));
@@ -96,7 +92,8 @@ export async function matchPlannedDeliveries(
 		await storePlannedPapers(deps.db, matched, { at: deps.clock.now().toISOString(), emptyReason });
 		summary.matched += matched.length;
 		summary.empty += empty;
-		summary.lastId = due[due.length - 1]?.id ?? summary.lastId;
+		for (const m of matched) if (!m.papers.length) summary.emptyIds.push(m.id);
+		afterId = due[due.length - 1]?.id ?? afterId;
 		if (due.length < matchPage) return summary;
 	}
 }
@@ -326,11 +323,14 @@ export async function retryFailedDeliveries(
 }
 
 /**
- * Ids of up to `limit` deliveries due by `dueBy`, after `afterId` in id order: a page for
- * a runtime that hands them to a queue instead of sending here (Workers).
+ * Up to `limit` deliveries due by `dueBy`, after `afterId` in id order, taken for enqueue
+ * chain `chain` (see takeDeliveriesToEnqueue): a page for a runtime that hands them to a
+ * queue instead of sending here (Workers).
  */
-export const dueDeliveryPage = (deps: Pick<Deps, "db">, page: { afterId: number; limit: number; dueBy: string }) =>
-	listPendingDeliveryIds(deps.db, page);
+export const takeDuePage = (
+	deps: Pick<Deps, "db">,
+	page: { afterId: number; limit: number; dueBy: string; chain: string; staleBefore: string },
+) => takeDeliveriesToEnqueue(deps.db, page);
 
 /** Where these deliveries stand now (a queue consumer acks or retries its messages by it). */
 export const deliveryStates = (deps: Pick<Deps, "db">, ids: readonly number[]) => listDeliveryStates(deps.db, ids);

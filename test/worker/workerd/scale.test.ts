@@ -21,16 +21,17 @@ import {
 } from "./helpers.ts";
 
 const weekly = "0 8 * * 1";
+const daily = "0 8 * * *";
 const ingest = "0 7 * * *";
 
 /** Active readers straight into D1 (the journey tests cover signing up). */
-const insertReaders = (prefix: string, count: number, keywords: string) =>
+const insertReaders = (prefix: string, count: number, keywords: string, frequency = "weekly") =>
 	env.DB.prepare(
 		`with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
-		insert into subscribers (email, status, keywords, manage_salt, consent_at, consent_form_version, created_at, updated_at)
-		select ? || i || '@example.org', 'active', ?, 'salt-' || ? || i, datetime(), 'test', datetime(), datetime() from n`,
+		insert into subscribers (email, status, keywords, frequency, manage_salt, consent_at, consent_form_version, created_at, updated_at)
+		select ? || i || '@example.org', 'active', ?, ?, 'salt-' || ? || i, datetime(), 'test', datetime(), datetime() from n`,
 	)
-		.bind(count, prefix, JSON.stringify([keywords]), prefix)
+		.bind(count, prefix, JSON.stringify([keywords]), frequency, prefix)
 		.run();
 
 const deliveriesLike = (prefix: string) =>
@@ -89,6 +90,21 @@ describe("consumers at scale", () => {
 		expect(again.acks).toHaveLength(8);
 		expect(await smtpMessagesTo("par-1@example.org")).toHaveLength(1);
 	});
+	it("on a Monday the weekly and the daily cron both fire, and each delivery is enqueued once", async () => {
+		await insertReaders("mon-", 3, "speculative decoding");
+		await insertReaders("day-", 2, "speculative decoding", "daily");
+		const planned = recordingQueue();
+		await runCron(weekly, { ...env, SEND_QUEUE: planned.queue });
+		await runCron(daily, { ...env, SEND_QUEUE: planned.queue });
+		expect(planned.steps).toHaveLength(2);
+		await runEnqueueSteps(planned);
+
+		const ids = [...(await deliveriesLike("mon-")), ...(await deliveriesLike("day-"))].map((d) => d.id);
+		expect(ids).toHaveLength(5);
+		// Both chains ran over the same outbox; each delivery went on the queue once.
+		expect(planned.ids.toSorted()).toEqual(ids.toSorted());
+	});
+
 	it("keeps to the mail API's 429: retried after its Retry-After, and the attempt is not counted", async () => {
 		const httpEnv = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: mailApiUrl(), MAIL_API_TOKEN: "test-token" };
 		await insertReaders("busy-", 2, "speculative decoding");
