@@ -7,7 +7,7 @@ import { type Config, parseConfig } from "../core/config.ts";
 import { randomToken } from "../core/crypto.ts";
 import { createDeps, type Deps } from "../core/deps.ts";
 import { AppError } from "../core/errors.ts";
-import { createApiMailer, mailTransport, paced } from "../core/mail/mail-transport.ts";
+import { createBatchingApiMailer, mailTransport, paced } from "../core/mail/mail-transport.ts";
 import type { Mailer } from "../core/mail/mailer.ts";
 import { settingsOf, type WorkerEnv } from "./bindings.ts";
 import { createConsoleLogger } from "./console-logger.ts";
@@ -59,15 +59,16 @@ export function openInvocation(env: WorkerEnv, ctx: ExecutionContext): Invocatio
 }
 
 /**
- * SMTP over cloudflare:sockets or the HTTP API, SEND_CONCURRENCY messages at a time (one
- * SMTP connection each; Workers allow six open connections per invocation). The
- * provider's limit, SMTP_RATE_PER_SECOND, is shared out among the SEND_CONSUMERS queue
- * consumers that may run at once, so together they stay within it.
+ * The HTTP API through its batch endpoint (a queue batch in one request), or SMTP over
+ * cloudflare:sockets, SEND_CONCURRENCY messages at a time (one connection each; Workers
+ * allow six open connections per invocation). The provider's limit, SMTP_RATE_PER_SECOND
+ * (API requests or SMTP messages), is shared out among the SEND_CONSUMERS queue consumers
+ * that may run at once, so together they stay within it.
  */
 function workerMailer(config: Config): Mailer {
 	const { mail, queue } = config;
 	const perConsumer = mail.ratePerSecond / queue.consumers;
-	if (mailTransport(mail) !== "smtp" || !mail.smtpUrl) return createApiMailer({ ...mail, ratePerSecond: perConsumer });
+	if (mailTransport(mail) !== "smtp" || !mail.smtpUrl) return createBatchingApiMailer(mail, perConsumer);
 	const { smtpUrl } = mail;
 	const boundary = () => `=_paperboy_${randomToken().slice(0, 24)}`;
 	const smtp = pooled(queue.sendConcurrency, () =>

@@ -122,7 +122,15 @@ export async function consumeSendBatch(
 	const ids = [...byId.keys()];
 	if (!ids.length) return summary;
 	try {
-		await drainOutbox(deps, { ids, concurrency: deps.config.queue.sendConcurrency, recordEvery });
+		// Through a batch endpoint the whole batch is in flight at once, one request, and its
+		// outcomes arrive together: written in one statement.
+		const { batchSize } = deps.mailer;
+		await drainOutbox(
+			deps,
+			batchSize
+				? { ids, concurrency: batchSize, recordEvery: ids.length }
+				: { ids, concurrency: deps.config.queue.sendConcurrency, recordEvery },
+		);
 	} catch (error) {
 		// The outbox itself failed (D1 unavailable): nothing is lost, try the lot again later.
 		deps.log.error("sending a queue batch failed", { error, deliveries: ids.length });

@@ -3,7 +3,10 @@ import type { ApiRequest } from "../worker/sink-types.ts";
 
 /**
  * A stand-in for Resend's `POST /emails`: records each request (headers and JSON body)
- * and answers 200 with an id, or the status chosen for a recipient in `answers`.
+ * and answers 200 with an id, or the status chosen for a recipient in `answers`. Also
+ * `POST /emails/batch` (permissive validation): each message is recorded with the batch's
+ * headers and size; a recipient answered 429 makes the whole request a 429 (a rate limit
+ * is per request), any other status puts that message in `errors`.
  */
 export function createMailApi() {
 	const requests: ApiRequest[] = [];
@@ -14,7 +17,26 @@ export function createMailApi() {
 		answers,
 		/** Answers `POST /emails`; false for any other request. */
 		handle(req: IncomingMessage, body: string, res: ServerResponse): boolean {
-			if (req.method !== "POST" || new URL(req.url ?? "/", "http://api").pathname !== "/emails") return false;
+			const path = new URL(req.url ?? "/", "http://api").pathname;
+			if (req.method === "POST" && path === "/emails/batch") {
+				const list = JSON.parse(body) as ApiRequest["body"][];
+				const statuses = list.map((m) => answers.get(m.to?.[0]?.toLowerCase() ?? "") ?? 200);
+				for (const m of list) requests.push({ headers: lowerCaseHeaders(req), body: m, batchOf: list.length });
+				if (statuses.includes(429)) {
+					res.setHeader("retry-after", "30");
+					sendJson(res, 429, { statusCode: 429, name: "rate_limit_exceeded", message: "too many requests" });
+					return true;
+				}
+				const data = statuses.flatMap((status, i) =>
+					status === 200 ? [{ id: `api-batch-${requests.length}-${i}` }] : [],
+				);
+				const errors = statuses.flatMap((status, index) =>
+					status === 200 ? [] : [{ index, message: `answer ${status} for ${list[index]?.to?.[0]}` }],
+				);
+				sendJson(res, 200, { data, ...(errors.length ? { errors } : {}) });
+				return true;
+			}
+			if (req.method !== "POST" || path !== "/emails") return false;
 			const json = JSON.parse(body) as ApiRequest["body"];
 			const to = json.to?.[0]?.toLowerCase() ?? "";
 			requests.push({ headers: lowerCaseHeaders(req), body: json });

@@ -41,4 +41,6 @@ export interface ApiRequest {
 		headers?: Record<string, string>;
 		tags?: { name: string; value: string }[];
 	};
+	/** Sent through POST /emails/batch: how many messages that request carried. */
+	batchOf?: number;
 }

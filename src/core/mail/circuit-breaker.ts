@@ -118,5 +118,6 @@ export function breakerGuarded(mailer: Mailer, breaker: CircuitBreaker): Mailer 
 		state: () => breaker.state(),
 		...(mailer.close ? { close: () => mailer.close?.() ?? Promise.resolve() } : {}),
 		...(mailer.abort ? { abort: () => mailer.abort?.() } : {}),
+		...(mailer.batchSize ? { batchSize: mailer.batchSize } : {}),
 	};
 }

@@ -36,6 +36,11 @@ export interface Mailer {
 	abort?(): void;
 	/** Whether sending is paused because the relay is unreachable (see circuit-breaker.ts). */
 	state?(): SenderState;
+	/**
+	 * Messages one request carries (a provider's batch endpoint): a sender keeps this many
+	 * in flight, so they leave together. Undefined: one message per request or connection.
+	 */
+	batchSize?: number;
 }
 
 /** How long a provider that answered "too many requests" asked us to wait, if that is the error. */

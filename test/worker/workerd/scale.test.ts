@@ -105,34 +105,56 @@ describe("consumers at scale", () => {
 		expect(planned.ids.toSorted()).toEqual(ids.toSorted());
 	});
 
-	it("keeps to the mail API's 429: retried after its Retry-After, and the attempt is not counted", async () => {
+	it("sends a queue batch through the mail API's batch endpoint in one request, and keeps to its 429", async () => {
 		const httpEnv = { ...env, MAIL_TRANSPORT: "http", MAIL_API_URL: mailApiUrl(), MAIL_API_TOKEN: "test-token" };
-		await insertReaders("busy-", 2, "speculative decoding");
-		await apiAnswers("busy-2@example.org", 429);
+		await insertReaders("busy-", 3, "speculative decoding");
 		const planned = recordingQueue();
 		await runCron(weekly, { ...httpEnv, SEND_QUEUE: planned.queue });
 		await runEnqueueSteps(planned, httpEnv);
-		const [ok, busy] = await deliveriesLike("busy-");
-		const { batch, acks, retries } = recordingBatch({
-			ok: { deliveryId: ok?.id ?? 0 },
-			busy: { deliveryId: busy?.id ?? 0 },
-		});
-		await worker.queue(batch, httpEnv, createExecutionContext());
+		const rows = await deliveriesLike("busy-");
+		const bodies = Object.fromEntries(rows.map((d, i) => [`m${i + 1}`, { deliveryId: d.id }]));
+		const stored = () =>
+			db
+				.selectFrom("deliveries")
+				.select(["status", "attempts", "last_error"])
+				.where(
+					"id",
+					"in",
+					rows.map((d) => d.id),
+				)
+				.orderBy("id")
+				.execute();
 
-		expect(acks).toEqual(["ok"]);
-		// The stand-in answers 429 with Retry-After: 30, as Resend does.
-		expect(retries).toEqual([{ id: "busy", delaySeconds: expect.any(Number) }]);
-		expect(retries[0]?.delaySeconds).toBeGreaterThanOrEqual(28);
-		expect(retries[0]?.delaySeconds).toBeLessThanOrEqual(30);
-		const row = await db
-			.selectFrom("deliveries")
-			.selectAll()
-			.where("id", "=", busy?.id ?? 0)
-			.executeTakeFirst();
-		expect(row).toMatchObject({ status: "pending", attempts: 0 });
-		expect(row?.last_error).toContain("429");
-		expect(await apiRequestsTo("busy-1@example.org")).toHaveLength(1);
-		expect(await apiRequestsTo("busy-2@example.org")).toHaveLength(1);
+		// Over the provider's rate: the request is answered 429 with Retry-After: 30, as Resend does.
+		await apiAnswers("busy-1@example.org", 429);
+		const limited = recordingBatch(bodies);
+		await worker.queue(limited.batch, httpEnv, createExecutionContext());
+		expect(limited.acks).toEqual([]);
+		expect(limited.retries).toHaveLength(3);
+		for (const retry of limited.retries) {
+			expect(retry.delaySeconds).toBeGreaterThanOrEqual(28);
+			expect(retry.delaySeconds).toBeLessThanOrEqual(30);
+		}
+		// The attempt is given back: the reader's retries are not used up by the provider's rate.
+		for (const row of await stored()) expect(row).toMatchObject({ status: "pending", attempts: 0 });
+		expect((await stored())[0]?.last_error).toContain("429");
+
+		// Thirty seconds on, the API takes the batch, but refuses one message (a 422 for it alone).
+		await apiAnswers("busy-1@example.org", 200);
+		await apiAnswers("busy-3@example.org", 422);
+		await env.DB.prepare("update deliveries set next_attempt_at = ? where status = 'pending'")
+			.bind(new Date().toISOString())
+			.run();
+		const taken = recordingBatch(bodies);
+		await worker.queue(taken.batch, httpEnv, createExecutionContext());
+		expect(taken.acks.toSorted()).toEqual(["m1", "m2", "m3"]);
+		expect((await stored()).map((r) => r.status)).toEqual(["sent", "sent", "failed"]);
+		const [, sent] = await apiRequestsTo("busy-1@example.org");
+		// One request carried the three, keyed for idempotency by their Message-IDs.
+		expect(sent?.batchOf).toBe(3);
+		expect(sent?.headers["idempotency-key"]).toMatch(/^batch\/[0-9a-f]{64}$/);
+		expect(sent?.body.headers?.["Message-ID"]).toMatch(/^<digest\.\d+\./);
+		expect(await apiRequestsTo("busy-2@example.org")).toHaveLength(2);
 	});
 });
 
