@@ -74,7 +74,10 @@ const settings = {
 	MAIL_API_TOKEN: "bench-token",
 };
 
-/** The HTTP mail API stand-in: accepts every message at once and counts them per recipient. */
+/**
+ * The HTTP mail API stand-in (POST /emails and /emails/batch): accepts every message at
+ * once and counts them per recipient.
+ */
 async function startMailApi() {
 	const perRecipient = new Map<string, number>();
 	let messages = 0;
@@ -82,11 +85,17 @@ async function startMailApi() {
 		const chunks: Buffer[] = [];
 		req.on("data", (c: Buffer) => chunks.push(c));
 		req.on("end", () => {
-			const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { to?: string[] };
-			const to = body.to?.[0] ?? "";
-			perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
-			messages++;
-			res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: `bench-${messages}` }));
+			type Message = { to?: string[] };
+			const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Message | Message[];
+			// POST /emails carries one message, POST /emails/batch a list (answered with ids in `data`).
+			const list = Array.isArray(body) ? body : [body];
+			const ids = list.map((m) => {
+				const to = m.to?.[0] ?? "";
+				perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+				return { id: `bench-${++messages}` };
+			});
+			const answer = Array.isArray(body) ? { data: ids } : ids[0];
+			res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
 		});
 	});
 	await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
@@ -155,6 +164,8 @@ async function runVariant(
 		d1Persist: persist,
 		queueProducers: { SEND_QUEUE: { queueName: "paperboy-send" } },
 		queueConsumers: { "paperboy-send": { maxBatchSize: batchSize, maxBatchTimeout: 1, maxRetries: 10 } },
+		// Serves /cdn-cgi/handler/scheduled, which fires the cron below.
+		unsafeTriggerHandlers: true,
 		bindings: { ...settings, MAIL_API_URL: api.url },
 		handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
 			let buffer = "";
