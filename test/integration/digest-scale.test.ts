@@ -47,7 +47,7 @@ describe("match once per period", () => {
 		await planDigests(rt.deps, ["weekly"]);
 		const planning = ftsCounter();
 		const matched = await matchPlannedDeliveries({ ...rt.deps, db: rt.deps.db.withPlugin(planning.plugin) });
-		expect(matched).toMatchObject({ matched: 3, empty: 1 });
+		expect(matched).toEqual({ matched: 3, emptyIds: [expect.any(Number)] });
 		// One distinct topic with hits, one without: the index is asked once per topic, not per reader.
 		expect(planning.fts).toBeGreaterThan(0);
 		expect(planning.fts).toBeLessThanOrEqual(4);

@@ -54,8 +54,7 @@ export async function planDigests(deps: Deps, frequencies: readonly Frequency[])
 export interface MatchSummary {
 	/** Deliveries whose papers were matched and stored. */
 	matched: number;
-	/** Of those, matched nothing: finished as skipped, nothing to send. */
-	empty: number;
+	/** Of those, the ones nothing matched: finished as skipped, nothing to send. */
 	emptyIds: number[];
 }
 
@@ -73,7 +72,7 @@ export async function matchPlannedDeliveries(
 	options: { ids?: readonly number[]; composer?: DigestComposer } = {},
 ): Promise<MatchSummary> {
 	const composer = options.composer ?? new DigestComposer(deps);
-	const summary: MatchSummary = { matched: 0, empty: 0, emptyIds: [] };
+	const summary: MatchSummary = { matched: 0, emptyIds: [] };
 	let afterId = 0;
 	for (;;) {
 		const due = await listUnmatchedDeliveries(deps.db, { afterId, ids: options.ids, limit: matchPage });
@@ -86,13 +85,12 @@ export async function matchPlannedDeliveries(
 				papers: await composer.plan(d.reader, { from: d.windowStart, to: d.windowEnd }),
 			})),
 		);
-		const empty = matched.filter((m) => !m.papers.length).length;
+		const empty = matched.filter((m) => !m.papers.length).map((m) => m.id);
 		// An empty digest is recorded as a sender would record it (the same reason).
-		const emptyReason = empty ? await emptyDigestReason(deps, composer) : nothingMatched;
+		const emptyReason = empty.length ? await emptyDigestReason(deps, composer) : nothingMatched;
 		await storePlannedPapers(deps.db, matched, { at: deps.clock.now().toISOString(), emptyReason });
 		summary.matched += matched.length;
-		summary.empty += empty;
-		for (const m of matched) if (!m.papers.length) summary.emptyIds.push(m.id);
+		summary.emptyIds.push(...empty);
 		afterId = due[due.length - 1]?.id ?? afterId;
 		if (due.length < matchPage) return summary;
 	}
@@ -117,7 +115,7 @@ export interface DrainOptions {
 	ids?: readonly number[];
 	/**
 	 * Outcomes written per statement. 1 (the default) records each message as soon as the
-	 * server took it; a Workers consumer records a few at a time to stay within D1's
+	 * server took it; a Workers consumer records several at a time to stay within D1's
 	 * per-invocation query budget (docs/decisions/081-batched-outcomes.md).
 	 */
 	recordEvery?: number;
@@ -147,7 +145,7 @@ export async function drainOutbox(deps: Deps, options: DrainOptions = {}): Promi
 	const summary = emptySummary();
 	// Planned but not matched yet (a run that stopped between the two): match first, with
 	// the same matcher the sends then reuse when a row still lacks its papers.
-	if (!options.ids) summary.skipped += (await matchPlannedDeliveries(deps, { composer })).empty;
+	if (!options.ids) summary.skipped += (await matchPlannedDeliveries(deps, { composer })).emptyIds.length;
 	const paused = () => deps.mailer.state?.().status === "paused";
 	// A sent message whose outcome could not be written: it may go out again.
 	let unrecorded = 0;
