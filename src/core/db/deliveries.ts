@@ -270,23 +270,25 @@ export async function listUnmatchedDeliveries(
 
 /**
  * Stores what planning matched, one statement per few hundred deliveries. A delivery
- * nothing matched for is finished as skipped right here, with `emptyReason`: it never
- * needs a sender.
+ * with nothing to send (`empty`) is finished as skipped right here, with `emptyReason`:
+ * it never needs a sender.
  */
 export async function storePlannedPapers(
 	db: Db,
-	matched: readonly { id: number; papers: readonly PlannedPaper[] }[],
+	planned: readonly { id: number; papers: readonly PlannedPaper[]; empty: boolean }[],
 	p: { at: string; emptyReason: string },
 ): Promise<void> {
-	for (let i = 0; i < matched.length; i += plannedPerStatement) {
-		const rows = matched.slice(i, i + plannedPerStatement).map((m) => ({ i: m.id, p: plannedToJson(m.papers) }));
+	for (let i = 0; i < planned.length; i += plannedPerStatement) {
+		const rows = planned
+			.slice(i, i + plannedPerStatement)
+			.map((m) => ({ i: m.id, p: plannedToJson(m.papers), e: m.empty ? 1 : 0 }));
 		await sql`
 			update deliveries set
 				planned_papers = j.value ->> 'p',
-				status = iif(j.value ->> 'p' = '[]', 'skipped', deliveries.status),
-				sent_at = iif(j.value ->> 'p' = '[]', ${p.at}, deliveries.sent_at),
-				paper_ids = iif(j.value ->> 'p' = '[]', '[]', deliveries.paper_ids),
-				last_error = iif(j.value ->> 'p' = '[]', ${p.emptyReason}, deliveries.last_error)
+				status = iif(j.value ->> 'e', 'skipped', deliveries.status),
+				sent_at = iif(j.value ->> 'e', ${p.at}, deliveries.sent_at),
+				paper_ids = iif(j.value ->> 'e', '[]', deliveries.paper_ids),
+				last_error = iif(j.value ->> 'e', ${p.emptyReason}, deliveries.last_error)
 			from json_each(${JSON.stringify(rows)}) as j
 			where deliveries.id = j.value ->> 'i' and +deliveries.status = 'pending'`.execute(db);
 	}

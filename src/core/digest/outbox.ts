@@ -54,7 +54,7 @@ export async function planDigests(deps: Deps, frequencies: readonly Frequency[])
 export interface MatchSummary {
 	/** Deliveries whose papers were matched and stored. */
 	matched: number;
-	/** Of those, the ones nothing matched: finished as skipped, nothing to send. */
+	/** Of those, the ones with nothing to send (no match, nothing close to their likes): finished as skipped. */
 	emptyIds: number[];
 }
 
@@ -85,10 +85,22 @@ export async function matchPlannedDeliveries(
 				papers: await composer.plan(d.reader, { from: d.windowStart, to: d.windowEnd }),
 			})),
 		);
-		const empty = matched.filter((m) => !m.papers.length).map((m) => m.id);
+		// A reader no topic matched may still get papers close to what they liked (chosen when
+		// the digest is composed): only a digest with neither is finished here.
+		const unmatched = due.filter((_, i) => !matched[i]?.papers.length);
+		await composer.prepare(unmatched.map((d) => d.reader.id));
+		const empty = new Set<number>();
+		for (const d of unmatched) {
+			const window = { from: d.windowStart, to: d.windowEnd };
+			if (!(await composer.recommender.recommend(d.reader.id, window, [])).length) empty.add(d.id);
+		}
 		// An empty digest is recorded as a sender would record it (the same reason).
-		const emptyReason = empty.length ? await emptyDigestReason(deps, composer) : nothingMatched;
-		await storePlannedPapers(deps.db, matched, { at: deps.clock.now().toISOString(), emptyReason });
+		const emptyReason = empty.size ? await emptyDigestReason(deps, composer) : nothingMatched;
+		await storePlannedPapers(
+			deps.db,
+			matched.map((m) => ({ ...m, empty: empty.has(m.id) })),
+			{ at: deps.clock.now().toISOString(), emptyReason },
+		);
 		summary.matched += matched.length;
 		summary.emptyIds.push(...empty);
 		afterId = due[due.length - 1]?.id ?? afterId;
