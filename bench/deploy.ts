@@ -105,8 +105,14 @@ function localPrebuilds(): string {
 const npmEnv = { ...process.env, npm_config_better_sqlite3_local_prebuilds: localPrebuilds() };
 const npmFlags = ["--prefer-offline", "--allow-scripts=better-sqlite3", "--no-audit", "--no-fund"];
 
+// Built first, then packed without scripts: prepack's build would print into the JSON.
+execFileSync("npm", ["run", "build"], { cwd: here, stdio: ["ignore", "ignore", "inherit"] });
 const packed = JSON.parse(
-	execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: here, encoding: "utf8", env: npmEnv }),
+	execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
+		cwd: here,
+		encoding: "utf8",
+		env: npmEnv,
+	}),
 ) as { filename: string; size: number; unpackedSize: number; entryCount: number }[];
 const pack = packed[0];
 if (!pack) throw new Error("npm pack printed nothing");
@@ -131,7 +137,13 @@ if (before) {
 	const copy = join(dir, "before-production");
 	mkdirSync(copy);
 	for (const f of ["package.json", "package-lock.json"]) copyFileSync(join(before, f), join(copy, f));
-	execFileSync("npm", ["ci", "--omit=dev", ...npmFlags], { cwd: copy, env: npmEnv, stdio: "ignore" });
+	// The checkout's own allowScripts lets better-sqlite3 build; npm refuses --allow-scripts in a project.
+	const ciFlags = npmFlags.filter((f) => !f.startsWith("--allow-scripts"));
+	execFileSync("npm", ["ci", "--omit=dev", ...ciFlags], {
+		cwd: copy,
+		env: npmEnv,
+		stdio: ["ignore", "ignore", "inherit"],
+	});
 	beforeInstall = {
 		omit_dev_install_mb: mb(diskBytes(join(copy, "node_modules"))),
 		omit_dev_packages: packageCount(join(copy, "node_modules")),
