@@ -206,6 +206,26 @@ it("explains every problem with its fix and exits non-zero", async () => {
 	expect(relay.messages).toBe(0);
 }, 60_000);
 
+it("says when BASE_URL reaches this instance but it reports itself unhealthy (503), with the reason", async () => {
+	const dns = await startDnsServer("paperboy.example", {});
+	dnsServers.push(dns);
+	const port = await freePort();
+	// More free disk than any machine has: /healthz answers 503 with the reason.
+	const env = settings("unhealthy", {
+		PORT: String(port),
+		BASE_URL: `http://127.0.0.1:${port}`,
+		HEALTH_MIN_FREE_DISK_MB: "10000000",
+	});
+	await serve(env);
+	const doctor = await runCli(["doctor", "--dns-server", dns.address], env);
+	expect(doctor.code).toBe(1);
+	expect(doctor.stdout).toMatch(
+		new RegExp(
+			`\\n✗ BASE_URL: http://127\\.0\\.0\\.1:${port}/healthz answers as this instance \\([0-9a-f]{8}…\\) but reports it unhealthy \\(503\\): disk: \\d+ MB free in the data folder, below 10000000 MB \\(HEALTH_MIN_FREE_DISK_MB\\)\\n {4}fix: fix what it names`,
+		),
+	);
+}, 60_000);
+
 it("reports settings that stop paperboy from starting as a problem, not a crash", async () => {
 	const doctor = await runCli(["doctor"], {
 		SMTP_URL: `smtp://127.0.0.1:${relay.port}`,

@@ -119,10 +119,13 @@ async function siteCheck(config: Config, mine: string): Promise<Check> {
 	const name = "BASE_URL";
 	const url = `${config.baseUrl}/healthz`;
 	const short = (id: string) => `${id.slice(0, 8)}…`;
-	let answer: { instance?: unknown } | undefined;
+	let answer: { instance?: unknown; problems?: unknown } | undefined;
+	let unhealthy = false;
 	try {
 		const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-		if (!res.ok) {
+		// 503 is paperboy's own answer while it is unhealthy: still this instance, with its problems.
+		unhealthy = res.status === 503;
+		if (!res.ok && !unhealthy) {
 			return {
 				name,
 				ok: false,
@@ -130,7 +133,7 @@ async function siteCheck(config: Config, mine: string): Promise<Check> {
 				fix: "the reverse proxy must pass this host on to paperboy (HOST:PORT); docs/deploy.md",
 			};
 		}
-		answer = (await res.json().catch(() => undefined)) as { instance?: unknown } | undefined;
+		answer = (await res.json().catch(() => undefined)) as typeof answer;
 	} catch (error) {
 		return {
 			name,
@@ -153,6 +156,15 @@ async function siteCheck(config: Config, mine: string): Promise<Check> {
 			ok: false,
 			detail: `${url} is another paperboy (instance ${short(answer.instance)}; this database's is ${short(mine)})`,
 			fix: "BASE_URL must lead to the server that uses this DATABASE_PATH: links in mail would act on the other one",
+		};
+	}
+	if (unhealthy) {
+		const problems = Array.isArray(answer.problems) ? answer.problems.join("; ") : "no reason given";
+		return {
+			name,
+			ok: false,
+			detail: `${url} answers as this instance (${short(mine)}) but reports it unhealthy (503): ${problems}`,
+			fix: "fix what it names (HEALTH_MIN_FREE_DISK_MB, the relay, the database): a monitor or proxy health check sees 503 until then",
 		};
 	}
 	return { name, ok: true, detail: `${url} answers as this instance (${short(mine)})` };
