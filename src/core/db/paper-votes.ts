@@ -86,24 +86,3 @@ export async function listVotedPapers(db: Db, readerIds: readonly number[]): Pro
 		terms: r.top_terms === null ? null : decodePaperTerms(r.top_terms).terms,
 	}));
 }
-
-/** A vote as the weekly run reads it: the paper by number (the run keeps papers' terms apart, read once each). */
-export interface VoteByNum {
-	readerId: number;
-	paperNum: number;
-	vote: Vote;
-}
-
-/**
- * These readers' votes, newest first for each reader, in one statement without joining
- * the papers: the weekly run reads them a batch of readers at a time, and most readers
- * voted on papers it has read already.
- */
-export async function listVotesByNum(db: Db, readerIds: readonly number[]): Promise<VoteByNum[]> {
-	if (!readerIds.length) return [];
-	const { rows } = await sql<{ subscriber_id: number; paper_num: number; vote: Vote }>`
-		select subscriber_id, paper_num, vote from paper_votes
-		where subscriber_id in (select value from json_each(${JSON.stringify(readerIds)}))
-		order by subscriber_id, updated_at desc, paper_num desc`.execute(db);
-	return rows.map((r) => ({ readerId: r.subscriber_id, paperNum: r.paper_num, vote: r.vote }));
-}

@@ -2,16 +2,14 @@
  * "Close to papers you liked" for one digest run: the period's weighed papers are indexed
  * once per window (candidate-index.ts) and each reader with a profile searches them with
  * their stored query. Readers' queries and votes are read a batch of deliveries at a time
- * (two statements, and a third for voted papers the run has not read yet), so the run
+ * (one statement, and a second for voted papers the run has not read yet), so the run
  * costs Σ over readers of their postings, never readers × papers (docs/recommender.md).
  */
 
-import { listVotesByNum } from "../db/paper-votes.ts";
-import { listPaperTerms, listPaperTermsByNums, type PaperTitleTerms } from "../db/papers.ts";
-import { listProfileQueries } from "../db/reader-profiles.ts";
+import { listPaperTerms, listPaperTermsByNums } from "../db/papers.ts";
+import { listRunProfiles, type RunProfile } from "../db/reader-profiles.ts";
 import type { Db } from "../db/schema.ts";
-import { CandidateIndex, defaultMinScore, type SearchWork } from "./candidate-index.ts";
-import type { Vote } from "./profile.ts";
+import { CandidateIndex, defaultMinScore, type PaperTermVector, type SearchWork } from "./candidate-index.ts";
 import type { TermVector } from "./term-vector.ts";
 
 /** A recommended paper, by id, with the title of the liked paper closest to it. */
@@ -21,11 +19,12 @@ export interface Recommendation {
 	closeTo: string;
 }
 
-interface ReaderProfile {
-	query: TermVector;
-	liked: { id: string; vector: TermVector; title: string }[];
-	/** Papers voted on or added: never recommended. */
-	voted: Set<string>;
+/** A voted paper as a run keeps it: the shape reasons take, so it is passed as it is. */
+interface VotedPaper {
+	id: string;
+	title: string;
+	/** Its stored top terms; null when not weighed yet. */
+	vector: TermVector | null;
 }
 
 /** Voted papers whose decoded terms a run keeps (~2 KB each); beyond it, start over. */
@@ -41,8 +40,8 @@ export class Recommender {
 	readonly #indexes = new Map<string, Promise<CandidateIndex>>();
 	readonly #built: CandidateIndex[] = [];
 	/** Voted papers read so far, by number: a paper's stored terms never change. */
-	readonly #papers = new Map<number, PaperTitleTerms>();
-	readonly #profiles = new Map<number, ReaderProfile | null>();
+	readonly #papers = new Map<number, VotedPaper>();
+	readonly #profiles = new Map<number, RunProfile | null>();
 
 	constructor(
 		private readonly db: Db,
@@ -50,50 +49,64 @@ export class Recommender {
 	) {}
 
 	/**
-	 * Reads these readers' queries and votes (two statements; a third for voted papers not
-	 * read yet this run), beside what is read already: the outbox reads the next batch
-	 * while the last one's digests are still being composed. Each reader's entry goes once
-	 * their digest is composed.
+	 * Reads these readers' queries with their votes (one statement; a second for voted
+	 * papers not read yet this run), beside what is read already: the outbox reads the next
+	 * batch while the last one's digests are still being composed. Each reader's entry goes
+	 * once their digest is composed.
 	 */
 	async prepare(readerIds: readonly number[]): Promise<void> {
 		if (this.limit <= 0 || !readerIds.length) return;
-		const queries = await listProfileQueries(this.db, readerIds);
-		const votes = await listVotesByNum(this.db, [...queries.keys()]);
+		const profiles = await listRunProfiles(this.db, readerIds);
 		if (this.#papers.size > maxPapers) this.#papers.clear();
-		const unread = [...new Set(votes.map((v) => v.paperNum).filter((num) => !this.#papers.has(num)))];
-		for (const paper of await listPaperTermsByNums(this.db, unread)) this.#papers.set(paper.num, paper);
+		const unread = new Set<number>();
+		for (const { liked, disliked } of profiles.values())
+			for (const nums of [liked, disliked]) for (const num of nums) if (!this.#papers.has(num)) unread.add(num);
+		await this.#readPapers([...unread]);
 		if (this.#profiles.size > maxProfiles) this.#profiles.clear();
-		for (const id of readerIds) this.#profiles.set(id, null);
-		for (const [readerId, query] of queries) this.#profiles.set(readerId, { query, liked: [], voted: new Set() });
-		for (const { readerId, paperNum, vote } of votes)
-			addVote(this.#profiles.get(readerId), this.#papers.get(paperNum), vote);
+		for (const id of readerIds) this.#profiles.set(id, profiles.get(id) ?? null);
 	}
 
 	/** Up to `limit` papers of the window close to the reader's liked papers, none of `exclude`. */
 	async recommend(
 		readerId: number,
 		window: { from: string; to: string },
-		exclude: Iterable<string>,
+		exclude: readonly string[],
 	): Promise<Recommendation[]> {
 		if (this.limit <= 0) return [];
 		if (!this.#profiles.has(readerId)) await this.prepare([readerId]);
 		const profile = this.#profiles.get(readerId);
 		this.#profiles.delete(readerId);
-		if (!profile?.liked.length || !profile.query.terms.length) return [];
+		if (!profile?.query.terms.length) return [];
+		const papers = this.#papers;
+		// Papers read with the profile may have been let go since (maxPapers): read them again.
+		if (!profile.liked.every((num) => papers.has(num)) || !profile.disliked.every((num) => papers.has(num)))
+			await this.#readPapers([...profile.liked, ...profile.disliked]);
+		const liked: PaperTermVector[] = [];
+		for (const num of profile.liked) {
+			const paper = papers.get(num);
+			if (paper?.vector) liked.push(paper as PaperTermVector);
+		}
+		if (!liked.length) return [];
 		const index = await this.#indexFor(window);
+		// Voted papers are looked up only for a paper about to enter the best few.
+		const isVoted = (nums: readonly number[], id: string) => {
+			for (const num of nums) if (papers.get(num)?.id === id) return true;
+			return false;
+		};
 		const found = index.search(profile.query, {
 			limit: this.limit,
 			minScore: defaultMinScore,
-			exclude: new Set([...exclude, ...profile.voted]),
+			exclude: { has: (id) => exclude.includes(id) || isVoted(profile.liked, id) || isVoted(profile.disliked, id) },
 		});
+		if (!found.length) return [];
 		const closest = index.closestLiked(
 			found.map((f) => f.paperId),
-			profile.liked,
+			liked,
 		);
 		return found.map((f, i) => ({
 			paperId: f.paperId,
 			score: f.score,
-			closeTo: (closest[i] as { title?: string } | null)?.title ?? profile.liked[0]?.title ?? "",
+			closeTo: (closest[i] as VotedPaper | null)?.title ?? (liked[0] as VotedPaper).title,
 		}));
 	}
 
@@ -103,6 +116,11 @@ export class Recommender {
 		for (const { work } of this.#built)
 			for (const key of Object.keys(total) as (keyof SearchWork)[]) total[key] += work[key];
 		return total;
+	}
+
+	async #readPapers(nums: readonly number[]): Promise<void> {
+		for (const paper of await listPaperTermsByNums(this.db, nums))
+			this.#papers.set(paper.num, { id: paper.id, title: paper.title, vector: paper.terms });
 	}
 
 	#indexFor(window: { from: string; to: string }): Promise<CandidateIndex> {
@@ -120,10 +138,4 @@ export class Recommender {
 		}
 		return index;
 	}
-}
-
-function addVote(profile: ReaderProfile | null | undefined, paper: PaperTitleTerms | undefined, vote: Vote): void {
-	if (!profile || !paper) return;
-	profile.voted.add(paper.id);
-	if (vote === "like" && paper.terms) profile.liked.push({ id: paper.id, vector: paper.terms, title: paper.title });
 }

@@ -21,7 +21,7 @@ export interface SearchOptions {
 	/** Papers scoring below this are not returned. */
 	minScore: number;
 	/** Papers never to return: those a topic matched, already sent, or voted on. */
-	exclude?: ReadonlySet<string>;
+	exclude?: { has(paperId: string): boolean };
 	/**
 	 * At most this much work per search (for term vectors: postings visited): the query's
 	 * lightest terms are left out once it is spent.
