@@ -242,23 +242,35 @@ export async function finishDeliveries(
 		where deliveries.id = j.value ->> 'i' and +deliveries.status = 'sending'`.execute(db);
 }
 
+/** Ids of every pending delivery not matched yet, in id order (one read of the due index). */
+export async function listUnmatchedDeliveryIds(db: Db): Promise<number[]> {
+	const rows = await db
+		.selectFrom("deliveries")
+		.select("id")
+		.where("status", "=", "pending")
+		.where("planned_papers", "is", null)
+		.orderBy("id")
+		.execute();
+	return rows.map((r) => r.id);
+}
+
 /**
- * Pending deliveries not matched yet, in id order from `afterId` (of `ids` only, when
- * given), with what matching needs: the reader's keywords and the window.
+ * Of these deliveries (in id order), the pending ones not matched yet, with what matching
+ * needs: the reader's keywords and the window. The ids' range bounds the rows read
+ * (`+status` keeps SQLite off the status index, which would read every pending row and
+ * sort them for each call).
  */
-export async function listUnmatchedDeliveries(
-	db: Db,
-	p: { afterId: number; ids?: readonly number[]; limit: number },
-): Promise<UnmatchedDelivery[]> {
-	const { ids } = p;
+export async function listUnmatchedDeliveries(db: Db, ids: readonly number[]): Promise<UnmatchedDelivery[]> {
+	const first = ids[0];
+	const last = ids.at(-1);
+	if (first === undefined || last === undefined) return [];
 	const rows = await withReader(db)
-		.where("d.status", "=", "pending")
+		.where(sql<DeliveryStatus>`+d.status`, "=", "pending")
 		.where("d.planned_papers", "is", null)
-		.where("d.id", ">", p.afterId)
-		// The id range first bounds the rows read; the list then picks this step's own.
-		.$if(ids !== undefined, (q) => q.where("d.id", "<=", ids?.at(-1) ?? 0).where("d.id", "in", idsIn(ids ?? [])))
+		.where("d.id", ">=", first)
+		.where("d.id", "<=", last)
+		.where("d.id", "in", idsIn(ids))
 		.orderBy("d.id")
-		.limit(p.limit)
 		.execute();
 	return rows.map((r) => ({
 		id: r.id,

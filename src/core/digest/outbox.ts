@@ -10,6 +10,7 @@ import {
 	listDeliveryStates,
 	listReadersDue,
 	listUnmatchedDeliveries,
+	listUnmatchedDeliveryIds,
 	planDeliveries,
 	releaseClaims,
 	renewClaims,
@@ -73,10 +74,10 @@ export async function matchPlannedDeliveries(
 ): Promise<MatchSummary> {
 	const composer = options.composer ?? new DigestComposer(deps);
 	const summary: MatchSummary = { matched: 0, emptyIds: [] };
-	let afterId = 0;
-	for (;;) {
-		const due = await listUnmatchedDeliveries(deps.db, { afterId, ids: options.ids, limit: matchPage });
-		if (!due.length) return summary;
+	const ids = options.ids ?? (await listUnmatchedDeliveryIds(deps.db));
+	for (let i = 0; i < ids.length; i += matchPage) {
+		const due = await listUnmatchedDeliveries(deps.db, ids.slice(i, i + matchPage));
+		if (!due.length) continue;
 		// All at once, so the page's new keywords and topics cost a statement or two, not one each.
 		await composer.resolveAll(due.flatMap((d) => d.reader.keywords));
 		const matched = await Promise.all(
@@ -103,9 +104,8 @@ export async function matchPlannedDeliveries(
 		);
 		summary.matched += matched.length;
 		summary.emptyIds.push(...empty);
-		afterId = due[due.length - 1]?.id ?? afterId;
-		if (due.length < matchPage) return summary;
 	}
+	return summary;
 }
 
 export interface SendSummary {
