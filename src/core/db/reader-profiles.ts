@@ -1,24 +1,9 @@
 /** The `reader_profiles` table: each reader's profile and the query the weekly run searches with. */
 import { sql } from "kysely";
-import { decodeProfile, encodeProfile, type Profile } from "../recommend/profile.ts";
+import { encodeProfile, type Profile } from "../recommend/profile.ts";
 import { malformed, parseStored } from "../recommend/stored-json.ts";
 import { decodeTermVector, encodeTermVector, type TermVector } from "../recommend/term-vector.ts";
 import type { Db } from "./schema.ts";
-
-export interface StoredProfile {
-	profile: Profile;
-	version: number;
-}
-
-/** A reader's profile and its version; version 0 and no profile when there is none yet. */
-export async function getProfile(db: Db, readerId: number): Promise<StoredProfile | undefined> {
-	const row = await db
-		.selectFrom("reader_profiles")
-		.select(["profile", "version"])
-		.where("subscriber_id", "=", readerId)
-		.executeTakeFirst();
-	return row && { profile: decodeProfile(row.profile), version: row.version };
-}
 
 /** The version a profile has now: 0 when the reader has none. */
 export async function getProfileVersion(db: Db, readerId: number): Promise<number> {
