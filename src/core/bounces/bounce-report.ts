@@ -36,10 +36,13 @@ export interface BounceReport {
 	providerMessageId?: string;
 }
 
-/** The enhanced status code (RFC 3463) in a diagnostic, else X.0.0 from an SMTP reply code. */
+/**
+ * The failure's enhanced status code (RFC 3463) in a diagnostic, else X.0.0 from an SMTP reply
+ * code. Only 4.x.x and 5.x.x: a success code quoted in a failure notice is not what happened.
+ */
 export function statusIn(text: string): string | undefined {
 	// Not part of a longer dotted number (an IP address, a version).
-	const enhanced = /(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/.exec(text);
+	const enhanced = /(?<![\d.])([45]\.\d{1,3}\.\d{1,3})(?![\d.])/.exec(text);
 	if (enhanced) return enhanced[1];
 	const reply = /(?:^|[\s:(])([45])\d\d(?=[\s:-]|$)/.exec(text);
 	return reply ? `${reply[1]}.0.0` : undefined;
@@ -54,8 +57,9 @@ export function oneLine(value: string, max = 1000): string {
 		.slice(0, max);
 }
 
-/** A plausible mailbox: something@domain, no spaces or brackets, not absurdly long. */
-const mailbox = /^[^\s<>@()",;:]+@[^\s<>@()",;:]+\.[^\s<>@()",;:]+$/;
+/** A plausible mailbox: something@domain, no spaces, brackets or control characters, not absurdly long. */
+const part = String.raw`[^\s<>@()",;:\u0000-\u001f\u007f]+`;
+const mailbox = new RegExp(`^${part}@${part}\\.${part}$`);
 export const isMailbox = (value: string) => value.length <= 254 && mailbox.test(value);
 
 /** A Message-ID field value as `<id>`, or undefined when there is none to read. */

@@ -40,7 +40,8 @@ export function providerRecipient(
 	const diagnostic = details.diagnostic ? oneLine(details.diagnostic.replace(/^[\w-]+\s*;\s*/, "")) : undefined;
 	const given = /^\s*([245]\.\d{1,3}\.\d{1,3})/.exec(details.status ?? "")?.[1];
 	const byKind = kind === "hard" ? "5.0.0" : kind === "soft" ? "4.0.0" : undefined;
-	const status = kind === "complaint" ? undefined : (given ?? (diagnostic && statusIn(diagnostic)) ?? byKind);
+	const status =
+		kind === "complaint" ? undefined : (given ?? (diagnostic ? statusIn(diagnostic) : undefined) ?? byKind);
 	return {
 		address: mailbox,
 		...(status ? { status } : {}),

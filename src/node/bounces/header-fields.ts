@@ -39,9 +39,13 @@ export function cleanText(value: string, max = 1000): string {
 /** The mailboxes named in an address header value (`Name <a@b>, c@d`). */
 export function addressesIn(value: string | undefined): string[] {
 	if (!value) return [];
-	return addressparser(value, { flatten: true })
-		.map((a) => a.address.trim())
-		.filter(isMailbox);
+	const lower = value.toLowerCase();
+	return (
+		addressparser(value, { flatten: true })
+			.map((a) => a.address.trim())
+			// addressparser drops characters it cannot place (a NUL, say): keep only what the header says.
+			.filter((address) => isMailbox(address) && lower.includes(address.toLowerCase()))
+	);
 }
 
 /**

@@ -113,7 +113,8 @@ async function parse(raw: Buffer | string): Promise<ParsedMail> {
 }
 
 const partOf = (mail: ParsedMail, types: string[]): Attachment | undefined =>
-	mail.attachments.find((a) => types.includes(a.contentType.toLowerCase()));
+	// An empty Content-Type header leaves mailparser's contentType something other than a string.
+	mail.attachments.find((a) => typeof a.contentType === "string" && types.includes(a.contentType.toLowerCase()));
 
 const partText = (part: Attachment) => part.content.toString("utf8");
 
@@ -184,7 +185,8 @@ function fromDeliveryStatus(groups: Fields[], reading: Reading): Classified | un
 		// "smtp; 550 5.1.1 …": the type before the semicolon says nothing a reader needs.
 		const diagnostic = diagnosticField ? cleanText(diagnosticField.replace(/^[\w-]+\s*;\s*/, "")) : undefined;
 		const given = /^\s*([245]\.\d{1,3}\.\d{1,3})/.exec(field(group, "status") ?? "")?.[1];
-		const status = given ?? (diagnostic && statusIn(diagnostic)) ?? (action === "delayed" ? "4.0.0" : "5.0.0");
+		const status =
+			given ?? (diagnostic ? statusIn(diagnostic) : undefined) ?? (action === "delayed" ? "4.0.0" : "5.0.0");
 		if (status.startsWith("2")) continue;
 		const recipient = {
 			address: address ?? "",

@@ -104,7 +104,7 @@ export function readTextBounce(headers: Fields, from: string | undefined, text: 
 		(addresses.length <= 1 ? statusIn(explanation) : undefined) ?? (permanent.test(explanation) ? "5.0.0" : "4.0.0");
 	const recipients = addresses.map((address) => {
 		const diagnostic = diagnosticAfter(explanation, address);
-		const status = (diagnostic && statusIn(diagnostic)) || overall;
+		const status = (diagnostic ? statusIn(diagnostic) : undefined) ?? overall;
 		return diagnostic ? { address, status, diagnostic } : { address, status };
 	});
 	return { status: overall, recipients, original: copy ? headerFields(copy) : undefined };

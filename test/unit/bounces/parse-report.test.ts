@@ -75,6 +75,44 @@ describe("parseBounceReport", () => {
 		]);
 	});
 
+	it("counts a failure with an empty Diagnostic-Code and no Status as permanent", async () => {
+		const report = await parse(dsn("Final-Recipient: rfc822; a@b.example\r\nDiagnostic-Code: smtp; "));
+		expect(report).toMatchObject({ kind: "hard", recipients: [{ address: "a@b.example", status: "5.0.0" }] });
+	});
+
+	it("does not take a success code quoted in a failure notice for what happened", async () => {
+		const notice = [
+			"From: MAILER-DAEMON@mta.example.net",
+			"To: bounces+AAAAAAAAAAAAAAAAAAAAAA@paperboy.example",
+			"Subject: failure notice",
+			"",
+			"This is the qmail-send program at mta.example.net.",
+			"The relay had answered 2.0.0 to the message, then:",
+			"<a@b.example>:",
+			"",
+		].join("\r\n");
+		const report = await parse(notice);
+		expect(report.recipients).toEqual([{ address: "a@b.example", status: "4.0.0" }]);
+		expect(report.kind).toBe("soft");
+	});
+
+	it("names no address that the message does not spell out, and reads parts without a type", async () => {
+		const notice = [
+			"From: Mail Delivery System <Mailer-Daemon@mta.example.net>",
+			"To: bounces+AAAAAAAAAAAAAAAAAAAAAA@paperboy.example",
+			"X-Failed-Recipients: #\u0000a@b.example",
+			"Subject: Mail delivery failed",
+			"",
+			"A message that you sent could not be delivered.",
+			"",
+		].join("\r\n");
+		expect((await parse(notice)).recipients).toEqual([]);
+		const untyped = multipartReport({ from: "MAILER-DAEMON@mta.example.net", to: "x@y.example", subject: "" }, "", [
+			{ type: "", body: "\r\n" },
+		]);
+		expect((await parse(untyped)).kind).toBe("not_a_bounce");
+	});
+
 	it("keeps the kind of a failure whose address cannot be read, without inventing a recipient", async () => {
 		const report = await parse(dsn("Final-Recipient: x400; /G=A/S=B/\r\nAction: failed\r\nStatus: 5.1.1"));
 		expect(report).toMatchObject({ kind: "hard", recipients: [], verpToken: "AAAAAAAAAAAAAAAAAAAAAA" });
