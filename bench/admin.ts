@@ -1,11 +1,15 @@
 /**
- * `npm run bench:admin -- [--readers 10000] [--papers 2000] [--runs 5]`: how long the admin
+ * `npm run bench:admin -- [--readers 10000] [--papers 2000] [--runs 5] [--before DIR]`: how long the admin
  * pages and `/metrics` take to render on the benchmark's data (issue 14 asks for the
  * overview at 10,000 readers). Builds the synthetic database of `npm run bench`, runs the
  * real weekly digest over it (mail handed to a mailer that accepts and discards in this
  * process: what is measured here is the pages, not sending), signs in, then requests each
  * page through the app `--runs` times after one warm-up. Writes bench/results/admin-*.json.
+ * With `--before DIR` (another checkout, with node_modules), that checkout's own
+ * bench/admin.ts runs first and this one after, each in a child process, and the result
+ * holds both and each page's before/after ratio.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +25,8 @@ const { values: flags } = parseArgs({
 		readers: { type: "string", default: "10000" },
 		papers: { type: "string", default: "2000" },
 		runs: { type: "string", default: "5" },
+		before: { type: "string" },
+		"no-write": { type: "boolean", default: false },
 	},
 });
 const readers = Number(flags.readers);
@@ -103,13 +109,71 @@ async function main() {
 		"results",
 		`admin-${date}-${readers}r-${cpus().length}cpu-node${process.versions.node}.json`,
 	);
+	if (!flags["no-write"]) writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+	console.log(JSON.stringify(result));
+}
+
+type Result = { pages: Record<string, { median_ms: number; min_ms: number; bytes: number }> } & Record<string, unknown>;
+
+/** One checkout's bench/admin.ts in a child process: its last line of output, parsed. */
+function runCheckout(checkout: string, extra: string[]): Result {
+	const args = ["--import", "tsx", "bench/admin.ts", "--readers", String(readers), "--papers", String(papers)];
+	const out = execFileSync(process.execPath, [...args, "--runs", String(runs), ...extra], {
+		cwd: checkout,
+		encoding: "utf8",
+		stdio: ["ignore", "pipe", "inherit"],
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	return JSON.parse(out.trim().split("\n").at(-1) ?? "") as Result;
+}
+
+const commitOf = (checkout: string) =>
+	execFileSync("git", ["-C", checkout, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+
+/** Before, then this checkout, on the same generated data; both results and each page's ratio. */
+function beforeAndAfter(beforeDir: string) {
+	const here = join(import.meta.dirname, "..");
+	progress(`before: ${beforeDir}`);
+	const before = runCheckout(beforeDir, []);
+	progress(`after: ${here}`);
+	const after = runCheckout(here, ["--no-write"]);
+	const ratios = Object.fromEntries(
+		Object.entries(after.pages).map(([path, page]) => {
+			const old = before.pages[path]?.median_ms;
+			return [path, old && page.median_ms > 0 ? Math.round((old / page.median_ms) * 10) / 10 : null];
+		}),
+	);
+	const now = new Date();
+	const result = {
+		bench: "admin-before-after",
+		date: now.toISOString(),
+		readers,
+		papers,
+		runs,
+		machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+		before_commit: commitOf(beforeDir),
+		after_commit: commitOf(here),
+		median_ratio_before_over_after: ratios,
+		before,
+		after,
+	};
+	const file = join(
+		import.meta.dirname,
+		"results",
+		`admin-${now.toISOString().slice(0, 10)}-${readers}r-${cpus().length}cpu-before-${result.before_commit}-after-${result.after_commit}.json`,
+	);
 	writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 	console.log(JSON.stringify(result));
 }
 
-main()
-	.catch((error: unknown) => {
-		console.error(error);
-		process.exitCode = 1;
-	})
-	.finally(() => rmSync(dir, { recursive: true, force: true }));
+if (flags.before) {
+	rmSync(dir, { recursive: true, force: true });
+	beforeAndAfter(flags.before);
+} else {
+	main()
+		.catch((error: unknown) => {
+			console.error(error);
+			process.exitCode = 1;
+		})
+		.finally(() => rmSync(dir, { recursive: true, force: true }));
+}

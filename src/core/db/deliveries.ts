@@ -265,6 +265,7 @@ export async function listUnmatchedDeliveries(db: Db, ids: readonly number[]): P
 	const last = ids.at(-1);
 	if (first === undefined || last === undefined) return [];
 	const rows = await withReader(db)
+		.select("d.period")
 		.where(sql<DeliveryStatus>`+d.status`, "=", "pending")
 		.where("d.planned_papers", "is", null)
 		.where("d.id", ">=", first)
@@ -274,6 +275,7 @@ export async function listUnmatchedDeliveries(db: Db, ids: readonly number[]): P
 		.execute();
 	return rows.map((r) => ({
 		id: r.id,
+		period: r.period,
 		reader: toDigestReader({ ...r, id: r.subscriber_id }),
 		windowStart: r.window_start,
 		windowEnd: r.window_end,

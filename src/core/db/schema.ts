@@ -32,6 +32,7 @@ export interface Database {
 	term_docs: TermDocsTable;
 	paper_votes: PaperVotesTable;
 	reader_profiles: ReaderProfilesTable;
+	planned_topics: PlannedTopicsTable;
 }
 
 export interface MailOutboxTable {
@@ -227,6 +228,17 @@ export interface SourceHealthTable {
 	alarm: "stale" | "same_batch" | null;
 	alarm_since: string | null;
 	alarm_mailed_at: string | null;
+}
+
+/** What digest planning matched per period and keyword (migrations/0090), for the admin topics page. */
+export interface PlannedTopicsTable {
+	period: string;
+	keyword: string;
+	/** NULL: a keyword that only excludes (`-survey`). */
+	papers: number | null;
+	window_start: string;
+	window_end: string;
+	planned_at: string;
 }
 
 /** Signed-in operators (migrations/0055): the hash of each session cookie. */

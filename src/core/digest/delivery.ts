@@ -53,6 +53,7 @@ export interface ClaimedDelivery {
 /** A planned delivery still to be matched, with what matching needs. */
 export interface UnmatchedDelivery {
 	id: number;
+	period: string;
 	reader: DigestReader;
 	windowStart: string;
 	windowEnd: string;

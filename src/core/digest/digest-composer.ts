@@ -143,6 +143,26 @@ export class DigestComposer {
 		return ranked.map((r) => ({ num: r.num, matched: r.matched }));
 	}
 
+	/**
+	 * How many papers each keyword matches among those first seen in the matcher's range
+	 * (at least `window`), null for a keyword that only excludes: what planning stores for
+	 * the admin topics page, and what that page matches for a keyword no planning saw.
+	 */
+	async countMatches(
+		keywords: readonly string[],
+		window: { from: string; to: string },
+	): Promise<{ from: string; to: string; papers: Map<string, number | null> }> {
+		await this.resolveAll(keywords);
+		const matcher = this.matcherFor(window.from, window.to);
+		const counts = await Promise.all(
+			keywords.map(async (keyword) => {
+				const [topic] = (await this.keywordsOf([keyword])).topics;
+				return topic ? (await matcher.hits(topic, [])).all.length : null;
+			}),
+		);
+		return { from: matcher.from, to: matcher.to, papers: new Map(keywords.map((k, i) => [k, counts[i] ?? null])) };
+	}
+
 	/** Loads the rows of these papers not loaded yet, in one go (a sender does it per batch). */
 	async load(nums: Iterable<number>): Promise<void> {
 		const missing = new Set<number>();

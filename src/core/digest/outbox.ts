@@ -20,12 +20,13 @@ import {
 	takeDeliveriesToEnqueue,
 } from "../db/deliveries.ts";
 import { startJobRun } from "../db/job-runs.ts";
+import { type PlannedTopic, storePlannedTopics } from "../db/planned-topics.ts";
 import type { Deps } from "../deps.ts";
 import { digestJobName } from "../jobs/schedule.ts";
 import { ensureLinkTokens } from "../subscriptions/link-tokens.ts";
 import type { Frequency } from "../subscriptions/reader.ts";
 import { suppressAddress } from "../subscriptions/suppress.ts";
-import type { ClaimedDelivery, DeliveryOutcome } from "./delivery.ts";
+import type { ClaimedDelivery, DeliveryOutcome, UnmatchedDelivery } from "./delivery.ts";
 import { DigestComposer } from "./digest-composer.ts";
 import { periodFor } from "./period.ts";
 import { emptyDigestReason, nothingMatched, sendDelivery } from "./send-delivery.ts";
@@ -75,9 +76,11 @@ export async function matchPlannedDeliveries(
 	const composer = options.composer ?? new DigestComposer(deps);
 	const summary: MatchSummary = { matched: 0, emptyIds: [] };
 	const ids = options.ids ?? (await listUnmatchedDeliveryIds(deps.db));
+	const periods = new PeriodTopics();
 	for (let i = 0; i < ids.length; i += matchPage) {
 		const due = await listUnmatchedDeliveries(deps.db, ids.slice(i, i + matchPage));
 		if (!due.length) continue;
+		for (const d of due) periods.add(d);
 		// All at once, so the page's new keywords and topics cost a statement or two, not one each.
 		await composer.resolveAll(due.flatMap((d) => d.reader.keywords));
 		const matched = await Promise.all(
@@ -105,7 +108,46 @@ export async function matchPlannedDeliveries(
 		summary.matched += matched.length;
 		summary.emptyIds.push(...empty);
 	}
+	await periods.store(deps, composer);
 	return summary;
+}
+
+/** Planned topics are kept this long: the admin topics page reads the last four weeks. */
+const plannedTopicsKeepMs = 8 * 7 * 86_400_000;
+
+/**
+ * The keywords of the deliveries matched, by period, and the window they span: once they
+ * are matched, how many papers each keyword matched is stored for the admin topics page
+ * (planned_topics), which then reads it rather than matching every topic again.
+ */
+class PeriodTopics {
+	readonly #periods = new Map<string, { keywords: Set<string>; from: string; to: string }>();
+
+	add(d: UnmatchedDelivery): void {
+		const entry = this.#periods.get(d.period);
+		if (!entry) {
+			this.#periods.set(d.period, { keywords: new Set(d.reader.keywords), from: d.windowStart, to: d.windowEnd });
+			return;
+		}
+		for (const keyword of d.reader.keywords) entry.keywords.add(keyword);
+		if (d.windowStart < entry.from) entry.from = d.windowStart;
+		if (d.windowEnd > entry.to) entry.to = d.windowEnd;
+	}
+
+	async store(deps: Deps, composer: DigestComposer): Promise<void> {
+		const topics: PlannedTopic[] = [];
+		for (const [period, { keywords, from, to }] of this.#periods) {
+			const counted = await composer.countMatches([...keywords], { from, to });
+			for (const [keyword, papers] of counted.papers)
+				topics.push({ period, keyword, papers, windowStart: counted.from, windowEnd: counted.to });
+		}
+		if (!topics.length) return;
+		const now = deps.clock.now().getTime();
+		await storePlannedTopics(deps.db, topics, {
+			at: new Date(now).toISOString(),
+			keepFrom: new Date(now - plannedTopicsKeepMs).toISOString(),
+		});
+	}
 }
 
 export interface SendSummary {

@@ -31,6 +31,10 @@ it("the admin area works on D1: sign in, the overview's numbers, the topics page
 	const topics = await request("/admin/topics", { headers: { cookie } }, withAdmin);
 	expect(topics.status).toBe(200);
 	expect(await topics.text()).toContain("state space models");
+	// Once the queue's enqueue step has matched the period, the page reads what it matched.
+	await expect
+		.poll(async () => (await request("/admin/topics", { headers: { cookie } }, withAdmin)).text(), { timeout: 15_000 })
+		.toMatch(/Numbers as digest planning matched them in weekly:\d{4}-W\d\d\./);
 	const metrics = await request("/metrics", { headers: { authorization: `Bearer ${adminToken}` } }, withAdmin);
 	expect(metrics.status).toBe(404);
 });
