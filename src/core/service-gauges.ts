@@ -9,7 +9,7 @@ import { countDeliveriesByStatus } from "./db/deliveries.ts";
 import { countReadersByStatus } from "./db/subscribers.ts";
 import { countSuppressionsByReason } from "./db/suppressions.ts";
 import type { Deps } from "./deps.ts";
-import { sourceFreshness } from "./papers/source-freshness.ts";
+import { sourceStatuses } from "./papers/source-alarms.ts";
 
 export async function serviceGauges(deps: Pick<Deps, "db" | "clock" | "config">) {
 	const now = deps.clock.now().getTime();
@@ -20,9 +20,9 @@ export async function serviceGauges(deps: Pick<Deps, "db" | "clock" | "config">)
 		/** Bounces and complaints received in the last 30 days, by kind. */
 		bounces: await countBouncesByKind(deps.db, new Date(now - 30 * 86_400_000).toISOString()),
 		/** Seconds since each source last came in whole; Infinity for never. */
-		ingestAge: (await sourceFreshness(deps)).map((s) => ({
+		ingestAge: (await sourceStatuses(deps)).map((s) => ({
 			source: s.source,
-			seconds: s.lastIngestAt ? (now - Date.parse(s.lastIngestAt)) / 1000 : Number.POSITIVE_INFINITY,
+			seconds: s.lastSuccessAt ? (now - Date.parse(s.lastSuccessAt)) / 1000 : Number.POSITIVE_INFINITY,
 		})),
 	};
 }

@@ -200,7 +200,7 @@ it("explains every problem with its fix and exits non-zero", async () => {
 		/✗ BASE_URL: http:\/\/127\.0\.0\.1:\d+\/healthz is another paperboy \(instance [0-9a-f]{8}…; this database's is [0-9a-f]{8}…\)/,
 	);
 	expect(out).toMatch(
-		/✗ ingest: last scheduled run finished 10 days ago; newest paper first seen 10 days ago\n {4}fix: /,
+		/✗ ingest: last scheduled run finished 10 days ago; newest paper first seen 10 days ago; in alarm: hf \(no new batch for 240 h\)\n {4}fix: /,
 	);
 	expect(out).toMatch(/\n6 problems found\.\n$/);
 	expect(relay.messages).toBe(0);

@@ -10,7 +10,7 @@ import { countReadersByStatus, countReadersPerWeek } from "../db/subscribers.ts"
 import { countSuppressionsByReason } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import type { DeliveryStatus } from "../digest/delivery.ts";
-import { sourceFreshness } from "../papers/source-freshness.ts";
+import { sourceStatuses } from "../papers/source-alarms.ts";
 
 export const overviewWeeks = 26;
 export const overviewDays = 30;
@@ -95,7 +95,7 @@ export async function adminOverview(deps: Pick<Deps, "db" | "clock" | "config">)
 		digestRuns,
 		days,
 		papersPerDay,
-		sources: await sourceFreshness(deps),
+		sources: await sourceStatuses(deps),
 	};
 }
 

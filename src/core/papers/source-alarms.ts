@@ -12,7 +12,7 @@ import {
 	markStaleSources,
 	recordSourceRun,
 	releaseAlarmMail,
-	type SourceHealth,
+	type SourceAlarm,
 } from "../db/source-health.ts";
 import type { Deps } from "../deps.ts";
 import { composeMessage } from "../mail/compose-message.ts";
@@ -33,18 +33,47 @@ export async function recordSourceIngest(
 	await recordSourceRun(deps.db, { source, at: deps.clock.now().toISOString(), batch });
 }
 
-export interface SourceStatus extends SourceHealth {
-	/** Hours since the last good ingest (or the first attempt, when none came in yet). */
-	ageHours: number;
+/** Where a configured paper source stands: the one answer every page, command and metric gives. */
+export interface SourceStatus {
+	source: string;
+	/** The last scheduled ingest of it, good or not; null: none yet. */
+	lastRunAt: string | null;
+	/** The last one that brought a new batch; null: never. */
+	lastSuccessAt: string | null;
+	/**
+	 * `stale`: no new batch for STALE_AFTER_HOURS (whether or not a check has recorded it yet),
+	 * `same_batch`: the very same batch as the run before; null: fine, or never run.
+	 */
+	alarm: SourceAlarm | null;
+	alarmSince: string | null;
+	/** Hours since the last good ingest (or the first attempt, when none came in yet); null: never run. */
+	ageHours: number | null;
 }
 
-/** Every configured source's health now, without changing anything (health answer, CLI, admin pages). */
+/**
+ * Every configured source's state now, without changing anything: the admin overview,
+ * /healthz, `paperboy sources`, `paperboy doctor` and /metrics all read this, from
+ * source_health (what each scheduled ingest recorded).
+ */
 export async function sourceStatuses(deps: Pick<Deps, "db" | "clock" | "config">): Promise<SourceStatus[]> {
 	const now = deps.clock.now().getTime();
-	const configured = new Set<string>(deps.config.ingest.sources);
-	return (await listSourceHealth(deps.db))
-		.filter((h) => configured.has(h.source))
-		.map((h) => ({ ...h, ageHours: (now - Date.parse(h.lastSuccessAt ?? h.firstRunAt)) / 3600_000 }));
+	const staleAfterMs = deps.config.staleAfterHours * 3600_000;
+	const recorded = new Map((await listSourceHealth(deps.db)).map((h) => [h.source, h]));
+	return deps.config.ingest.sources.map((source): SourceStatus => {
+		const h = recorded.get(source);
+		if (!h) return { source, lastRunAt: null, lastSuccessAt: null, alarm: null, alarmSince: null, ageHours: null };
+		const since = Date.parse(h.lastSuccessAt ?? h.firstRunAt);
+		// A check (after each ingest, before each digest) records `stale`; until one runs, the age says it.
+		const stale = !h.alarm && now - since > staleAfterMs;
+		return {
+			source,
+			lastRunAt: h.lastRunAt,
+			lastSuccessAt: h.lastSuccessAt,
+			alarm: stale ? "stale" : h.alarm,
+			alarmSince: stale ? new Date(since + staleAfterMs).toISOString() : h.alarmSince,
+			ageHours: (now - since) / 3600_000,
+		};
+	});
 }
 
 /**
@@ -78,7 +107,7 @@ export async function staleSourcesReason(deps: Pick<Deps, "db" | "clock" | "conf
 const alarmText = (s: SourceStatus) =>
 	s.alarm === "same_batch"
 		? `paper source ${s.source} returned the very same batch as its run before`
-		: `paper source ${s.source} has brought no new papers for ${Math.floor(s.ageHours)} hours`;
+		: `paper source ${s.source} has brought no new papers for ${Math.floor(s.ageHours ?? 0)} hours`;
 
 async function mailAdminOnce(deps: AlarmDeps, to: string, s: SourceStatus, now: Date): Promise<void> {
 	const at = now.toISOString();

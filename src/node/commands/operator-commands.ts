@@ -31,8 +31,12 @@ export const sources = defineCommand({
 		const { deps } = ctx.runtime({ clock: clockFrom(values.now) });
 		await checkSources(deps);
 		const statuses = await sourceStatuses(deps);
-		if (!statuses.length) ctx.out("no scheduled ingest recorded yet for INGEST_SOURCES");
+		if (!statuses.length) ctx.out("no paper sources configured (INGEST_SOURCES=none)");
 		for (const s of statuses) {
+			if (s.ageHours === null) {
+				ctx.out(`${s.source}  no scheduled ingest yet`);
+				continue;
+			}
 			const state = s.alarm ? `ALARM ${s.alarm} since ${s.alarmSince}` : "ok";
 			ctx.out(
 				`${s.source}  last good ingest ${s.lastSuccessAt ?? "never"} (${Math.floor(s.ageHours)} h ago)  ${state}`,

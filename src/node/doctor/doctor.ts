@@ -9,6 +9,7 @@ import { thisInstance } from "../../core/health.ts";
 import { lastRuns } from "../../core/jobs/last-runs.ts";
 import { mailTransport } from "../../core/mail/mail-transport.ts";
 import { parseSmtpUrl } from "../../core/mail/smtp-url.ts";
+import { sourceStatuses } from "../../core/papers/source-alarms.ts";
 import type { NodeRuntime } from "../runtime.ts";
 import { dataDir } from "../settings.ts";
 import { checkSmtpSession } from "../smtp-pool.ts";
@@ -209,8 +210,22 @@ async function jobChecks(runtime: NodeRuntime, config: Config, now: Date): Promi
 	if (!config.ingest.sources.length) {
 		ingest = { name: "ingest", ok: undefined, detail: `scheduled ingest is off (INGEST_SOURCES=none)${newest}` };
 	} else if (runs.ingestAt) {
-		const ok = now.getTime() - Date.parse(runs.ingestAt) <= 2 * day;
-		ingest = { name: "ingest", ok, detail: `last scheduled run finished ${since(runs.ingestAt)}${newest}`, fix };
+		// The sources' alarms as /healthz, the admin overview and `paperboy sources` show them.
+		const alarms = (await sourceStatuses({ ...deps, clock: { ...deps.clock, now: () => now } }))
+			.filter((s) => s.alarm)
+			.map((s) =>
+				s.alarm === "stale"
+					? `${s.source} (no new batch for ${Math.floor(s.ageHours ?? 0)} h)`
+					: `${s.source} (the same batch as its run before)`,
+			);
+		const ok = now.getTime() - Date.parse(runs.ingestAt) <= 2 * day && !alarms.length;
+		const inAlarm = alarms.length ? `; in alarm: ${alarms.join(", ")}` : "";
+		ingest = {
+			name: "ingest",
+			ok,
+			detail: `last scheduled run finished ${since(runs.ingestAt)}${newest}${inAlarm}`,
+			fix: alarms.length ? `${fix}; \`paperboy sources\` says since when` : fix,
+		};
 	} else {
 		ingest = {
 			name: "ingest",

@@ -76,13 +76,23 @@ export const OverviewPage: FC<{ overview: AdminOverview; csrf: string }> = ({ ov
 		<section class="card">
 			<h2>Papers</h2>
 			<table id="sources">
-				<Columns names={["Source", "Last whole ingest (UTC)", "State"]} />
+				<Columns names={["Source", "Last new batch (UTC)", "State"]} />
 				<tbody>
 					{o.sources.map((s) => (
 						<tr>
 							<th scope="row">{s.source}</th>
-							<td>{s.lastIngestAt ? shortTime(s.lastIngestAt) : "never"}</td>
-							<td>{s.stale ? <strong class="alarm">stale</strong> : "fresh"}</td>
+							<td>{s.lastSuccessAt ? shortTime(s.lastSuccessAt) : "never"}</td>
+							<td>
+								{s.alarm ? (
+									<strong class="alarm">{s.alarm === "stale" ? "stale" : "same batch again"}</strong>
+								) : s.lastSuccessAt ? (
+									"fresh"
+								) : s.lastRunAt ? (
+									"no new batch yet"
+								) : (
+									"no scheduled ingest yet"
+								)}
+							</td>
 						</tr>
 					))}
 				</tbody>
