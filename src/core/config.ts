@@ -226,7 +226,7 @@ const envSchema = z.object({
 		.max(24 * 365)
 		.default(48),
 	ADMIN_EMAIL: z.email().optional(),
-	HEALTH_MIN_FREE_DISK_MB: int(0, 10_000_000).default(100),
+	HEALTH_MIN_FREE_DISK_MB: int(0, 10_000_000).default(512),
 });
 
 function isSvixSecret(secret: string): boolean {

@@ -39,8 +39,8 @@ export interface Deps {
 	log: Logger;
 	/** Runs work after the response is sent (waitUntil on Workers, a tracked promise on Node). */
 	defer(task: Promise<unknown>): void;
-	/** The data folder's free space, where the runtime keeps one (Node; D1 has none to watch). */
-	storage?: { freeBytes(): Promise<number> };
+	/** The data folder's free space and the database's size, where the runtime keeps one (Node; D1 has none to watch). */
+	storage?: { freeBytes(): Promise<number>; databaseBytes(): Promise<number> };
 }
 
 export const systemClock: Clock = {

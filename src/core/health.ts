@@ -13,16 +13,54 @@ export interface Health {
 	ok: boolean;
 	/** This installation's id; absent only when the database cannot be read. */
 	instance?: string;
-	/** One line per problem, e.g. "disk: 12 MB free in the data folder, below 100 MB". */
+	/** One line per problem, e.g. "disk: 12 MB free in the data folder, below 512 MB (HEALTH_MIN_FREE_DISK_MB)". */
 	problems: string[];
 	checks: {
 		database: "ok" | "failed";
+		/** minFreeMb: what the rule asks for (diskRoom): HEALTH_MIN_FREE_DISK_MB, or twice the database when more. */
 		disk: { status: "ok" | "low" | "unknown"; freeMb?: number; minFreeMb: number };
 		mail: { status: "sending" | "paused"; until?: string };
 	};
 }
 
-const megabytes = (bytes: number) => Math.floor(bytes / 1_048_576);
+const mib = 1_048_576;
+const megabytes = (bytes: number) => Math.floor(bytes / mib);
+
+export interface DiskRoom {
+	ok: boolean;
+	freeMb: number;
+	/** What the rule asks for, in MB (rounded up). */
+	neededMb: number;
+	/** Why that much: the setting, or twice the database. */
+	reason: "HEALTH_MIN_FREE_DISK_MB" | "twice the database";
+}
+
+/**
+ * The one rule for free disk, which /healthz and `paperboy doctor` both apply: the data
+ * folder needs HEALTH_MIN_FREE_DISK_MB and at least twice the database (with its WAL),
+ * since a backup is a whole copy and a full disk stops signups and digests. Exactly the
+ * needed amount is enough.
+ */
+export function diskRoom(p: { freeBytes: number; databaseBytes: number; minFreeMb: number }): DiskRoom {
+	const setting = p.minFreeMb * mib;
+	const twice = 2 * p.databaseBytes;
+	const needed = Math.max(setting, twice);
+	return {
+		ok: p.freeBytes >= needed,
+		freeMb: megabytes(p.freeBytes),
+		neededMb: Math.ceil(needed / mib),
+		reason: twice > setting ? "twice the database" : "HEALTH_MIN_FREE_DISK_MB",
+	};
+}
+
+/** The data folder's room by the rule, or undefined where the runtime cannot tell (Workers) or the disk cannot be read. */
+export async function checkDiskRoom(deps: Pick<Deps, "config" | "storage">): Promise<DiskRoom | undefined> {
+	const storage = deps.storage;
+	if (!storage) return undefined;
+	const sizes = await Promise.all([storage.freeBytes(), storage.databaseBytes()]).catch(() => undefined);
+	if (!sizes) return undefined;
+	return diskRoom({ freeBytes: sizes[0], databaseBytes: sizes[1], minFreeMb: deps.config.health.minFreeDiskMb });
+}
 
 export async function checkHealth(deps: Pick<Deps, "db" | "clock" | "mailer" | "config" | "storage">): Promise<Health> {
 	const problems: string[] = [];
@@ -38,15 +76,14 @@ export async function checkHealth(deps: Pick<Deps, "db" | "clock" | "mailer" | "
 		() => undefined,
 	);
 
-	const minFreeMb = deps.config.health.minFreeDiskMb;
-	const disk: Health["checks"]["disk"] = { status: "unknown", minFreeMb };
-	const free = await deps.storage?.freeBytes().catch(() => undefined);
-	if (free !== undefined) {
-		disk.freeMb = megabytes(free);
-		disk.status = disk.freeMb < minFreeMb ? "low" : "ok";
-		if (disk.status === "low") {
-			problems.push(`disk: ${disk.freeMb} MB free in the data folder, below ${minFreeMb} MB (HEALTH_MIN_FREE_DISK_MB)`);
-		}
+	const disk: Health["checks"]["disk"] = { status: "unknown", minFreeMb: deps.config.health.minFreeDiskMb };
+	const room = await checkDiskRoom(deps);
+	if (room) {
+		disk.freeMb = room.freeMb;
+		disk.minFreeMb = room.neededMb;
+		disk.status = room.ok ? "ok" : "low";
+		if (!room.ok)
+			problems.push(`disk: ${room.freeMb} MB free in the data folder, below ${room.neededMb} MB (${room.reason})`);
 	}
 
 	const sender = deps.mailer.state?.() ?? { status: "sending" as const };

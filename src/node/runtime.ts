@@ -2,6 +2,7 @@
  * Wires core to Node: the SQLite file (migrated), the mailer the settings ask for, the
  * system clock. Tests pass their own clock and mailer; everything else is the real thing.
  */
+import { statSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
@@ -41,7 +42,10 @@ export function createNodeRuntime(
 		log,
 		clock: overrides.clock,
 		random: overrides.random,
-		storage: { freeBytes: () => freeBytes(dataDir(config.databasePath)) },
+		storage: {
+			freeBytes: () => freeBytes(dataDir(config.databasePath)),
+			databaseBytes: async () => databaseBytes(config.databasePath),
+		},
 	});
 	return {
 		deps: wired.deps,
@@ -53,6 +57,14 @@ export function createNodeRuntime(
 			await wired.deps.db.destroy();
 		},
 	};
+}
+
+/** The database file and its WAL: what a backup copies. */
+function databaseBytes(path: string): number {
+	return ["", "-wal"].reduce(
+		(sum, suffix) => sum + (statSync(`${path}${suffix}`, { throwIfNoEntry: false })?.size ?? 0),
+		0,
+	);
 }
 
 async function freeBytes(dir: string): Promise<number> {

@@ -3,9 +3,8 @@
  * fix. Nothing is sent and nothing is written: the SMTP session ends before MAIL FROM.
  */
 import { Resolver } from "node:dns/promises";
-import { statfsSync, statSync } from "node:fs";
 import type { Config } from "../../core/config.ts";
-import { thisInstance } from "../../core/health.ts";
+import { diskRoom, thisInstance } from "../../core/health.ts";
 import { lastRuns } from "../../core/jobs/last-runs.ts";
 import { mailTransport } from "../../core/mail/mail-transport.ts";
 import { parseSmtpUrl } from "../../core/mail/smtp-url.ts";
@@ -171,18 +170,22 @@ async function siteCheck(config: Config, mine: string): Promise<Check> {
 	return { name, ok: true, detail: `${url} answers as this instance (${short(mine)})` };
 }
 
-function diskCheck(config: Config): Check {
-	const folder = dataDir(config.databasePath);
-	const stats = statfsSync(folder);
-	const free = stats.bavail * stats.bsize;
-	const database = ["", "-wal"].reduce(
-		(sum, suffix) => sum + (statSync(`${config.databasePath}${suffix}`, { throwIfNoEntry: false })?.size ?? 0),
-		0,
-	);
+/** The same rule as /healthz (diskRoom): HEALTH_MIN_FREE_DISK_MB, and twice the database. */
+async function diskCheck(runtime: NodeRuntime): Promise<Check> {
+	const { deps } = runtime;
+	const folder = dataDir(deps.config.databasePath);
+	const free = await deps.storage?.freeBytes();
+	const database = await deps.storage?.databaseBytes();
+	if (free === undefined || database === undefined) return { name: "disk", ok: undefined, detail: "cannot tell" };
+	const room = diskRoom({ freeBytes: free, databaseBytes: database, minFreeMb: deps.config.health.minFreeDiskMb });
 	const detail = `${mb(free)} free in ${folder} (database ${mb(database)})`;
-	// A backup is a whole copy, and a full disk stops signups and digests.
-	if (free < Math.max(512 * 1_048_576, 2 * database)) {
-		return { name: "disk", ok: false, detail, fix: "free space or grow the disk: backups and the database need room" };
+	if (!room.ok) {
+		return {
+			name: "disk",
+			ok: false,
+			detail: `${detail}, below ${room.neededMb} MB (${room.reason})`,
+			fix: "free space or grow the disk: backups and the database need room (/healthz answers 503 until then)",
+		};
 	}
 	return { name: "disk", ok: true, detail };
 }
@@ -263,6 +266,6 @@ export async function runDoctor(runtime: NodeRuntime, options: DoctorOptions): P
 		checks.push(...(await mailDnsChecks(resolver, config)));
 	}
 	checks.push(await siteCheck(config, (await thisInstance(runtime.deps)).id));
-	checks.push(diskCheck(config), integrityCheck(runtime), ...(await jobChecks(runtime, config, options.now)));
+	checks.push(await diskCheck(runtime), integrityCheck(runtime), ...(await jobChecks(runtime, config, options.now)));
 	return checks;
 }
