@@ -330,12 +330,13 @@ export async function anyPaperMatches(db: Db, match: string): Promise<boolean> {
 	return result.rows.length > 0;
 }
 
-/** Papers first seen per UTC day and source since `since` (the admin overview's chart). */
+/** Papers first seen per UTC day and source since `since` (the admin overview's chart): never the demo seed. */
 export async function countPapersAddedPerDay(db: Db, since: string) {
 	const rows = await db
 		.selectFrom("papers")
 		.select([sql<string>`substr(added_at, 1, 10)`.as("day"), "source", (eb) => eb.fn.countAll<number>().as("n")])
 		.where("added_at", ">=", since)
+		.where("source", "!=", seedSource)
 		.groupBy(["day", "source"])
 		.execute();
 	return rows.map((r) => ({ day: r.day, source: r.source, papers: Number(r.n) }));
