@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { parseConfig } from "../src/core/config.ts";
 import { runDigest } from "../src/core/jobs/run-job.ts";
 import { createApp } from "../src/core/web/app.tsx";
+import { createNodeMetrics } from "../src/node/metrics.ts";
 import { createNodeRuntime } from "../src/node/runtime.ts";
 import { generateDatabase, readerEmail } from "./generate.ts";
 
@@ -47,9 +48,11 @@ async function main() {
 		INGEST_SOURCES: "hf",
 		LOG_LEVEL: "warn",
 	});
-	const runtime = createNodeRuntime(config, {
-		mailer: { send: async (m) => ({ messageId: m.messageId, response: "250 discarded" }) },
-	});
+	const runtime = createNodeRuntime(
+		config,
+		{ mailer: { send: async (m) => ({ messageId: m.messageId, response: "250 discarded" }) } },
+		{ metrics: createNodeMetrics() },
+	);
 	const now = new Date();
 	await generateDatabase(runtime.deps, { readers, papers, seed: 1, now, fieldMix: 0.1, progress });
 	let t = performance.now();

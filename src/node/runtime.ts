@@ -10,7 +10,7 @@ import type { Logger } from "../core/deps.ts";
 import { createDeps, type Deps } from "../core/deps.ts";
 import { createApiMailer, mailTransport } from "../core/mail/mail-transport.ts";
 import type { Mailer } from "../core/mail/mailer.ts";
-import { createNodeMetrics, type NodeMetrics } from "./metrics.ts";
+import type { NodeMetrics } from "./metrics.ts";
 import { applyMigrations } from "./migrate.ts";
 import { dataDir } from "./settings.ts";
 import { createKysely, openSqlite, type Sqlite } from "./sqlite.ts";
@@ -19,25 +19,31 @@ import { createLogger } from "./stderr-logger.ts";
 export interface NodeRuntime {
 	deps: Deps;
 	sqlite: Sqlite;
-	/** Prometheus metrics of this runtime (`GET /metrics` with METRICS_TOKEN). */
-	metrics: NodeMetrics;
+	/** Prometheus metrics of this runtime, where it serves them (`paperboy serve` with METRICS_TOKEN). */
+	metrics: NodeMetrics | undefined;
 	/** Waits for deferred work (mail after a response) to settle. */
 	idle(): Promise<void>;
 	close(): Promise<void>;
 }
 
+/**
+ * `metrics`: only where they are served (`paperboy serve` with METRICS_TOKEN): prom-client
+ * is loaded by whoever makes them (src/node/metrics.ts), so other commands start without it.
+ */
 export function createNodeRuntime(
 	config: Config,
 	overrides: Partial<Pick<Deps, "clock" | "mailer" | "log" | "random">> = {},
+	options: { metrics?: NodeMetrics } = {},
 ): NodeRuntime {
 	const log = overrides.log ?? createLogger(config.logLevel);
 	const sqlite = openSqlite(config.databasePath);
 	const applied = applyMigrations(sqlite);
 	if (applied.length) log.info("migrations applied", { applied });
-	const metrics = createNodeMetrics();
+	const { metrics } = options;
+	const mailer = overrides.mailer ?? nodeMailer(config, log);
 	const wired = createDeps({
 		db: createKysely(sqlite),
-		mailer: metrics.instrument(overrides.mailer ?? nodeMailer(config, log)),
+		mailer: metrics ? metrics.instrument(mailer) : mailer,
 		config,
 		log,
 		clock: overrides.clock,

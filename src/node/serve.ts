@@ -21,7 +21,9 @@ const stopLimitMs = 9_000;
 
 /** Runs until a signal stops it; then exits the process. */
 export async function serve(config: Config): Promise<void> {
-	const runtime = createNodeRuntime(config);
+	// prom-client loads only here, and only when /metrics is served: no other command pays for it.
+	const metrics = config.metricsToken ? (await import("./metrics.ts")).createNodeMetrics() : undefined;
+	const runtime = createNodeRuntime(config, {}, { metrics });
 	const { deps } = runtime;
 	const seeded = await seedPapersIfEmpty(deps, readSeedPapers());
 	if (seeded) deps.log.info("seeded the empty database", { papers: seeded.new });

@@ -6,6 +6,7 @@ import type { Logger } from "../../src/core/deps.ts";
 import { errorReplacer, levelledLogger } from "../../src/core/logging.ts";
 import { seedPapersIfEmpty, storePapers } from "../../src/core/papers/store.ts";
 import { createApp } from "../../src/core/web/app.tsx";
+import { createNodeMetrics } from "../../src/node/metrics.ts";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/runtime.ts";
 import { readSeedPapers } from "../../src/node/seed.ts";
 import { FakeClock } from "./clock.ts";
@@ -52,7 +53,9 @@ export async function createTestRuntime(
 		...env,
 	});
 	const clock = options.clock ?? new FakeClock();
-	const runtime = createNodeRuntime(config, { clock, ...(options.log ? { log: options.log } : {}) });
+	// Metrics as `paperboy serve` has them: with METRICS_TOKEN.
+	const metrics = config.metricsToken ? createNodeMetrics() : undefined;
+	const runtime = createNodeRuntime(config, { clock, ...(options.log ? { log: options.log } : {}) }, { metrics });
 	const papers = options.papers ?? "corpus";
 	if (papers === "corpus") await storePapers(runtime.deps, readSeedPapers(), "corpus");
 	if (papers === "demo") await seedPapersIfEmpty(runtime.deps, readSeedPapers());

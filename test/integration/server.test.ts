@@ -6,6 +6,7 @@ import { runCli } from "../helpers/cli.ts";
 import { FakeClock } from "../helpers/clock.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { useJourney } from "../helpers/journey.ts";
+import { parsePrometheusText, samplesBy } from "../helpers/prometheus-text.ts";
 import { addReaders } from "../helpers/readers.ts";
 import { type TestRuntime, testSecret } from "../helpers/runtime.ts";
 import { startServerProcess } from "../helpers/server-process.ts";
@@ -30,10 +31,12 @@ beforeEach(async () => {
 
 it("paperboy serve on a fresh data folder seeds, serves, writes .eml files without SMTP, and stops on SIGTERM", async () => {
 	const port = await freePort();
+	const metricsToken = "metrics-token-0123456789";
 	const server = startServerProcess({
 		PORT: String(port),
 		DATABASE_PATH: join(dir, "fresh", "paperboy.db"),
 		INGEST_SOURCES: "none",
+		METRICS_TOKEN: metricsToken,
 	});
 	await server.listening;
 	const page = await fetch(`http://127.0.0.1:${port}/`);
@@ -48,6 +51,19 @@ it("paperboy serve on a fresh data folder seeds, serves, writes .eml files witho
 		body: new URLSearchParams({ email: "first@example.org", keywords: "diffusion", stamp, website: "" }),
 	});
 	expect(res.status).toBe(200);
+	// METRICS_TOKEN: serve loads the metrics (no other command does) and counts what it served.
+	const scraped = parsePrometheusText(
+		await (
+			await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+		).text(),
+	);
+	expect(samplesBy(scraped, "paperboy_http_request_duration_seconds_count", "method", "route", "status")).toMatchObject(
+		{
+			"GET / 200": 2,
+			"POST /subscribe 200": 1,
+		},
+	);
+	expect(scraped.types.get("paperboy_process_cpu_seconds_total")).toBe("counter");
 	server.child.kill("SIGTERM");
 	expect(await server.exited).toBe(0);
 	expect(server.log()).toContain("mail written");
