@@ -79,3 +79,19 @@ it("`paperboy seed --remove` deletes the example papers and nothing else", async
 	const preview = (await (await get(j.rt, "/preview?keywords=retrieval")).json()) as KeywordPreview;
 	expect(preview.papers.some((p) => p.example)).toBe(false);
 });
+
+it("`paperboy seed --remove` leaves the recommender's term counts as if the examples had never been loaded", async () => {
+	const termDocs = () => j.rt.deps.db.selectFrom("term_docs").selectAll().orderBy("term").execute();
+	j.rt.clock.advance(hours(1));
+	await ingestFixture();
+	const env = { DATABASE_PATH: join(j.rt.dir, "paperboy.db"), SECRET: testSecret };
+	expect((await runCli(["seed", "--remove"], env)).code).toBe(0);
+	const afterRemove = await termDocs();
+
+	// A fresh database that only ever held the fixture's papers.
+	await j.restart({}, { papers: "none" });
+	await ingestFixture();
+	const fresh = await termDocs();
+	expect(fresh.find((row) => row.term === "")?.docs).toBe(35);
+	expect(afterRemove).toEqual(fresh);
+});

@@ -307,10 +307,23 @@ export async function updateDerivedData(db: Db, num: number, derived: DerivedDat
 	await db.updateTable("papers").set(derivedColumns(derived)).where("num", "=", num).execute();
 }
 
-/** Deletes every paper a source stored (the demo seed); returns how many. */
-export async function deletePapersFromSource(db: Db, source: string): Promise<number> {
-	const rows = await db.deleteFrom("papers").where("source", "=", source).returning("num").execute();
-	return rows.length;
+/**
+ * Deletes every paper a source stored (the demo seed), in one statement; returns how many,
+ * and the text of those already counted into the document frequencies (weighed).
+ */
+export async function deletePapersFromSource(
+	db: Db,
+	source: string,
+): Promise<{ deleted: number; weighed: { title: string; abstract: string }[] }> {
+	const rows = await db
+		.deleteFrom("papers")
+		.where("source", "=", source)
+		.returning(["title", "abstract", "top_terms"])
+		.execute();
+	return {
+		deleted: rows.length,
+		weighed: rows.filter((r) => r.top_terms !== null).map((r) => ({ title: r.title, abstract: r.abstract })),
+	};
 }
 
 /** When the newest paper not from `exceptSource` was first seen. */

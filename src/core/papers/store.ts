@@ -5,7 +5,9 @@ import {
 	type PaperWithTerms,
 	upsertPapers,
 } from "../db/papers.ts";
+import { addDocFreqs } from "../db/term-docs.ts";
 import type { Deps } from "../deps.ts";
+import { docFreqChange } from "../recommend/doc-freq.ts";
 import { commitWeights, weighNewPapers } from "../recommend/weigh-papers.ts";
 import { derivePaperData } from "./derived-data.ts";
 import { type NormalisedPaper, seedSource } from "./paper.ts";
@@ -63,6 +65,13 @@ export async function seedPapersIfEmpty(
 export const storeSeedPapers = (deps: Pick<Deps, "db" | "clock">, papers: readonly NormalisedPaper[]) =>
 	storePapers(deps, papers, seedSource);
 
-/** Deletes the seed papers (`paperboy seed --remove`); returns how many there were. */
-export const removeSeedPapers = (deps: Pick<Deps, "db">): Promise<number> =>
-	deletePapersFromSource(deps.db, seedSource);
+/**
+ * Deletes the seed papers (`paperboy seed --remove`) and takes those the recommender had
+ * counted out of its document frequencies again, so the counts are those of the papers
+ * that stay; returns how many there were.
+ */
+export async function removeSeedPapers(deps: Pick<Deps, "db">): Promise<number> {
+	const { deleted, weighed } = await deletePapersFromSource(deps.db, seedSource);
+	await addDocFreqs(deps.db, docFreqChange([], weighed));
+	return deleted;
+}
