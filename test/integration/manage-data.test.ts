@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { minutes } from "../helpers/clock.ts";
+import { recordBounce } from "../../src/core/bounces/record-bounce.ts";
+import { parseBounceReport } from "../../src/node/bounces/parse-report.ts";
+import { readBounceFixture } from "../helpers/bounce-fixtures.ts";
+import { hours, minutes } from "../helpers/clock.ts";
 import {
 	dataLink,
 	lastMailTo,
@@ -9,6 +12,8 @@ import {
 	tokenCount,
 	useJourney,
 } from "../helpers/journey.ts";
+import { addReaders, weeklyDigests } from "../helpers/readers.ts";
+import type { Received } from "../helpers/smtp-sink.ts";
 import { get, linkIn, oneClickUnsubscribe, postForm, signup } from "../helpers/web.ts";
 
 const j = useJourney();
@@ -52,6 +57,43 @@ describe("download my data", () => {
 			unsubscribedAt: null,
 			digests: [],
 		});
+	});
+
+	it("lists the reader's own bounces and complaints, and no other reader's", async () => {
+		await j.restart({ BOUNCE_ADDRESS: "bounces@paperboy.example" });
+		const r = await reader();
+		await addReaders(j.rt, { "other@example.org": "diffusion" });
+		j.rt.clock.advance(hours(1));
+		const digests = await weeklyDigests(j.rt, j.sink);
+		/** A fixture's notice about this digest, read by the real parser and acted on as the listener does. */
+		const bounce = async (file: string, fixtureToken: string, mail: Received | undefined) => {
+			const token = /^bounces\+([\w-]+)@/.exec(mail?.envelopeFrom ?? "")?.[1] ?? "";
+			const raw = readBounceFixture(file).toString("utf8").replaceAll(fixtureToken, token);
+			const report = await parseBounceReport(raw, {
+				bounceAddress: "bounces@paperboy.example",
+				envelopeRecipients: [`bounces+${token}@paperboy.example`],
+			});
+			expect((await recordBounce(j.rt.deps, report)).outcome).not.toBe("ignored");
+		};
+		const bouncedAt = j.rt.clock.now().toISOString();
+		await bounce("postfix-delayed-will-retry.eml", "xNv1vzuWaXyfdXxoQyMjjRPjxyqs6mR2", digests.get(r.email));
+		await bounce("postfix-gmail-user-unknown.eml", "j5RJZcs2CEFgEnb8scvDHs", digests.get("other@example.org"));
+
+		const { dataPath } = await dataLink(j, r);
+		const res = await get(j.rt, `${dataPath}/data.json`);
+		const text = await res.text();
+		expect(JSON.parse(text).bounces).toEqual([
+			{
+				at: bouncedAt,
+				kind: "soft",
+				status: "4.4.1",
+				diagnostic: expect.stringContaining("connect to mx1.lab.uni-example.edu"),
+				feedbackType: null,
+				source: "dsn",
+			},
+		]);
+		expect(text).not.toContain("other@example.org");
+		expect(text).not.toContain("5.1.1");
 	});
 
 	it("is not there for a link that belongs to nobody", async () => {

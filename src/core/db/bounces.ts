@@ -53,6 +53,25 @@ export async function countSoftBounces(db: Db, readerId: number, since: string):
 	return Number(row.n);
 }
 
+/** One reader's bounces and complaints, oldest first (their data export). */
+export async function listBouncesOfReader(db: Db, readerId: number) {
+	const rows = await db
+		.selectFrom("bounces")
+		.select(["received_at", "kind", "status", "diagnostic", "feedback_type", "source"])
+		.where("subscriber_id", "=", readerId)
+		.orderBy("received_at")
+		.orderBy("id")
+		.execute();
+	return rows.map((r) => ({
+		at: r.received_at,
+		kind: r.kind,
+		status: r.status,
+		diagnostic: r.diagnostic,
+		feedbackType: r.feedback_type,
+		source: r.source,
+	}));
+}
+
 /** The latest bounces first, with the reader's address (for the operator). */
 export async function listBounces(db: Db, p: { since: string; limit: number }): Promise<RecordedBounce[]> {
 	const rows = await db

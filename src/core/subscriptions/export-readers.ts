@@ -2,6 +2,7 @@
  * Readers out of paperboy: the operator's table of readers (`paperboy export`, which
  * `paperboy import` reads back) and one reader's own data ("Download my data").
  */
+import { listBouncesOfReader } from "../db/bounces.ts";
 import { listDeliveriesForReader } from "../db/deliveries.ts";
 import { listVotedPapers } from "../db/paper-votes.ts";
 import { listReaders } from "../db/subscribers.ts";
@@ -45,10 +46,14 @@ export async function exportReaders(
 	};
 }
 
-/** Everything we hold about a reader: address, topics, the consent record, digest history, votes. */
+/**
+ * Everything we hold about a reader: address, topics, the consent record, digest history,
+ * votes, and the bounces and complaints their mail system sent about our mail.
+ */
 export async function readerData(deps: Pick<Deps, "db" | "clock">, reader: Reader) {
 	const deliveries = await listDeliveriesForReader(deps.db, reader.id);
 	const votes = await listVotedPapers(deps.db, [reader.id]);
+	const bounces = await listBouncesOfReader(deps.db, reader.id);
 	return {
 		exportedAt: deps.clock.now().toISOString(),
 		email: reader.email,
@@ -72,6 +77,8 @@ export async function readerData(deps: Pick<Deps, "db" | "clock">, reader: Reade
 		digests: deliveries.map((d) => ({ period: d.period, status: d.status, sentAt: d.sentAt, papers: d.paperIds })),
 		// 👍 / 👎 and papers added on the manage page: the profile "Close to papers you liked" is made of.
 		papersLiked: votes.map((v) => ({ paper: v.paperId, title: v.title, vote: v.vote, source: v.source, at: v.at })),
+		// What a reader's mail system reported about our mail (docs/bounces.md): when, what, and its words.
+		bounces,
 	};
 }
 
