@@ -1,14 +1,15 @@
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.ts";
+import { sendQueuedMail } from "../../src/core/mail/mail-outbox.ts";
 import { createApp } from "../../src/core/web/app.tsx";
 import { createNodeRuntime } from "../../src/node/runtime.ts";
 import { startScheduler } from "../../src/node/scheduler.ts";
 import { minutes } from "../helpers/clock.ts";
 import { freePort } from "../helpers/free-port.ts";
-import { useJourney } from "../helpers/journey.ts";
+import { confirmedReader, dataLink, useJourney } from "../helpers/journey.ts";
 import { testSecret } from "../helpers/runtime.ts";
-import { linkIn, signup } from "../helpers/web.ts";
+import { linkIn, postForm, signup } from "../helpers/web.ts";
 
 const j = useJourney();
 
@@ -57,4 +58,45 @@ it("a confirmation the relay could not take waits in the outbox, survives a rest
 	} finally {
 		await restarted.close();
 	}
+});
+
+it("mail still queued for a reader who deletes themselves is never sent, and no row of theirs stays", async () => {
+	const ann = await confirmedReader(j, "ann@example.org");
+	await confirmedReader(j, "bob@example.org");
+	const { dataPath, csrf } = await dataLink(j, ann);
+	const outbox = () => j.rt.deps.db.selectFrom("mail_outbox").select(["kind", "status"]).orderBy("id").execute();
+	expect(await outbox()).toHaveLength(3);
+
+	// The relay turns every recipient away for now; both sign up again, and their manage links wait.
+	j.rt.clock.advance(minutes(15));
+	j.sink.respond = () => ({ code: 451, message: "4.3.0 try again later" });
+	for (const email of ["bob@example.org", "ann@example.org"]) {
+		expect((await signup(j.rt, email, "diffusion")).status).toBe(200);
+		await j.rt.idle();
+	}
+	expect((await outbox()).filter((m) => m.status === "pending")).toHaveLength(2);
+
+	// The relay is back and the drain claims both; while Bob's is on its way, Ann deletes herself.
+	j.sink.clear();
+	let bobOnTheWay = () => {};
+	const onTheWay = new Promise<void>((resolve) => {
+		bobOnTheWay = resolve;
+	});
+	j.sink.respond = (to) => {
+		if (to === "bob@example.org") bobOnTheWay();
+		return undefined;
+	};
+	// Bob's message takes a second to be accepted: Ann's delete has long finished by then.
+	j.sink.delayMs = 1000;
+	j.rt.clock.advance(minutes(10));
+	const drained = sendQueuedMail(j.rt.deps);
+	await onTheWay;
+	expect((await postForm(j.rt, `${dataPath}/delete`, { confirm: "yes", csrf })).status).toBe(200);
+	expect(await drained).toMatchObject({ sent: 1, failed: 0, retrying: 0 });
+	expect(j.sink.messages.map((m) => m.envelopeTo)).toEqual([["bob@example.org"]]);
+	// Bob's two messages are all that is left: nothing of Ann's, sent or waiting.
+	expect(await outbox()).toEqual([
+		{ kind: "confirm", status: "sent" },
+		{ kind: "manage-link", status: "sent" },
+	]);
 });

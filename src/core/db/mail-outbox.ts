@@ -11,18 +11,19 @@ export interface QueuedMail {
 }
 
 /**
- * Queues a sealed message, or (keep false) runs the same statement and writes nothing:
- * a signup costs the same work whether or not its mail goes out. Returns the row id.
+ * Queues a sealed message for a reader, or (keep false) runs the same statement and writes
+ * nothing: a signup costs the same work whether or not its mail goes out. Nothing is queued
+ * for a reader deleted meanwhile. Returns the row id.
  */
 export async function insertQueuedMail(
 	db: Db,
-	m: { kind: string; body: string; messageId: string; now: string; expiresAt: string },
+	m: { kind: string; body: string; messageId: string; now: string; expiresAt: string; readerId: number },
 	keep: boolean,
 ): Promise<number | undefined> {
 	const result = await sql<{ id: number }>`
-		insert into mail_outbox (kind, body, message_id, next_attempt_at, created_at, expires_at)
-		select ${m.kind}, ${m.body}, ${m.messageId}, ${m.now}, ${m.now}, ${m.expiresAt}
-		where ${keep ? 1 : 0} = 1
+		insert into mail_outbox (kind, body, message_id, next_attempt_at, created_at, expires_at, subscriber_id)
+		select ${m.kind}, ${m.body}, ${m.messageId}, ${m.now}, ${m.now}, ${m.expiresAt}, ${m.readerId}
+		where ${keep ? 1 : 0} = 1 and exists (select 1 from subscribers where id = ${m.readerId})
 		returning id`.execute(db);
 	return result.rows[0]?.id;
 }
@@ -55,6 +56,20 @@ export async function claimQueuedMail(
 		.returning(["id", "kind", "body", "attempts", "expires_at"])
 		.execute();
 	return rows.map((r) => ({ id: r.id, kind: r.kind, body: r.body, attempts: r.attempts, expiresAt: r.expires_at }));
+}
+
+/**
+ * Whether a claimed message is still ours to send: its reader may have been deleted (and
+ * the message with them) since the claim.
+ */
+export async function isQueuedMailClaimed(db: Db, id: number): Promise<boolean> {
+	const row = await db
+		.selectFrom("mail_outbox")
+		.select("id")
+		.where("id", "=", id)
+		.where("status", "=", "sending")
+		.executeTakeFirst();
+	return row !== undefined;
 }
 
 /** Deletes queued mail whose link expired before `before`: sent, given up or never sendable. */

@@ -48,6 +48,8 @@ export interface MailOutboxTable {
 	last_error: string | null;
 	created_at: string;
 	expires_at: string;
+	/** The reader it is for; deleting the reader deletes it (migration 0095). */
+	subscriber_id: number | null;
 }
 
 export interface HealthProbeTable {

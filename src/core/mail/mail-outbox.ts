@@ -9,7 +9,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { backoffMs } from "../backoff.ts";
 import { fromBase64, toBase64 } from "../crypto.ts";
-import { claimQueuedMail, finishQueuedMail, insertQueuedMail } from "../db/mail-outbox.ts";
+import { claimQueuedMail, finishQueuedMail, insertQueuedMail, isQueuedMailClaimed } from "../db/mail-outbox.ts";
 import type { Deps } from "../deps.ts";
 import { isAppError } from "../errors.ts";
 import type { MailMessage } from "./mailer.ts";
@@ -44,13 +44,14 @@ async function unseal(secret: string, body: string): Promise<MailMessage> {
 }
 
 /**
- * Queues a message until `expiresAt`; returns its id. With `keep` false the same work is
- * done and nothing is written (a signup that will not be mailed looks like one that will).
+ * Queues a message to a reader until `expiresAt`; returns its id. With `keep` false the
+ * same work is done and nothing is written (a signup that will not be mailed looks like one
+ * that will). Deleting the reader deletes the message, sent or not.
  */
 export async function queueMail(
 	deps: Pick<Deps, "db" | "config" | "clock">,
 	message: MailMessage,
-	m: { kind: string; expiresAt: Date; keep?: boolean },
+	m: { kind: string; readerId: number; expiresAt: Date; keep?: boolean },
 ): Promise<number | undefined> {
 	return insertQueuedMail(
 		deps.db,
@@ -60,6 +61,7 @@ export async function queueMail(
 			messageId: message.messageId,
 			now: deps.clock.now().toISOString(),
 			expiresAt: m.expiresAt.toISOString(),
+			readerId: m.readerId,
 		},
 		m.keep ?? true,
 	);
@@ -105,6 +107,8 @@ export async function sendQueuedMail(
 			summary.failed++;
 			continue;
 		}
+		// Claimed in one batch, sent one by one: a reader deleted meanwhile took their mail along.
+		if (!(await isQueuedMailClaimed(deps.db, mail.id))) continue;
 		try {
 			const result = await deps.mailer.send(await unseal(deps.config.secret, mail.body));
 			await finishQueuedMail(deps.db, mail.id, { status: "sent", at: deps.clock.now().toISOString() });

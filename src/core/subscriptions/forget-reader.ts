@@ -3,7 +3,8 @@ import type { Deps } from "../deps.ts";
 import type { Reader } from "./reader.ts";
 
 /**
- * Deletes a reader and, by cascade, their links and digest history: "delete me" on the
+ * Deletes a reader and, by cascade, their links, digest history, bounces, votes and the
+ * mail queued for them, sent or not (an unsent message never goes out): "delete me" on the
  * manage page and `paperboy forget` both end here. Suppressions and the hashed rate-limit
  * counters are about the address, not the reader, and stay.
  */

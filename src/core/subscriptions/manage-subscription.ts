@@ -108,7 +108,7 @@ export async function mailDataLink(deps: Deps, token: string, csrf: string): Pro
 		minutes: dataTokenMinutes,
 	});
 	const expiresAt = new Date(now.getTime() + dataTokenMinutes * 60_000);
-	const queued = await queueMail(deps, message, { kind: "data-link", expiresAt });
+	const queued = await queueMail(deps, message, { kind: "data-link", readerId: reader.id, expiresAt });
 	if (queued !== undefined) sendAfterResponse(deps, queued);
 	return "sent";
 }

@@ -29,6 +29,8 @@ export type SubscribeOutcome = Exclude<Admission, "admitted"> | RecordedSignup["
 interface RecordedSignup {
 	outcome: "confirmation_sent" | "manage_link_sent";
 	message: MailMessage;
+	/** The reader the mail is for; 0 when there is none (a signup not admitted, which writes nothing). */
+	readerId: number;
 }
 
 /**
@@ -70,7 +72,7 @@ async function recordSignup(
 			frequency: owner.frequency,
 			expiresHours: confirmTokenHours,
 		});
-		return { outcome: "confirmation_sent", message };
+		return { outcome: "confirmation_sent", message, readerId: owner.id };
 	}
 	// The manage page links to the unsubscribe page: both go on file.
 	const manage = derivedTokenRow(config.secret, "manage", owner, consent.at);
@@ -81,7 +83,7 @@ async function recordSignup(
 		messageKey: `manage.${owner.id}.${now.getTime()}`,
 		manageUrl: manageUrl(config, manage.token),
 	});
-	return { outcome: "manage_link_sent", message };
+	return { outcome: "manage_link_sent", message, readerId: owner.id };
 }
 
 /**
@@ -94,14 +96,14 @@ export async function subscribe(deps: Deps, form: SubscribeForm, request: Signup
 	if ((await screenSignup(deps, form, request, now)) === "bot") return "bot";
 	const admission = await admitAddress(deps, form.email, now);
 	const admitted = admission === "admitted";
-	const { outcome, message } = await recordSignup(deps, form, request, now, admitted);
+	const { outcome, message, readerId } = await recordSignup(deps, form, request, now, admitted);
 	// Queued in the request (the same statement whether admitted or not), sent after it:
 	// if the relay is down the mail waits in the outbox instead of being lost.
 	const kind = outcome === "confirmation_sent" ? "confirm" : "manage-link";
 	const expiresAt = new Date(now.getTime() + confirmTokenHours * 3_600_000);
 	let queued: number | undefined;
 	try {
-		queued = await queueMail(deps, message, { kind, expiresAt, keep: admitted });
+		queued = await queueMail(deps, message, { kind, readerId, expiresAt, keep: admitted });
 	} catch (error) {
 		// Nothing was queued, so nothing may count against the cooldown.
 		if (admitted) await releaseMailCooldown(deps, form.email).catch(() => {});
