@@ -86,14 +86,23 @@ const reportMessage = fc
 		),
 	);
 
+/**
+ * A fixture's file: any file, or one of a kind picked first. There is one soft fixture among
+ * a dozen; picked among all files alone it came up in ~8 of 400 runs, and now and then in
+ * none, failing the check below that every classification is reached (2 of 200 seeds had 1).
+ */
+const fixtureFile = fc.oneof(
+	fc.constantFrom(...bounceFixtures.map((f) => f.file)),
+	fc.oneof(
+		...[...new Set(bounceFixtures.map((f) => f.kind))].map((kind) =>
+			fc.constantFrom(...bounceFixtures.filter((f) => f.kind === kind).map((f) => f.file)),
+		),
+	),
+);
+
 /** A fixture with a stretch of it replaced by arbitrary bytes. */
 const damagedFixture = fc
-	.tuple(
-		fc.constantFrom(...bounceFixtures.map((f) => f.file)),
-		fc.nat(),
-		fc.nat({ max: 200 }),
-		fc.uint8Array({ maxLength: 60 }),
-	)
+	.tuple(fixtureFile, fc.nat(), fc.nat({ max: 200 }), fc.uint8Array({ maxLength: 60 }))
 	.map(([file, start, length, junk]) => {
 		const raw = readBounceFixture(file);
 		const at = start % raw.length;
