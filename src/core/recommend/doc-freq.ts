@@ -1,10 +1,12 @@
 /**
  * Document frequencies: how many stored papers use each content term, and how many papers
- * there are. Ingest keeps them as it stores papers: it turns the papers it adds (and the old
- * text of papers whose title or abstract changed) into one DocFreqChange, a set of
- * increments that a table `(term PRIMARY KEY, docs)` takes in one batch of
+ * there are. Ingest keeps them as it stores papers: it turns the papers it adds (and
+ * `seed --remove` the papers it deletes) into one DocFreqChange, a set of increments that a
+ * table `(term PRIMARY KEY, docs)` takes in one batch of
  * `INSERT … ON CONFLICT DO UPDATE SET docs = docs + excluded.docs`, with no read first.
- * In memory, a Map is the table (applyDocFreqChange).
+ * In memory, a Map is the table (applyDocFreqChange). A paper counts with the text it was
+ * first stored with, as its top terms are weighed once: a revised abstract (an arXiv v2)
+ * changes neither, so the counts and the weights describe the same text.
  */
 import { type PaperText, termSetOf } from "./content-terms.ts";
 
