@@ -53,10 +53,11 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 	private readonly termNumbers = new Map<string, number>();
 	// The postings of term number n are entries postingStart[n] … postingStart[n + 1] - 1 of
 	// postingPapers (candidate numbers) and postingWeights (the term's weight in each): three
-	// flat arrays, so a search walks memory in order.
+	// flat arrays, so a search walks memory in order. Stored weights are whole numbers of at
+	// most 1000, which 32-bit floats hold exactly in half the memory of 64-bit ones.
 	private readonly postingStart: Int32Array;
 	private readonly postingPapers: Int32Array;
-	private readonly postingWeights: Float64Array;
+	private readonly postingWeights: Float32Array;
 	private readonly candidateTerms: Numbered[];
 	/** Liked papers' (and candidates') terms as term numbers, by paper id. */
 	private readonly numbered = new Map<string, Numbered>();
@@ -88,7 +89,7 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 			this.postingStart[n + 1] = (this.postingStart[n] as number) + (lengths[n] as number);
 		const total = this.postingStart[lengths.length] as number;
 		this.postingPapers = new Int32Array(total);
-		this.postingWeights = new Float64Array(total);
+		this.postingWeights = new Float32Array(total);
 		const filled = this.postingStart.slice(0, lengths.length);
 		this.candidateTerms = candidates.map(({ id, vector }, paper) => {
 			const numbered = this.numberedOf(id, vector);
@@ -113,6 +114,11 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 	search(query: TermVector, { limit, minScore, exclude, budget = defaultSearchBudget }: SearchOptions): ScoredPaper[] {
 		const { scores, touched, postingStart, postingPapers, postingWeights, termNumbers, ids } = this;
 		const { terms, weights } = query;
+		// Few candidates next to the postings a search may visit (a week's papers): every
+		// score is read back in candidate order afterwards, and the loop over postings only
+		// adds. Listing the candidates touched costs a branch and a write per posting, which
+		// pays only when they are a small part of many candidates.
+		const scan = ids.length <= scanPerPosting * budget;
 		let touchedCount = 0;
 		let left = budget;
 		let skipped = 0;
@@ -129,39 +135,47 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 			left -= end - start;
 			visited += end - start;
 			const queryWeight = weights[t] as number;
-			for (let i = start; i < end; i++) {
-				const paper = postingPapers[i] as number;
-				const before = scores[paper] as number;
-				if (before === 0) touched[touchedCount++] = paper;
-				scores[paper] = before + queryWeight * (postingWeights[i] as number);
-			}
+			if (scan)
+				for (let i = start; i < end; i++) {
+					const paper = postingPapers[i] as number;
+					scores[paper] = (scores[paper] as number) + queryWeight * (postingWeights[i] as number);
+				}
+			else
+				for (let i = start; i < end; i++) {
+					const paper = postingPapers[i] as number;
+					const before = scores[paper] as number;
+					if (before === 0) touched[touchedCount++] = paper;
+					scores[paper] = before + queryWeight * (postingWeights[i] as number);
+				}
 		}
 		this.work.searches++;
 		this.work.queryTerms += terms.length;
 		this.work.postings += visited;
 		this.work.skippedTerms += skipped;
-		// The best `limit` of the touched candidates, by score then candidate order, kept in
-		// two small sorted arrays; only a paper that would enter them is looked up among the
-		// excluded. Reading a score puts it back to 0 for the next search.
-		const bestPapers: number[] = [];
-		const bestScores: number[] = [];
-		const floor = Math.max(minScore * scale, Number.MIN_VALUE);
-		for (let i = 0; i < touchedCount; i++) {
-			const paper = touched[i] as number;
-			const score = scores[paper] as number;
-			scores[paper] = 0;
-			if (score < floor) continue;
-			let at = bestPapers.length;
-			while (at > 0 && isBetter(score, paper, bestScores[at - 1] as number, bestPapers[at - 1] as number)) at--;
-			if (at >= limit || exclude?.has(ids[paper] as string)) continue;
-			bestPapers.splice(at, 0, paper);
-			bestScores.splice(at, 0, score);
-			if (bestPapers.length > limit) {
-				bestPapers.pop();
-				bestScores.pop();
+		// The best `limit`, by score then candidate order; only a paper that would enter them
+		// is looked up among the excluded. Reading a score puts it back to 0 for the next search.
+		const best = new Best(limit, Math.max(minScore * scale, Number.MIN_VALUE));
+		// Most scores are below the bar, so the one test in the loop is nearly always passed
+		// the same way (a test of "touched or not" here would be mispredicted half the time).
+		if (scan)
+			for (let paper = 0; paper < ids.length; paper++) {
+				const score = scores[paper] as number;
+				scores[paper] = 0;
+				if (score < best.bar) continue;
+				if (best.takes(score, paper) && !exclude?.has(ids[paper] as string)) best.add(score, paper);
 			}
-		}
-		return bestPapers.map((paper, i) => ({ paperId: ids[paper] as string, score: (bestScores[i] as number) / scale }));
+		else
+			for (let i = 0; i < touchedCount; i++) {
+				const paper = touched[i] as number;
+				const score = scores[paper] as number;
+				scores[paper] = 0;
+				if (score < best.bar) continue;
+				if (best.takes(score, paper) && !exclude?.has(ids[paper] as string)) best.add(score, paper);
+			}
+		const found: ScoredPaper[] = [];
+		for (let i = 0; i < best.size; i++)
+			found.push({ paperId: ids[best.papers[i] as number] as string, score: (best.scores[i] as number) / scale });
+		return found;
 	}
 
 	/**
@@ -210,8 +224,50 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 	}
 }
 
+/** Candidates at most this many times a search's budget are scanned rather than listed as touched. */
+const scanPerPosting = 4;
+
 const isBetter = (score: number, paper: number, thanScore: number, thanPaper: number) =>
 	score > thanScore || (score === thanScore && paper < thanPaper);
+
+/** The best few candidates so far, best first, in two small arrays. */
+class Best {
+	readonly papers: Int32Array;
+	readonly scores: Float64Array;
+	size = 0;
+	/** No candidate scoring below this can enter: the floor, or the last kept once full. */
+	bar: number;
+
+	constructor(
+		private readonly limit: number,
+		private readonly floor: number,
+	) {
+		this.papers = new Int32Array(Math.max(limit, 0));
+		this.scores = new Float64Array(Math.max(limit, 0));
+		this.bar = limit > 0 ? floor : Number.POSITIVE_INFINITY;
+	}
+
+	/** Whether a candidate would enter: at least the floor, and better than the last kept once full. */
+	takes(score: number, paper: number): boolean {
+		if (score < this.floor) return false;
+		const last = this.size - 1;
+		return this.size < this.limit || isBetter(score, paper, this.scores[last] as number, this.papers[last] as number);
+	}
+
+	add(score: number, paper: number): void {
+		const { papers, scores, limit } = this;
+		let at = Math.min(this.size, limit - 1);
+		while (at > 0 && isBetter(score, paper, scores[at - 1] as number, papers[at - 1] as number)) {
+			papers[at] = papers[at - 1] as number;
+			scores[at] = scores[at - 1] as number;
+			at--;
+		}
+		papers[at] = paper;
+		scores[at] = score;
+		if (this.size < limit) this.size++;
+		if (this.size === limit) this.bar = scores[limit - 1] as number;
+	}
+}
 
 /** Term vectors behind the Scorer seam; queries with these options. */
 export function createTermScorer(options: ProfileQueryOptions = defaultProfileQueryOptions): Scorer<TermVector> {

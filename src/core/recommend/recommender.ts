@@ -88,16 +88,14 @@ export class Recommender {
 		}
 		if (!liked.length) return [];
 		const index = await this.#indexFor(window);
-		// Voted papers are looked up only for a paper about to enter the best few.
-		const isVoted = (nums: readonly number[], id: string) => {
-			for (const num of nums) if (papers.get(num)?.id === id) return true;
-			return false;
-		};
-		const found = index.search(profile.query, {
-			limit: this.limit,
-			minScore: defaultMinScore,
-			exclude: { has: (id) => exclude.includes(id) || isVoted(profile.liked, id) || isVoted(profile.disliked, id) },
-		});
+		// Asked only of a paper about to enter the best few, but a few dozen times a search.
+		const excluded = new Set(exclude);
+		for (const nums of [profile.liked, profile.disliked])
+			for (const num of nums) {
+				const id = papers.get(num)?.id;
+				if (id !== undefined) excluded.add(id);
+			}
+		const found = index.search(profile.query, { limit: this.limit, minScore: defaultMinScore, exclude: excluded });
 		if (!found.length) return [];
 		const closest = index.closestLiked(
 			found.map((f) => f.paperId),

@@ -124,6 +124,7 @@ describe("searching the period's candidates", () => {
 	});
 
 	it("finds what scoring every candidate against the query finds", () => {
+		const unrelated = Array.from({ length: 1000 }, (_, i) => ({ id: `u${i}`, vector: vector([["unrelated", 1000]]) }));
 		const term = fc.constantFrom("ssm", "video", "mamba", "robot", "graph", "agent");
 		const weighted = (min: number) =>
 			fc.uniqueArray(fc.tuple(term, fc.integer({ min, max: 1000 })), { selector: ([t]) => t, maxLength: 6 });
@@ -142,8 +143,18 @@ describe("searching the period's candidates", () => {
 						.slice(0, limit)
 						.map(({ paperId, score }) => ({ paperId, score }));
 					const index = new CandidateIndex(list);
+					// The same papers among many that share nothing with the query, searched with a
+					// budget the query's postings fit in: the search lists the candidates it touched
+					// instead of reading every score back.
+					const among = new CandidateIndex([...list, ...unrelated]);
+					const few = { limit, minScore: 0, budget: 100 };
 					// Twice on one index: a search leaves nothing behind for the next.
-					for (const found of [index.search(q, { limit, minScore: 0 }), index.search(q, { limit, minScore: 0 })]) {
+					for (const found of [
+						index.search(q, { limit, minScore: 0 }),
+						index.search(q, { limit, minScore: 0 }),
+						among.search(q, few),
+						among.search(q, few),
+					]) {
 						expect(found.map((p) => p.paperId)).toEqual(expected.map((p) => p.paperId));
 						for (const [i, p] of found.entries()) expect(p.score).toBeCloseTo(expected[i]?.score ?? 0, 9);
 					}
