@@ -540,7 +540,9 @@ export async function generateProfiles(
 		}
 		const profile = profileOf([...chosen].map(([num, vote]) => ({ vote, terms: terms.get(num) ?? emptyVector })));
 		for (const [paperNum, vote] of chosen) votes.push({ readerId: reader.id, paperNum, vote, source: "vote", at });
-		await writeProfile(deps.db, { readerId: reader.id, profile, query: profileQuery(profile), fromVersion: 0, at });
+		// Votes of one instant, newest first as listVotedPapers gives them: by paper number, highest first.
+		const voted = [...chosen].map(([paperNum, vote]) => ({ paperNum, vote })).sort((a, b) => b.paperNum - a.paperNum);
+		await writeProfile(deps.db, { readerId: reader.id, query: profileQuery(profile), voted, fromVersion: 0, at });
 		profiles++;
 	}
 	await insertVotes(deps.db, votes);

@@ -1,6 +1,6 @@
-/** The `reader_profiles` table: each reader's profile and the query the weekly run searches with. */
-import { sql } from "kysely";
-import { encodeProfile, type Profile } from "../recommend/profile.ts";
+/** The `reader_profiles` table: the query each reader's votes make, with the votes, for the weekly run. */
+import { CompiledQuery, sql } from "kysely";
+import type { Vote } from "../recommend/profile.ts";
 import { malformed, parseStored } from "../recommend/stored-json.ts";
 import { decodeTermVector, encodeTermVector, type TermVector } from "../recommend/term-vector.ts";
 import type { Db } from "./schema.ts";
@@ -16,18 +16,26 @@ export async function getProfileVersion(db: Db, readerId: number): Promise<numbe
 }
 
 /**
- * Writes a reader's profile if it is still at `fromVersion` (one statement); false when
- * another write came first, and the caller starts over from the votes.
+ * Writes a reader's query and the votes it was made from (newest first) if the row is still
+ * at `fromVersion` (one statement); false when another write came first, and the caller
+ * starts over from the votes.
  */
 export async function writeProfile(
 	db: Db,
-	p: { readerId: number; profile: Profile; query: TermVector; fromVersion: number; at: string },
+	p: {
+		readerId: number;
+		query: TermVector;
+		voted: readonly { paperNum: number; vote: Vote }[];
+		fromVersion: number;
+		at: string;
+	},
 ): Promise<boolean> {
+	const voted = JSON.stringify(p.voted.map((v) => (v.vote === "like" ? v.paperNum : -v.paperNum)));
 	const { rows } = await sql<{ version: number }>`
-		insert into reader_profiles (subscriber_id, profile, query, version, updated_at)
-		values (${p.readerId}, ${encodeProfile(p.profile)}, ${encodeTermVector(p.query)}, ${p.fromVersion + 1}, ${p.at})
+		insert into reader_profiles (subscriber_id, query, voted, version, updated_at)
+		values (${p.readerId}, ${encodeTermVector(p.query)}, ${voted}, ${p.fromVersion + 1}, ${p.at})
 		on conflict (subscriber_id) do update set
-			profile = excluded.profile, query = excluded.query, version = excluded.version, updated_at = excluded.updated_at
+			query = excluded.query, voted = excluded.voted, version = excluded.version, updated_at = excluded.updated_at
 		where reader_profiles.version = ${p.fromVersion}
 		returning version`.execute(db);
 	return rows.length === 1;
@@ -41,30 +49,30 @@ export interface RunProfile {
 	disliked: number[];
 }
 
+// Compiled once: the run asks it for every batch of readers, and it never changes.
+const runProfilesQuery = (readerIds: readonly number[]) =>
+	CompiledQuery.raw(
+		`select subscriber_id, query, voted from reader_profiles
+		where subscriber_id in (select value from json_each(?)) and query != '{"t":[],"w":[]}'`,
+		[JSON.stringify(readerIds)],
+	);
+
 /**
  * The stored queries worth searching with of these readers, each with their votes, in one
- * statement: the votes travel as one JSON array per reader (a paper's number, negative
- * for 👎), newest first, so a batch of readers costs one read however many votes they hold.
+ * statement: a batch of readers costs one read of their rows, however many votes they hold.
  */
 export async function listRunProfiles(db: Db, readerIds: readonly number[]): Promise<Map<number, RunProfile>> {
 	const profiles = new Map<number, RunProfile>();
 	if (!readerIds.length) return profiles;
-	const { rows } = await sql<{ subscriber_id: number; query: string; votes: string }>`
-		select r.subscriber_id, r.query, (
-			select json_group_array(case v.vote when 'like' then v.paper_num else -v.paper_num end)
-			from (select paper_num, vote from paper_votes where subscriber_id = r.subscriber_id
-				order by updated_at desc, paper_num desc) v
-		) as votes
-		from reader_profiles r
-		where r.subscriber_id in (select value from json_each(${JSON.stringify(readerIds)})) and r.query != '{"t":[],"w":[]}'`.execute(
-		db,
+	const { rows } = await db.executeQuery<{ subscriber_id: number; query: string; voted: string }>(
+		runProfilesQuery(readerIds),
 	);
 	for (const row of rows) {
 		const liked: number[] = [];
 		const disliked: number[] = [];
-		const votes = parseStored(row.votes, "votes");
-		if (!Array.isArray(votes)) throw malformed("votes", "not an array");
-		for (const num of votes) {
+		const voted = parseStored(row.voted, "votes");
+		if (!Array.isArray(voted)) throw malformed("votes", "not an array");
+		for (const num of voted) {
 			if (!Number.isSafeInteger(num) || num === 0) throw malformed("votes", "entries must be paper numbers");
 			if (num > 0) liked.push(num);
 			else disliked.push(-num);

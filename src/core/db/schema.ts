@@ -274,10 +274,10 @@ export interface PaperVotesTable {
 
 export interface ReaderProfilesTable {
 	subscriber_id: number;
-	/** JSON from recommend/profile.ts (encodeProfile). */
-	profile: string;
 	/** JSON from recommend/term-vector.ts (encodeTermVector): what the weekly run searches with. */
 	query: string;
+	/** JSON [num, …]: the papers voted on when the query was written, negative for 👎, newest first. */
+	voted: Generated<string>;
 	version: number;
 	updated_at: string;
 }

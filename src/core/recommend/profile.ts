@@ -2,9 +2,9 @@
  * A reader's profile: per term, the sums of its weights over the papers they liked (👍 and
  * papers they added) and over the papers they disliked (👎), and how many of each. A vote
  * changes it by one paper's stored top terms (voteChange), so it is kept up to date on each
- * vote without going back to the other votes: the change is a set of integer increments that
- * either applies to the stored JSON (applyProfileChange) or to a table `(reader, term,
- * liked, disliked)` in one batch with no read first. Integer sums make the order of votes
+ * vote without going back to the other votes: the change is a set of integer increments
+ * (applyProfileChange). Only the query is stored (db/reader-profiles.ts): a vote rebuilds
+ * the profile from the reader's votes (recommend/votes.ts). Integer sums make the order of votes
  * irrelevant: any sequence of votes, changes and undos leaves the profile that the final
  * votes alone give (test/unit/recommend/profile.test.ts).
  *
@@ -13,8 +13,6 @@
  * kept (up to `negativeSize` of them): they are how a 👎 counts against the disliked paper's
  * neighbours. A 👎 on a paper a topic matched changes only this profile, never the topics.
  */
-import * as z from "zod";
-import { decodeStored } from "./stored-json.ts";
 import { emptyVector, heaviestFirst, type TermVector, type TermWeight, topScaled } from "./term-vector.ts";
 
 export type Vote = "like" | "dislike";
@@ -123,20 +121,4 @@ export function profileQuery(profile: Profile, options: ProfileQueryOptions = de
 	}
 	const heaviest = (list: TermWeight[], size: number) => list.sort(heaviestFirst).slice(0, size);
 	return topScaled([...heaviest(positive, options.size), ...heaviest(negative, options.negativeSize)], Infinity);
-}
-
-const profileSchema = z.object({
-	l: z.number().int().nonnegative(),
-	d: z.number().int().nonnegative(),
-	t: z.record(z.string(), z.tuple([z.number().int(), z.number().int()])),
-});
-
-/** JSON text for a TEXT column: `{"l":liked,"d":disliked,"t":{"stem":[likedSum,dislikedSum],…}}`. */
-export const encodeProfile = (profile: Profile): string =>
-	JSON.stringify({ l: profile.liked, d: profile.disliked, t: Object.fromEntries(profile.sums) });
-
-/** Reads encodeProfile's text back; a malformed value is an invalid_payload AppError. */
-export function decodeProfile(text: string): Profile {
-	const { l, d, t } = decodeStored(profileSchema, text, "profile");
-	return { liked: l, disliked: d, sums: new Map(Object.entries(t)) };
 }

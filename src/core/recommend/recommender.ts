@@ -93,7 +93,7 @@ export class Recommender {
 		for (const nums of [profile.liked, profile.disliked])
 			for (const num of nums) {
 				const id = papers.get(num)?.id;
-				if (id !== undefined) excluded.add(id);
+				if (id) excluded.add(id);
 			}
 		const found = index.search(profile.query, { limit: this.limit, minScore: defaultMinScore, exclude: excluded });
 		if (!found.length) return [];
@@ -119,6 +119,9 @@ export class Recommender {
 	async #readPapers(nums: readonly number[]): Promise<void> {
 		for (const paper of await listPaperTermsByNums(this.db, nums))
 			this.#papers.set(paper.num, { id: paper.id, title: paper.title, vector: paper.terms });
+		// A voted paper deleted since the vote (an example paper removed) stays in the stored
+		// votes until the next vote: kept as nothing, so it is not read again for each reader.
+		for (const num of nums) if (!this.#papers.has(num)) this.#papers.set(num, { id: "", title: "", vector: null });
 	}
 
 	#indexFor(window: { from: string; to: string }): Promise<CandidateIndex> {

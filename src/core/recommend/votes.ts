@@ -109,8 +109,8 @@ async function rebuildProfile(deps: Pick<Deps, "db" | "clock">, readerId: number
 		const profile = profileOf(votes.flatMap((v) => (v.terms ? [{ vote: v.vote, terms: v.terms }] : [])));
 		const written = await writeProfile(deps.db, {
 			readerId,
-			profile,
 			query: profileQuery(profile),
+			voted: votes,
 			fromVersion: from,
 			at: deps.clock.now().toISOString(),
 		});

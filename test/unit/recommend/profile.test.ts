@@ -2,10 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
 	applyProfileChange,
-	decodeProfile,
 	defaultProfileQueryOptions,
 	emptyProfile,
-	encodeProfile,
 	type Profile,
 	profileOf,
 	profileQuery,
@@ -169,21 +167,5 @@ describe("keeping a profile by increments", () => {
 			),
 			{ numRuns: 300 },
 		);
-	});
-
-	it("is stored as JSON and read back the same", () => {
-		const profile = profileOf([
-			{ vote: "like", terms: ssm },
-			{ vote: "dislike", terms: video },
-		]);
-		const text = encodeProfile(profile);
-		expect(text).toBe('{"l":1,"d":1,"t":{"ssm":[800,0],"state":[600,600],"video":[0,800]}}');
-		expect(decodeProfile(text)).toEqual(profile);
-	});
-
-	it("refuses stored text that is not a profile", () => {
-		for (const text of ["[]", '{"l":1,"d":0,"t":{"a":[1]}}', '{"l":-1,"d":0,"t":{}}', "nope"]) {
-			expect(() => decodeProfile(text)).toThrow(invalidPayload);
-		}
 	});
 });
