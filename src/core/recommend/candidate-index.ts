@@ -66,8 +66,11 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 	// twice; its second entry reads 0 and counts for nothing).
 	private readonly scores: Float64Array;
 	private readonly touched: Int32Array;
-	// Scratch for reasons: one candidate's weights by term number; zero between uses.
+	// Scratch for reasons: a few candidates' weights by term number, side by side; zero between uses.
 	private readonly dense: Float64Array;
+	readonly #picks: (Numbered | undefined)[] = new Array(pickWidth).fill(undefined);
+	readonly #sums = new Float64Array(pickWidth);
+	readonly #best = new Float64Array(pickWidth);
 
 	/** Candidates in the order ties should be broken in (the digest's rank order). */
 	constructor(candidates: readonly PaperTermVector[]) {
@@ -104,7 +107,7 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 		});
 		this.scores = new Float64Array(candidates.length);
 		this.touched = new Int32Array(total);
-		this.dense = new Float64Array(lengths.length);
+		this.dense = new Float64Array(lengths.length * pickWidth);
 	}
 
 	/**
@@ -185,26 +188,58 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 	 * index, by paper id: within a run a paper's stored terms do not change.
 	 */
 	closestLiked(paperIds: readonly string[], liked: readonly PaperTermVector[]): (PaperTermVector | null)[] {
-		const { dense } = this;
 		const likedTerms = liked.map((paper) => this.numberedOf(paper.id, paper.vector));
-		return paperIds.map((id) => {
-			const pick = this.candidateTerms[this.positions.get(id) ?? -1];
-			if (!pick) return null;
-			for (let i = 0; i < pick.terms.length; i++) dense[pick.terms[i] as number] = pick.weights[i] as number;
-			let best = 0;
-			let closest: PaperTermVector | null = null;
-			for (let l = 0; l < likedTerms.length; l++) {
-				const { terms, weights } = likedTerms[l] as Numbered;
-				let sum = 0;
-				for (let i = 0; i < terms.length; i++) sum += (weights[i] as number) * (dense[terms[i] as number] as number);
-				if (sum > best) {
-					best = sum;
-					closest = liked[l] as PaperTermVector;
-				}
+		const closest: (PaperTermVector | null)[] = paperIds.map(() => null);
+		for (let from = 0; from < paperIds.length; from += pickWidth) {
+			const width = Math.min(pickWidth, paperIds.length - from);
+			for (let k = 0; k < width; k++)
+				this.#picks[k] = this.candidateTerms[this.positions.get(paperIds[from + k] as string) ?? -1];
+			this.#closestOf(width, liked, likedTerms, closest, from);
+		}
+		return closest;
+	}
+
+	/**
+	 * Up to pickWidth picks (#picks) at once: their weights side by side per term, so each
+	 * liked paper's terms are read once for all of them.
+	 */
+	#closestOf(
+		width: number,
+		liked: readonly PaperTermVector[],
+		likedTerms: readonly Numbered[],
+		closest: (PaperTermVector | null)[],
+		from: number,
+	): void {
+		const { dense } = this;
+		const picks = this.#picks;
+		const sums = this.#sums;
+		const best = this.#best;
+		for (let k = 0; k < width; k++) {
+			best[k] = 0;
+			const pick = picks[k];
+			if (pick)
+				for (let i = 0; i < pick.terms.length; i++)
+					dense[(pick.terms[i] as number) * pickWidth + k] = pick.weights[i] as number;
+		}
+		for (let l = 0; l < likedTerms.length; l++) {
+			const { terms, weights } = likedTerms[l] as Numbered;
+			sums.fill(0);
+			for (let i = 0; i < terms.length; i++) {
+				const weight = weights[i] as number;
+				const at = (terms[i] as number) * pickWidth;
+				for (let k = 0; k < width; k++) sums[k] = (sums[k] as number) + weight * (dense[at + k] as number);
 			}
-			for (let i = 0; i < pick.terms.length; i++) dense[pick.terms[i] as number] = 0;
-			return closest;
-		});
+			for (let k = 0; k < width; k++)
+				if ((sums[k] as number) > (best[k] as number)) {
+					best[k] = sums[k] as number;
+					closest[from + k] = liked[l] as PaperTermVector;
+				}
+		}
+		for (let k = 0; k < width; k++) {
+			const pick = picks[k];
+			if (pick) for (let i = 0; i < pick.terms.length; i++) dense[(pick.terms[i] as number) * pickWidth + k] = 0;
+			picks[k] = undefined;
+		}
 	}
 
 	private numberedOf(id: string, vector: TermVector): Numbered {
@@ -223,6 +258,9 @@ export class CandidateIndex implements CandidateSearch<TermVector> {
 		return numbered;
 	}
 }
+
+/** Recommended papers whose reasons are found together (a digest's section holds five). */
+const pickWidth = 8;
 
 /** Candidates at most this many times a search's budget are scanned rather than listed as touched. */
 const scanPerPosting = 4;

@@ -39,6 +39,7 @@ const maxIndexes = 8;
 export class Recommender {
 	readonly #indexes = new Map<string, Promise<CandidateIndex>>();
 	readonly #built: CandidateIndex[] = [];
+	#lastIndex: { from: string; to: string; index: CandidateIndex } | undefined;
 	/** Voted papers read so far, by number: a paper's stored terms never change. */
 	readonly #papers = new Map<number, VotedPaper>();
 	readonly #profiles = new Map<number, RunProfile | null>();
@@ -87,7 +88,7 @@ export class Recommender {
 			if (paper?.vector) liked.push(paper as PaperTermVector);
 		}
 		if (!liked.length) return [];
-		const index = await this.#indexFor(window);
+		const index = this.#indexBuilt(window) ?? (await this.#indexFor(window));
 		// Asked only of a paper about to enter the best few, but a few dozen times a search.
 		const excluded = new Set(exclude);
 		for (const nums of [profile.liked, profile.disliked])
@@ -124,6 +125,12 @@ export class Recommender {
 		for (const num of nums) if (!this.#papers.has(num)) this.#papers.set(num, { id: "", title: "", vector: null });
 	}
 
+	/** The last window's index when it is built: readers of one run mostly share it, and need not wait. */
+	#indexBuilt(window: { from: string; to: string }): CandidateIndex | undefined {
+		const last = this.#lastIndex;
+		return last && last.from === window.from && last.to === window.to ? last.index : undefined;
+	}
+
 	#indexFor(window: { from: string; to: string }): Promise<CandidateIndex> {
 		const key = `${window.from}|${window.to}`;
 		let index = this.#indexes.get(key);
@@ -133,6 +140,7 @@ export class Recommender {
 			index = listPaperTerms(this.db, { ...window, seeds: false }).then((papers) => {
 				const built = new CandidateIndex(papers.map((p) => ({ id: p.id, vector: p.terms })));
 				this.#built.push(built);
+				this.#lastIndex = { ...window, index: built };
 				return built;
 			});
 			this.#indexes.set(key, index);

@@ -194,6 +194,40 @@ describe("the reason for a recommendation", () => {
 		// the same answer from the liked papers' term numbers remembered from the first call
 		expect(index.closestLiked(["mostly-ssm"], liked).map((p) => p?.id)).toEqual(["ssm-paper"]);
 	});
+
+	it("names, for any number of papers, the liked paper with the largest dot product, the first of equals", () => {
+		const term = fc.constantFrom("ssm", "video", "mamba", "robot", "graph", "agent");
+		const weighted = fc.uniqueArray(fc.tuple(term, fc.integer({ min: 1, max: 1000 })), {
+			selector: ([t]) => t,
+			maxLength: 4,
+		});
+		fc.assert(
+			fc.property(
+				fc.array(weighted, { minLength: 1, maxLength: 20 }),
+				fc.array(weighted, { maxLength: 6 }),
+				(papers, likedPairs) => {
+					const list = papers.map((pairs, i) => ({ id: `p${i}`, vector: vector(pairs) }));
+					const liked = likedPairs.map((pairs, i) => ({ id: `l${i}`, vector: vector(pairs) }));
+					const expected = list.map((p) => {
+						let best: string | null = null;
+						let most = 0;
+						for (const l of liked)
+							if (dot(p.vector, l.vector) > most) {
+								most = dot(p.vector, l.vector);
+								best = l.id;
+							}
+						return best;
+					});
+					const index = new CandidateIndex(list);
+					// All at once (more than are worked out side by side), then one by one.
+					const ids = list.map((p) => p.id);
+					expect(index.closestLiked(ids, liked).map((p) => p?.id ?? null)).toEqual(expected);
+					expect(ids.map((id) => index.closestLiked([id], liked)[0]?.id ?? null)).toEqual(expected);
+				},
+			),
+			{ numRuns: 200 },
+		);
+	});
 });
 
 describe("papers like the ones a reader liked, in the real corpus", () => {
