@@ -43,6 +43,8 @@ export class Recommender {
 	/** Voted papers read so far, by number: a paper's stored terms never change. */
 	readonly #papers = new Map<number, VotedPaper>();
 	readonly #profiles = new Map<number, RunProfile | null>();
+	/** Answers given with nothing excluded, by reader, for the same question asked again in the run. */
+	readonly #answers = new Map<number, { window: string; found: Recommendation[] }>();
 
 	constructor(
 		private readonly db: Db,
@@ -74,6 +76,30 @@ export class Recommender {
 		exclude: readonly string[],
 	): Promise<Recommendation[]> {
 		if (this.limit <= 0) return [];
+		const windowKey = `${window.from}|${window.to}`;
+		if (!exclude.length) {
+			const kept = this.#answers.get(readerId);
+			this.#answers.delete(readerId);
+			if (kept?.window === windowKey) {
+				this.#profiles.delete(readerId);
+				return kept.found;
+			}
+		}
+		const found = await this.#recommend(readerId, window, exclude);
+		// Planning asks for each reader no topic matched (nothing to exclude) whether their
+		// digest would have papers; their digest, composed later in the run, asks the same.
+		if (!exclude.length && found.length) {
+			if (this.#answers.size >= maxProfiles) this.#answers.clear();
+			this.#answers.set(readerId, { window: windowKey, found });
+		}
+		return found;
+	}
+
+	async #recommend(
+		readerId: number,
+		window: { from: string; to: string },
+		exclude: readonly string[],
+	): Promise<Recommendation[]> {
 		if (!this.#profiles.has(readerId)) await this.prepare([readerId]);
 		const profile = this.#profiles.get(readerId);
 		this.#profiles.delete(readerId);
