@@ -13,8 +13,8 @@ afterEach(async () => {
 	for (const rt of runtimes.splice(0)) await rt.dispose();
 });
 
-/** What "Close to papers you liked" offers a reader who liked HiPPO, on a database of these papers. */
-async function closeToHippo(papers: "corpus" | "demo") {
+/** A reader who liked HiPPO on a database of these papers, and the hour after it. */
+async function hippoReader(papers: "corpus" | "demo") {
 	const rt = await createTestRuntime({}, { papers });
 	runtimes.push(rt);
 	await addReaders(rt, { "ann@example.org": "state space models" });
@@ -26,22 +26,18 @@ async function closeToHippo(papers: "corpus" | "demo") {
 		from: rt.clock.now().toISOString(),
 		to: new Date(rt.clock.now().getTime() + hours(1)).toISOString(),
 	};
+	return { rt, reader, window };
+}
+
+/** What "Close to papers you liked" offers a reader who liked HiPPO, on a database of these papers. */
+async function closeToHippo(papers: "corpus" | "demo") {
+	const { rt, reader, window } = await hippoReader(papers);
 	return (await new DigestComposer(rt.deps).similarFor(reader, window, [])).map((s) => s.paper.id);
 }
 
 describe("example papers and the recommender", () => {
 	it("searches once for a reader asked about twice in a run with nothing to leave out (planning, then their digest)", async () => {
-		const rt = await createTestRuntime({}, { papers: "corpus" });
-		runtimes.push(rt);
-		await addReaders(rt, { "ann@example.org": "state space models" });
-		const [reader] = await listReaders(rt.deps.db);
-		const hippo = await findPaperById(rt.deps.db, "seed-c42e5f9377");
-		if (!reader || !hippo) throw new Error("no reader or no HiPPO paper");
-		await setVote(rt.deps, reader.id, hippo.num, "like", "added");
-		const window = {
-			from: rt.clock.now().toISOString(),
-			to: new Date(rt.clock.now().getTime() + hours(1)).toISOString(),
-		};
+		const { rt, reader, window } = await hippoReader("corpus");
 		const composer = new DigestComposer(rt.deps);
 		const planned = await composer.recommender.recommend(reader.id, window, []);
 		expect(planned.map((r) => r.paperId)).toContain("seed-ebb17e6759");
