@@ -70,6 +70,18 @@ const topicKey = (topic: Topic) =>
 		: `topic ${topic.anyOf.length ? topicQuery(topic) : `* NOT ${phrasesQuery(topic.noneOf)}`} by ${authorsKey(topic.authors)} in ${categoriesKey(topic.categories)}`;
 const exclusionKey = (noneOf: readonly Phrase[]) => `not ${phrasesQuery(noneOf)}`;
 
+/**
+ * Runs a task once the callbacks queued in this turn have run: the asks of every reader
+ * being ranked at once. Node's setTimeout(0) waits at least a millisecond, which a reader
+ * ranked alone pays for each topic not compiled yet (about 1 s of waiting over the
+ * benchmark's 100,000 readers, half the matching pass); its setImmediate waits for
+ * nothing. Elsewhere (Workers, which run without nodejs_compat), setTimeout(0).
+ */
+const afterThisTurn: (task: () => void) => void = (() => {
+	const { setImmediate } = globalThis as { setImmediate?: (task: () => void) => unknown };
+	return setImmediate ? (task) => void setImmediate(task) : (task) => void setTimeout(task, 0);
+})();
+
 /** Windows narrower than the matcher's range, kept as bitsets; readers share a handful. */
 const maxCachedWindows = 64;
 
@@ -180,7 +192,7 @@ export class TopicMatcher {
 	 */
 	#matchSoon(query: string, rows: NumRange): Promise<number[]> {
 		return new Promise((resolve, reject) => {
-			if (!this.#asked.length) setTimeout(() => void this.#flush(rows), 0);
+			if (!this.#asked.length) afterThisTurn(() => void this.#flush(rows));
 			this.#asked.push({ query, resolve, reject });
 		});
 	}

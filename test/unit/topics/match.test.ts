@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getPapersByNums, upsertPapers } from "../../../src/core/db/papers.ts";
 import { derivePaperData } from "../../../src/core/papers/derived-data.ts";
 import { TopicMatcher } from "../../../src/core/topics/match.ts";
@@ -105,5 +105,19 @@ describe("matching keywords against the seed papers", () => {
 		]);
 		expect(await titles("2030-01-01T00:00:00.000Z", "2030-01-21T00:00:00.000Z")).toHaveLength(3);
 		expect(await titles("2030-01-21T00:00:00.000Z", "2030-02-01T00:00:00.000Z")).toEqual([]);
+	});
+});
+
+describe("a reader ranked alone", () => {
+	it("gets their papers without waiting for a timer (Node's setTimeout(0) waits a millisecond per new topic)", async () => {
+		const realSetTimeout = globalThis.setTimeout;
+		vi.useFakeTimers({ toFake: ["setTimeout"] });
+		try {
+			const ranked = everything().rank(parseKeywords("state space models"), { limit: 10 });
+			const late = new Promise<"waited for a timer">((resolve) => realSetTimeout(resolve, 2000, "waited for a timer"));
+			expect(await Promise.race([ranked.then((r) => r.length), late])).toBe(5);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
