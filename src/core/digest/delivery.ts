@@ -30,7 +30,7 @@ export interface Delivery {
 /** A paper matched for a delivery when its period was planned: its row number and why. */
 export interface PlannedPaper {
 	num: number;
-	matched: string[];
+	matched: readonly string[];
 }
 
 /** A delivery a sender has claimed, with what it needs to compose and address it. */

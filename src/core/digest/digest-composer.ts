@@ -7,9 +7,23 @@ import { feedbackUrl, manageUrl, unsubscribeUrl } from "../subscriptions/links.t
 import type { DigestReader } from "../subscriptions/reader.ts";
 import { expandAcronyms, resolveKeywords } from "../topics/acronym-expansion.ts";
 import { TopicMatcher } from "../topics/match.ts";
-import { type ParsedKeywords, type Phrase, parseKeywords } from "../topics/parse.ts";
+import { type ParsedKeywords, type Phrase, parseKeywords, type Topic } from "../topics/parse.ts";
 import type { PlannedPaper } from "./delivery.ts";
 import { type DigestPaper, type RenderedDigest, renderDigest, type SimilarPaper } from "./render.ts";
+
+/** Keywords parsed one by one, as one reader's: plain topics as they are, exclusion keywords (rare) gathered for all topics. */
+function combined(parts: readonly ParsedKeywords[]): ParsedKeywords {
+	const topics: Topic[] = [];
+	let plain = true;
+	for (const part of parts) {
+		for (const topic of part.topics) topics.push(topic);
+		if (part.globalNoneOf.length || part.problems.length) plain = false;
+	}
+	if (plain) return { topics, globalNoneOf: [], problems: [] };
+	const none = new Map<string, Phrase>();
+	for (const phrase of parts.flatMap((p) => p.globalNoneOf)) none.set(phrase.join(" "), phrase);
+	return { topics, globalNoneOf: [...none.values()], problems: parts.flatMap((p) => p.problems) };
+}
 
 /** Distinct keywords a run keeps parsed (readers share most of theirs); beyond it, start over. */
 const maxCachedKeywords = 50_000;
@@ -49,6 +63,7 @@ export class DigestComposer {
 		window: { from: string; to: string },
 		matched: readonly DigestPaper[],
 	): Promise<SimilarPaper[]> {
+		if (!this.recommender.mayRecommend(reader.id)) return [];
 		const found = await this.recommender.recommend(
 			reader.id,
 			window,
@@ -86,6 +101,8 @@ export class DigestComposer {
 	 * matcher find its hits by identity.
 	 */
 	async keywordsOf(list: readonly string[]): Promise<ParsedKeywords> {
+		const known = this.#knownKeywords(list);
+		if (known) return known;
 		if (this.#keywords.size > maxCachedKeywords) this.#keywords.clear();
 		const parts: ParsedKeywords[] = [];
 		for (const keyword of list) {
@@ -96,16 +113,22 @@ export class DigestComposer {
 			}
 			parts.push(one);
 		}
-		// Plain topics combine as they are; exclusion keywords (rare) are gathered for all topics.
-		const plain = parts.every((p) => !p.globalNoneOf.length && !p.problems.length);
-		if (plain) return { topics: parts.flatMap((p) => p.topics), globalNoneOf: [], problems: [] };
-		const none = new Map<string, Phrase>();
-		for (const phrase of parts.flatMap((p) => p.globalNoneOf)) none.set(phrase.join(" "), phrase);
-		return {
-			topics: parts.flatMap((p) => p.topics),
-			globalNoneOf: [...none.values()],
-			problems: parts.flatMap((p) => p.problems),
-		};
+		return combined(parts);
+	}
+
+	/** keywordsOf without waiting, when every keyword is resolved already (after a run's first readers). */
+	#knownKeywords(list: readonly string[]): ParsedKeywords | undefined {
+		if (list.length === 1) {
+			const one = this.#keywords.get(list[0] as string);
+			if (one && !one.globalNoneOf.length && !one.problems.length) return one;
+		}
+		const parts: ParsedKeywords[] = [];
+		for (const keyword of list) {
+			const one = this.#keywords.get(keyword);
+			if (!one) return undefined;
+			parts.push(one);
+		}
+		return combined(parts);
 	}
 
 	/**
@@ -130,7 +153,7 @@ export class DigestComposer {
 	}
 
 	async papersFor(reader: DigestReader, window: { from: string; to: string }): Promise<DigestPaper[]> {
-		return this.#papersFor(await this.keywordsOf(reader.keywords), window);
+		return this.#papersFor(this.#knownKeywords(reader.keywords) ?? (await this.keywordsOf(reader.keywords)), window);
 	}
 
 	/** What planning stores with a delivery: the reader's papers for the window, in rank order. */
@@ -172,11 +195,25 @@ export class DigestComposer {
 	}
 
 	async #papersOf(planned: readonly PlannedPaper[]): Promise<DigestPaper[]> {
+		const loaded = this.#loadedPapersOf(planned);
+		if (loaded) return loaded;
 		await this.load(planned.map((p) => p.num));
 		const papers: DigestPaper[] = [];
 		for (const p of planned) {
 			const paper = this.#papers.get(p.num);
 			if (paper) papers.push({ paper, matched: p.matched });
+		}
+		return papers;
+	}
+
+	/** #papersOf without waiting, when every paper is loaded already (most readers share most papers). */
+	#loadedPapersOf(planned: readonly PlannedPaper[]): DigestPaper[] | undefined {
+		const papers: DigestPaper[] = new Array(planned.length);
+		for (let i = 0; i < planned.length; i++) {
+			const { num, matched } = planned[i] as PlannedPaper;
+			const paper = this.#papers.get(num);
+			if (!paper) return undefined;
+			papers[i] = { paper, matched };
 		}
 		return papers;
 	}
@@ -187,7 +224,7 @@ export class DigestComposer {
 			to: window.to,
 			limit: this.deps.config.digest.maxPapers,
 		});
-		return this.#papersOf(ranked);
+		return this.#loadedPapersOf(ranked) ?? this.#papersOf(ranked);
 	}
 
 	/**

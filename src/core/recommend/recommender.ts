@@ -69,6 +69,19 @@ export class Recommender {
 		for (const id of readerIds) this.#profiles.set(id, profiles.get(id) ?? null);
 	}
 
+	/**
+	 * False when recommend would find nothing for the reader whatever it is given: their
+	 * profile is read (prepare) and holds no liked paper, and then it is let go as recommend
+	 * would. Most readers have no profile: their callers skip listing what to exclude.
+	 */
+	mayRecommend(readerId: number): boolean {
+		if (this.limit <= 0) return false;
+		if (this.#answers.has(readerId) || !this.#profiles.has(readerId)) return true;
+		if (this.#profiles.get(readerId)?.query.terms.length) return true;
+		this.#profiles.delete(readerId);
+		return false;
+	}
+
 	/** Up to `limit` papers of the window close to the reader's liked papers, none of `exclude`. */
 	async recommend(
 		readerId: number,

@@ -33,7 +33,7 @@ export interface KeywordPreview {
 	topics: { keyword: string; count: number; reason: string; alsoMatching: string[]; note: string | null }[];
 	problems: { keyword: string; reason: string }[];
 	/** `example`: one of a fresh install's seed papers, which no digest carries. */
-	papers: { id: string; title: string; url: string | null; matched: string[]; example: boolean }[];
+	papers: { id: string; title: string; url: string | null; matched: readonly string[]; example: boolean }[];
 }
 
 const hour = 3_600_000;

@@ -7,7 +7,7 @@ import { TopicMatcher } from "./match.ts";
 export interface MatchedPaper {
 	paper: Paper;
 	/** The reasons of the topics that matched it (`diffusion`, `by Albert Gu`), in the keywords' order. */
-	matched: string[];
+	matched: readonly string[];
 	byAuthor: boolean;
 	inTitle: boolean;
 }

@@ -19,8 +19,11 @@ export interface TopicHits {
 
 export interface RankedPaper {
 	num: number;
-	/** Why: the reasons of the reader's topics that matched (`diffusion`, `by Albert Gu`), in the reader's order. */
-	matched: string[];
+	/**
+	 * Why: the reasons of the reader's topics that matched (`diffusion`, `by Albert Gu`), in
+	 * the reader's order; one list shared by the papers of a ranking that the same topics matched.
+	 */
+	matched: readonly string[];
 	inTitle: boolean;
 	/** An author topic matched: these come first. */
 	byAuthor: boolean;
@@ -102,6 +105,8 @@ export class TopicMatcher {
 	#ordered: Promise<Ordered> | undefined;
 	#orderedNow: Ordered | undefined;
 	#scratch = new Scratch(0, 0);
+	/** One ranking's lists of reasons, by the set of its topics that matched (see reasonsOf). */
+	readonly #reasons = new Map<number, readonly string[]>();
 	/** FTS5 expressions asked for since the last flush: run together, one statement. */
 	#asked: { query: string; resolve: (nums: number[]) => void; reject: (error: unknown) => void }[] = [];
 
@@ -378,25 +383,23 @@ export class TopicMatcher {
 		}
 		const scratch = this.#scratch;
 		const allowed = this.#allowed(ordered, scratch, options, excluded);
-		scratch.count(topics, allowed);
-		const picked = scratch.best(
-			k,
-			options.limit,
-			topics.some((t) => t.byAuthor),
-		);
-		const labels = keywords.topics;
-		const ranked = picked.map((p) => {
-			const matched: string[] = [];
-			for (let t = 0; t < k; t++)
-				if (hasBit((topics[t] as CompiledHits).all, p)) matched.push((labels[t] as Topic).reason);
-			return {
+		const reached = scratch.count(topics, allowed);
+		let authors = false;
+		for (const t of topics) authors ||= t.byAuthor;
+		const count = scratch.best(reached, options.limit, authors);
+		const ranked: RankedPaper[] = new Array(count);
+		const reasons = this.#reasons;
+		for (let i = 0; i < count; i++) {
+			const p = scratch.picked[i] as number;
+			ranked[i] = {
 				num: ordered.nums[p] as number,
-				matched,
+				matched: reasonsOf(keywords.topics, topics, p, reasons),
 				inTitle: hasBit(scratch.title, p),
 				byAuthor: hasBit(scratch.authored, p),
 			};
-		});
-		scratch.clear(k);
+		}
+		reasons.clear();
+		scratch.clear(reached);
 		return ranked;
 	}
 
@@ -424,6 +427,33 @@ export class TopicMatcher {
 
 const hasBit = (set: Uint32Array, p: number) => ((set[p >>> 5] as number) & (1 << (p & 31))) !== 0;
 
+/** Readers with up to this many topics share reasons between papers, keyed by a bitmask of topics. */
+const sharedReasonsMaxTopics = 30;
+
+/**
+ * The reasons of the topics that matched position p. A digest's papers were mostly matched
+ * by the same few sets of topics, and one list per set (in `shared`, for one ranking) saves
+ * a list per paper: 100,000 readers' rankings allocate a third as much.
+ */
+function reasonsOf(
+	labels: readonly Topic[],
+	topics: readonly CompiledHits[],
+	p: number,
+	shared: Map<number, readonly string[]>,
+): readonly string[] {
+	const k = topics.length;
+	let set = 0;
+	if (k <= sharedReasonsMaxTopics) {
+		for (let t = 0; t < k; t++) if (hasBit((topics[t] as CompiledHits).all, p)) set |= 1 << t;
+		const known = shared.get(set);
+		if (known) return known;
+	}
+	const matched: string[] = [];
+	for (let t = 0; t < k; t++) if (hasBit((topics[t] as CompiledHits).all, p)) matched.push((labels[t] as Topic).reason);
+	if (k <= sharedReasonsMaxTopics) shared.set(set, matched);
+	return matched;
+}
+
 /** Calls `each` with the positions in `set` (minus `minus`) in increasing order until it returns false. */
 function forEachBit(set: Uint32Array, minus: Uint32Array | undefined, each: (p: number) => boolean): void {
 	for (let w = 0; w < set.length; w++) {
@@ -447,6 +477,8 @@ class Scratch {
 	readonly title: Uint32Array;
 	readonly authored: Uint32Array;
 	readonly allowed: Uint32Array;
+	/** The positions best() picked, best first: its count of them are set. */
+	picked = new Int32Array(0);
 
 	constructor(
 		readonly words: number,
@@ -458,59 +490,72 @@ class Scratch {
 		this.allowed = new Uint32Array(words);
 	}
 
-	count(topics: readonly CompiledHits[], allowed: Uint32Array | undefined): void {
+	/** Counts the topics' hits into the levels; returns the highest level any paper reached. */
+	count(topics: readonly CompiledHits[], allowed: Uint32Array | undefined): number {
 		const { bits, title, authored, words } = this;
+		let reached = 0;
 		for (let t = 0; t < topics.length; t++) {
 			const hits = topics[t] as CompiledHits;
-			const top = Math.min(t + 1, topics.length);
 			for (let w = 0; w < words; w++) {
 				let add = hits.all[w] as number;
 				if (allowed) add &= allowed[w] as number;
 				if (add === 0) continue;
-				// A paper at level j - 1 that this keyword also matches reaches level j.
-				for (let j = top; j >= 2; j--) {
+				// This keyword's papers enter level 1; those already at level j - 1 reach level j.
+				// Levels nest, so the carry dies out at the papers' highest level: a paper
+				// matched by two keywords costs two steps whatever the reader's number of keywords.
+				let carry = add;
+				let j = 1;
+				for (; carry !== 0; j++) {
 					const at = j * words + w;
-					bits[at] = (bits[at] as number) | ((bits[at - words] as number) & add);
+					const before = bits[at] as number;
+					bits[at] = before | carry;
+					carry &= before;
 				}
-				bits[words + w] = (bits[words + w] as number) | add;
+				if (j - 1 > reached) reached = j - 1;
 				title[w] = (title[w] as number) | ((hits.title[w] as number) & add);
 				if (hits.byAuthor) authored[w] = (authored[w] as number) | add;
 			}
 		}
+		return reached;
 	}
 
 	/**
-	 * Up to `limit` positions: papers by a followed author first (when `authors`), then
-	 * most keywords, title matches before others, then position.
+	 * Up to `limit` positions, into `picked`, and how many: papers by a followed author
+	 * first (when `authors`), then most keywords, title matches before others, then position.
+	 * `top` is the highest level count() reached.
 	 */
-	best(k: number, limit: number, authors: boolean): number[] {
+	best(top: number, limit: number, authors: boolean): number {
 		const { bits, title, authored, words } = this;
-		const picked: number[] = [];
+		// No more than every paper of the range can be picked, whatever the limit.
+		const most = Math.min(limit, words * 32);
+		if (this.picked.length < most) this.picked = new Int32Array(most);
+		const picked = this.picked;
+		let count = 0;
 		// Author matches first (tier 0), then the rest (flip all bits of the authored set).
-		for (const tier of authors ? [0, -1] : [-1]) {
-			for (let j = k; j >= 1; j--) {
+		for (let tier = authors ? 0 : -1; tier >= -1; tier--) {
+			for (let j = top; j >= 1; j--) {
 				// Title matches first (flip 0), then the rest (flip all bits of the title set).
-				for (const flip of [0, -1]) {
+				for (let flip = 0; flip >= -1; flip--) {
 					for (let w = 0; w < words; w++) {
 						// Exactly j keywords: at level j and not at level j + 1.
-						let set = (bits[j * words + w] as number) & ~(j < k ? (bits[(j + 1) * words + w] as number) : 0);
+						let set = (bits[j * words + w] as number) & ~(j < top ? (bits[(j + 1) * words + w] as number) : 0);
 						set &= (title[w] as number) ^ flip;
 						if (authors) set &= (authored[w] as number) ^ tier;
 						while (set !== 0) {
 							const low = set & -set;
-							picked.push((w << 5) + 31 - Math.clz32(low));
-							if (picked.length >= limit) return picked;
+							picked[count++] = (w << 5) + 31 - Math.clz32(low);
+							if (count >= limit) return count;
 							set ^= low;
 						}
 					}
 				}
 			}
 		}
-		return picked;
+		return count;
 	}
 
-	clear(k: number): void {
-		this.bits.fill(0, 0, (k + 1) * this.words);
+	clear(top: number): void {
+		this.bits.fill(0, 0, (top + 1) * this.words);
 		this.title.fill(0);
 		this.authored.fill(0);
 	}
