@@ -13,7 +13,7 @@
  * to bench/results/. Progress goes to stderr. Cleans up its temp files and children.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -35,6 +35,7 @@ import {
 } from "./baselines.ts";
 import { generateDatabase } from "./generate.ts";
 import type { JobReport, JobRequest } from "./job.ts";
+import { serverNodeFlags } from "./server-node-flags.ts";
 import type { SinkReply, SinkRequest, SinkStats } from "./smtp-sink.ts";
 
 const { values: flags } = parseArgs({
@@ -91,12 +92,6 @@ setTimeout(() => {
 	progress("bench: giving up after 20 minutes");
 	process.exit(2);
 }, 20 * 60_000).unref();
-
-/** The node flags `paperboy serve` runs with: those on bin/paperboy.js's first line, so the job's memory is the server's. */
-function serverNodeFlags(): string[] {
-	const shebang = readFileSync(here("../bin/paperboy.js"), "utf8").split("\n", 1)[0] ?? "";
-	return shebang.split(" ").filter((word) => word.startsWith("--"));
-}
 
 function start(path: string, execArgv: string[] = []): ChildProcess {
 	const child = fork(here(path), [], { execArgv: [...process.execArgv, ...execArgv], stdio: "inherit" });

@@ -8,7 +8,8 @@
  *
  * Builds the synthetic database once with this checkout's generator (as `npm run bench`
  * does), then runs each checkout's own `matchAndRender` in a child process of its own,
- * in the order before, this, this, before (a drift in the machine's load falls on both).
+ * in the order before, this, this, before (a drift in the machine's load falls on both),
+ * with the node flags the server runs with (bin/paperboy.js's first line).
  * The before checkout needs its own `node_modules` (a symlink to this one's works). Prints
  * one JSON object and writes it to bench/results/.
  */
@@ -18,6 +19,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { serverNodeFlags } from "./server-node-flags.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const thisCheckout = here("..");
@@ -127,7 +129,7 @@ async function main() {
 function runChild(checkout: string, data: string): Promise<Record<string, unknown>> {
 	return new Promise((done, fail) => {
 		const proc = fork(here("./match-before-after.ts"), ["--child", checkout, "--data", data], {
-			execArgv: ["--import", "tsx"],
+			execArgv: [...serverNodeFlags(), "--import", "tsx"],
 			cwd: checkout,
 		});
 		let result: Record<string, unknown> | undefined;
