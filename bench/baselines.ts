@@ -232,16 +232,17 @@ export function perReaderLoop(
 
 const templatePath = fileURLToPath(new URL("../templates/digest.mjml", import.meta.url));
 
-/** The MJML source of one reader's digest: the template with its paper section repeated and filled. */
+/**
+ * The MJML source of one reader's digest: the template with its paper section repeated
+ * and filled (the "close to papers you liked" heading left out, so it does less than the
+ * real renderer).
+ */
 function digestMjml(config: Config, d: DigestInput): string {
 	const source = readFileSync(templatePath, "utf8");
-	const start = "<mj-raw><!--paper:start--></mj-raw>";
-	const end = "<mj-raw><!--paper:end--></mj-raw>";
-	const a = source.indexOf(start);
-	const b = source.indexOf(end);
-	const head = prepareTemplate(source.slice(0, a));
-	const paper = prepareTemplate(source.slice(a + start.length, b));
-	const tail = prepareTemplate(source.slice(b + end.length));
+	const at = (mark: string) => source.indexOf(`<!--${mark}-->`);
+	const head = prepareTemplate(source.slice(0, at("paper:start")));
+	const paper = prepareTemplate(source.slice(at("paper:start"), at("paper:end")));
+	const tail = prepareTemplate(source.slice(at("similar:end")));
 	const common = {
 		subject: `${d.papers.length} new papers`,
 		email: d.email,
@@ -250,11 +251,22 @@ function digestMjml(config: Config, d: DigestInput): string {
 		manageUrl: d.manageUrl,
 		unsubscribeUrl: d.unsubscribeUrl,
 		baseUrl: config.baseUrl,
+		sender: "paperboy",
+		site: new URL(config.baseUrl).host,
+		postalAddress: "",
 	};
-	let out = fillTemplate(head, { ...common, heading: `${d.papers.length} new papers this week`, intro: "Matched." });
+	let out = fillTemplate(head, {
+		...common,
+		heading: `${d.papers.length} new papers this week`,
+		intro: "Matched.",
+		preheader: d.papers
+			.slice(0, 2)
+			.map((p) => p.paper.title)
+			.join(" · "),
+	});
 	for (const { paper: p, matched } of d.papers) {
 		out += fillTemplate(paper, {
-			matched: matched.join(", "),
+			reason: `Matched: ${matched.join(", ")}`,
 			upvotes: p.upvotes > 0 ? ` &middot; &#9650; ${p.upvotes}` : "",
 			url: p.absUrl ?? config.baseUrl,
 			title: p.title,
@@ -264,6 +276,7 @@ function digestMjml(config: Config, d: DigestInput): string {
 				.filter((u): u is string => Boolean(u))
 				.map((u) => `<a href="${escapeHtml(u)}">link</a>`)
 				.join(" &middot; "),
+			feedback: "",
 		});
 	}
 	return out + fillTemplate(tail, common);

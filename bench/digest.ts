@@ -21,20 +21,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseConfig } from "../src/core/config.ts";
 import { countDeliveriesByStatus } from "../src/core/db/deliveries.ts";
-import { listReaders } from "../src/core/db/subscribers.ts";
 import { periodFor } from "../src/core/digest/period.ts";
-import { recentPapers } from "../src/core/papers/recent.ts";
 import { createNodeRuntime } from "../src/node/runtime.ts";
-import {
-	matchAndRender,
-	mjmlPerDigest,
-	perReaderLoop,
-	perReaderQuery,
-	sampleMessages,
-	sendComparison,
-} from "./baselines.ts";
 import { generateDatabase } from "./generate.ts";
 import type { JobReport, JobRequest } from "./job.ts";
+import { runPasses } from "./run-passes.ts";
 import { serverNodeFlags } from "./server-node-flags.ts";
 import type { SinkReply, SinkRequest, SinkStats } from "./smtp-sink.ts";
 
@@ -187,30 +178,20 @@ async function main() {
 		problems.push(`sent ${run.sent}, outbox says ${counts.sent}, sink received ${received}`);
 	if (counts.sent + counts.skipped !== readers) problems.push(`not every reader finished: ${JSON.stringify(counts)}`);
 
-	// 4. Matching and rendering for every reader, and the naive ways on samples.
-	const readerList = await listReaders(check.deps.db);
-	const window = {
-		from: new Date(now.getTime() - config.digest.firstWindowDays * 86_400_000).toISOString(),
-		to: now.toISOString(),
-	};
-	t = performance.now();
-	const mr = await matchAndRender(check.deps, readerList, window, 1000, progress);
-	progress(`bench: matched and rendered ${fmt(readers)} readers in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-	let baselines: Awaited<ReturnType<typeof runBaselines>> | undefined;
-	if (!flags["skip-baselines"]) baselines = await runBaselines();
-	async function runBaselines() {
-		const papers = await recentPapers(check.deps, paperCount * 2);
-		progress("bench: baseline one FTS5 query per reader");
-		const query = await perReaderQuery(check.deps, readerList, window, 1000);
-		progress("bench: baseline per-reader loop over papers");
-		const loop = perReaderLoop(papers, readerList, window, 300, config.digest.maxPapers);
-		progress("bench: baseline mjml2html per digest");
-		const mjml = await mjmlPerDigest(config, mr.samples.slice(0, 30));
-		progress("bench: baseline nodemailer defaults vs the real mailer");
-		const send = await sendComparison(config, sink.port, sampleMessages(config, mr.samples, 1000));
-		return { query, loop, mjml, send };
-	}
+	// 4. Matching and rendering for every reader, and the naive ways on samples, in a
+	// process of their own with the server's flags (not this one, which generated the data).
 	await check.close();
+	t = performance.now();
+	const { baselines, ...mr } = await runPasses(
+		{
+			checkout: here(".."),
+			env,
+			now: now.toISOString(),
+			...(flags["skip-baselines"] ? {} : { baselines: { samples: 1000, sinkPort: sink.port, papers: paperCount } }),
+		},
+		here(".."),
+	);
+	progress(`bench: matched and rendered ${fmt(readers)} readers in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 	sink.close();
 
 	const cpuMs = run.cpuUserMs + run.cpuSystemMs;
@@ -381,5 +362,6 @@ function printTable(rows: readonly (readonly [string, string, string])[]) {
 
 main().catch((error: unknown) => {
 	progress(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-	process.exitCode = 1;
+	// The sink's channel would keep this process waiting: exit, which stops the children.
+	process.exit(1);
 });
