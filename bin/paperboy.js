@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16 --heap-growing-percent=50
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The `paperboy` command: plain node on the compiled JavaScript in dist/. In a checkout
 // (src/ next to it) dist/ is compiled first when missing or older than the sources, so
 // `npm install && npm start` works on a fresh clone; an installed package ships dist/.
