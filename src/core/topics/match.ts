@@ -58,6 +58,17 @@ interface CompiledHits {
 	title: Uint32Array;
 	/** Hits of an author topic: ranked above the others. */
 	byAuthor: boolean;
+	/** The words of `all` with any hit: most topics match a few papers of a week, and counting skips the rest. */
+	words: Int32Array;
+}
+
+function compiledHits(all: Uint32Array, title: Uint32Array, byAuthor: boolean): CompiledHits {
+	let count = 0;
+	for (let w = 0; w < all.length; w++) if (all[w] !== 0) count++;
+	const words = new Int32Array(count);
+	count = 0;
+	for (let w = 0; w < all.length; w++) if (all[w] !== 0) words[count++] = w;
+	return { all, title, byAuthor, words };
 }
 
 const authorsKey = (authors: readonly AuthorFilter[]) => authors.map((a) => authorKeyText(a.key)).join("|");
@@ -243,7 +254,7 @@ export class TopicMatcher {
 			}
 			const title = new Uint32Array(all.length);
 			if (text) for (let w = 0; w < title.length; w++) title[w] = (text.title[w] as number) & (all[w] as number);
-			return { all, title, byAuthor: topic.authors.length > 0 };
+			return compiledHits(all, title, topic.authors.length > 0);
 		});
 	}
 
@@ -251,10 +262,10 @@ export class TopicMatcher {
 	#words(topic: Topic): Promise<CompiledHits> {
 		return this.#compiled(wordsKey(topic), async (ordered) => {
 			const all = await this.#match(ordered, topicQuery(topic));
-			if (!all.some((w) => w !== 0)) return { all, title: all, byAuthor: false };
+			if (!all.some((w) => w !== 0)) return compiledHits(all, all, false);
 			const title = await this.#match(ordered, topicTitleQuery(topic));
 			for (let w = 0; w < title.length; w++) title[w] = (title[w] as number) & (all[w] as number);
-			return { all, title, byAuthor: false };
+			return compiledHits(all, title, false);
 		});
 	}
 
@@ -295,7 +306,7 @@ export class TopicMatcher {
 		if (!noneOf.length) return Promise.resolve(undefined);
 		return this.#compiled(exclusionKey(noneOf), async (ordered) => {
 			const all = await this.#match(ordered, phrasesQuery(noneOf));
-			return { all, title: all, byAuthor: false };
+			return compiledHits(all, all, false);
 		});
 	}
 
@@ -496,7 +507,9 @@ class Scratch {
 		let reached = 0;
 		for (let t = 0; t < topics.length; t++) {
 			const hits = topics[t] as CompiledHits;
-			for (let w = 0; w < words; w++) {
+			const hitWords = hits.words;
+			for (let i = 0; i < hitWords.length; i++) {
+				const w = hitWords[i] as number;
 				let add = hits.all[w] as number;
 				if (allowed) add &= allowed[w] as number;
 				if (add === 0) continue;
