@@ -444,7 +444,7 @@ const sharedReasonsMaxTopics = 30;
 /**
  * The reasons of the topics that matched position p. A digest's papers were mostly matched
  * by the same few sets of topics, and one list per set (in `shared`, for one ranking) saves
- * a list per paper: 100,000 readers' rankings allocate a third as much.
+ * a list per paper: 100,000 readers' rankings allocate about half as much.
  */
 function reasonsOf(
 	labels: readonly Topic[],
