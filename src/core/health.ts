@@ -53,13 +53,23 @@ export function diskRoom(p: { freeBytes: number; databaseBytes: number; minFreeM
 	};
 }
 
-/** The data folder's room by the rule, or undefined where the runtime cannot tell (Workers) or the disk cannot be read. */
-export async function checkDiskRoom(deps: Pick<Deps, "config" | "storage">): Promise<DiskRoom | undefined> {
+/**
+ * The data folder's room by the rule, with the sizes it was judged on; undefined where the
+ * runtime cannot tell (Workers) or the disk cannot be read.
+ */
+export async function checkDiskRoom(
+	deps: Pick<Deps, "config" | "storage">,
+): Promise<(DiskRoom & { freeBytes: number; databaseBytes: number }) | undefined> {
 	const storage = deps.storage;
 	if (!storage) return undefined;
 	const sizes = await Promise.all([storage.freeBytes(), storage.databaseBytes()]).catch(() => undefined);
 	if (!sizes) return undefined;
-	return diskRoom({ freeBytes: sizes[0], databaseBytes: sizes[1], minFreeMb: deps.config.health.minFreeDiskMb });
+	const [freeBytes, databaseBytes] = sizes;
+	return {
+		...diskRoom({ freeBytes, databaseBytes, minFreeMb: deps.config.health.minFreeDiskMb }),
+		freeBytes,
+		databaseBytes,
+	};
 }
 
 export async function checkHealth(deps: Pick<Deps, "db" | "clock" | "mailer" | "config" | "storage">): Promise<Health> {

@@ -4,7 +4,7 @@
  */
 import { Resolver } from "node:dns/promises";
 import type { Config } from "../../core/config.ts";
-import { diskRoom, thisInstance } from "../../core/health.ts";
+import { checkDiskRoom, thisInstance } from "../../core/health.ts";
 import { lastRuns } from "../../core/jobs/last-runs.ts";
 import { mailTransport } from "../../core/mail/mail-transport.ts";
 import { parseSmtpUrl } from "../../core/mail/smtp-url.ts";
@@ -172,13 +172,9 @@ async function siteCheck(config: Config, mine: string): Promise<Check> {
 
 /** The same rule as /healthz (diskRoom): HEALTH_MIN_FREE_DISK_MB, and twice the database. */
 async function diskCheck(runtime: NodeRuntime): Promise<Check> {
-	const { deps } = runtime;
-	const folder = dataDir(deps.config.databasePath);
-	const free = await deps.storage?.freeBytes();
-	const database = await deps.storage?.databaseBytes();
-	if (free === undefined || database === undefined) return { name: "disk", ok: undefined, detail: "cannot tell" };
-	const room = diskRoom({ freeBytes: free, databaseBytes: database, minFreeMb: deps.config.health.minFreeDiskMb });
-	const detail = `${mb(free)} free in ${folder} (database ${mb(database)})`;
+	const room = await checkDiskRoom(runtime.deps);
+	if (!room) return { name: "disk", ok: undefined, detail: "cannot tell" };
+	const detail = `${mb(room.freeBytes)} free in ${dataDir(runtime.deps.config.databasePath)} (database ${mb(room.databaseBytes)})`;
 	if (!room.ok) {
 		return {
 			name: "disk",
